@@ -1,0 +1,54 @@
+import Synchronization
+
+/// Fans events out to every subscriber. Publishing with no subscriber costs one lock.
+package final class EventBus<Event: Sendable>: Sendable {
+    private struct State {
+        var nextID = 0
+        var subscribers: [Int: AsyncStream<Event>.Continuation] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let bufferSize: Int
+
+    package init(bufferSize: Int = 10_000) {
+        self.bufferSize = bufferSize
+    }
+
+    package var hasSubscribers: Bool { state.withLock { !$0.subscribers.isEmpty } }
+
+    /// A stream of every event published from now on. A slow reader loses the oldest events
+    /// past the buffer, never blocks the publisher.
+    package func subscribe() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            state.subscribers[state.nextID] = continuation
+            return state.nextID
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    package func publish(_ event: Event) {
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        for subscriber in subscribers { subscriber.yield(event) }
+    }
+
+    package func publish(_ events: [Event]) {
+        guard !events.isEmpty else { return }
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        for subscriber in subscribers {
+            for event in events { subscriber.yield(event) }
+        }
+    }
+
+    package func finish() {
+        let subscribers = state.withLock { state in
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.finish() }
+    }
+}

@@ -1,0 +1,76 @@
+public import Foundation
+
+/// A job to insert, with every option resolved.
+///
+/// Build one with ``Conveyor/enqueue(_:options:)``-style helpers or directly for a kind that
+/// has no Swift worker on this node (the CLI and the HTTP API do).
+public struct JobInsert: Sendable, Hashable {
+    public var kind: String
+    public var queue: String
+    public var args: RawJSON
+    public var priority: Int
+    public var maxAttempts: Int
+    /// When it becomes available; `nil` means now.
+    public var scheduledAt: Date?
+    public var tags: [String]
+    public var meta: RawJSON
+    public var unique: UniqueOptions?
+
+    public init(
+        kind: String, queue: String = "default", args: RawJSON = .emptyObject, priority: Int = 0,
+        maxAttempts: Int = JobOptions.defaultMaxAttempts, scheduledAt: Date? = nil, tags: [String] = [],
+        meta: RawJSON = .emptyObject, unique: UniqueOptions? = nil
+    ) {
+        self.kind = kind
+        self.queue = queue
+        self.args = args
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.scheduledAt = scheduledAt
+        self.tags = tags
+        self.meta = meta
+        self.unique = unique
+    }
+
+    /// Checks every field, throwing an error that names the first bad one.
+    public func validate() throws(ConveyorError) {
+        try Self.validateName(kind, field: "kind")
+        try Self.validateName(queue, field: "queue")
+        guard (0...9).contains(priority) else {
+            throw .invalid("priority", "must be between 0 (highest) and 9 (lowest), got \(priority)")
+        }
+        guard (1...1_000).contains(maxAttempts) else {
+            throw .invalid("maxAttempts", "must be between 1 and 1000, got \(maxAttempts)")
+        }
+        for tag in tags where tag.isEmpty || tag.count > 100 {
+            throw .invalid("tags", "each tag must be 1 to 100 characters")
+        }
+        guard meta.text.first == "{" else { throw .invalid("meta", "must be a JSON object") }
+        if let period = unique?.period, period <= .zero {
+            throw .invalid("unique.period", "must be positive")
+        }
+        if unique?.states.isEmpty == true { throw .invalid("unique.states", "must name at least one state") }
+    }
+
+    /// Kinds and queues are identifiers: letters, digits and `._-:`, 1 to 100 characters.
+    static func validateName(_ name: String, field: String) throws(ConveyorError) {
+        guard !name.isEmpty, name.count <= 100 else { throw .invalid(field, "must be 1 to 100 characters") }
+        let allowed = name.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "._-:".unicodeScalars.contains($0)
+        }
+        guard allowed else { throw .invalid(field, "'\(name)' may only contain letters, digits and . _ - :") }
+    }
+}
+
+/// What an insert did.
+public struct InsertResult: Sendable, Hashable {
+    /// The inserted job, or the existing one it duplicates.
+    public var job: Job
+    /// True when a unique job with the same key already existed and nothing was inserted.
+    public var isDuplicate: Bool
+
+    public init(job: Job, isDuplicate: Bool) {
+        self.job = job
+        self.isDuplicate = isDuplicate
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+extension Conveyor {
+    /// The job with `id`.
+    /// - Throws: ``ConveyorError`` (`notFound`) if there is none.
+    public func job(id: Int64) async throws -> Job {
+        guard let job = try await store.job(id: id) else { throw ConveyorError.jobNotFound(id) }
+        return job
+    }
+
+    /// Jobs matching `filter`, newest first.
+    public func jobs(matching filter: JobFilter = JobFilter()) async throws -> [Job] {
+        try filter.validate()
+        return try await store.jobs(matching: filter)
+    }
+
+    /// Runs a failed, cancelled or completed job again now.
+    @discardableResult
+    public func retry(id: Int64) async throws -> Job {
+        let job = try await store.retry(id: id, now: clock.now())
+        wake(queue: job.queue)
+        return job
+    }
+
+    /// Cancels a job that is not final; an executing one is stopped on the node running it.
+    @discardableResult
+    public func cancel(id: Int64, reason: String = "cancelled by user") async throws -> Job {
+        let job = try await store.cancel(id: id, reason: reason, now: clock.now())
+        running.stop(id, reason: .lost)
+        eventBus.publish(JobEvent(.cancelled, job, at: clock.now(), message: reason))
+        return job
+    }
+
+    /// Deletes a job that is not executing.
+    @discardableResult
+    public func delete(id: Int64) async throws -> Job {
+        try await store.delete(id: id)
+    }
+
+    /// Every known queue with its counts by state and paused flag.
+    public func queues() async throws -> [QueueSummary] {
+        try await store.queueSummaries()
+    }
+
+    /// Stops every node from starting jobs of `queue` until ``resume(queue:)``.
+    public func pause(queue: String) async throws {
+        try JobInsert.validateName(queue, field: "queue")
+        try await store.setPaused(true, queue: queue, now: clock.now())
+    }
+
+    /// Lets every node start jobs of `queue` again.
+    public func resume(queue: String) async throws {
+        try JobInsert.validateName(queue, field: "queue")
+        try await store.setPaused(false, queue: queue, now: clock.now())
+        wake(queue: queue)
+    }
+
+    /// The nodes that have heartbeated recently.
+    public func nodes() async throws -> [NodeRecord] { try await store.nodes() }
+}
+
+extension ConveyorError {
+    /// No job has this id.
+    public static func jobNotFound(_ id: Int64) -> ConveyorError {
+        ConveyorError(.notFound, field: "id", "no job with id \(id)")
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+extension Conveyor {
+    /// Runs the available jobs of `queue` one batch at a time, without the service loop, and
+    /// stores their outcomes; repeats until none is left. Used by `ConveyorTesting`.
+    ///
+    /// - Parameters:
+    ///   - stage: first make due scheduled and retryable jobs available (by the clock).
+    ///   - limit: at most this many jobs.
+    /// - Returns: the jobs as stored after their attempt, in the order they ran.
+    package func drain(queue: String, stage: Bool, limit: Int) async throws -> [Job] {
+        var finished: [Job] = []
+        while finished.count < limit {
+            if stage { _ = try await store.stage(now: clock.now(), limit: 10_000) }
+            let jobs = try await store.claim(queue: queue, limit: min(100, limit - finished.count), node: node, now: clock.now())
+            if jobs.isEmpty { break }
+            var batch: [PendingAck] = []
+            for job in jobs {
+                if let ack = await execute(job) { batch.append(ack) }
+            }
+            await storeOutcomes(batch)
+            for job in jobs {
+                if let stored = try await store.job(id: job.id) { finished.append(stored) }
+            }
+        }
+        return finished
+    }
+}

@@ -1,0 +1,77 @@
+public import Foundation
+
+extension Conveyor {
+    /// Enqueues one job for `worker` with `args`.
+    ///
+    /// The job is durable when this returns. With unique options, a duplicate returns the
+    /// existing job and `isDuplicate` is true.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming the bad option; the store's error
+    ///   if the insert failed (then nothing was inserted).
+    @discardableResult
+    public func enqueue<W: JobWorker>(_ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
+        let insert = try options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: clock.now())
+        return try await enqueue([insert])[0]
+    }
+
+    /// Enqueues one job that runs after `delay`.
+    @discardableResult
+    public func enqueue<W: JobWorker>(_ worker: W.Type, args: W.Args, in delay: Duration) async throws -> InsertResult {
+        try await enqueue(worker, args: args, options: EnqueueOptions(delay: delay))
+    }
+
+    /// Enqueues one job that runs at `date`.
+    @discardableResult
+    public func enqueue<W: JobWorker>(_ worker: W.Type, args: W.Args, at date: Date) async throws -> InsertResult {
+        try await enqueue(worker, args: args, options: EnqueueOptions(at: date))
+    }
+
+    /// Enqueues many jobs of one worker in one transaction: all are inserted or none.
+    @discardableResult
+    public func enqueueAll<W: JobWorker>(_ worker: W.Type, args: [W.Args], options: EnqueueOptions = EnqueueOptions()) async throws -> [InsertResult] {
+        let now = clock.now()
+        var inserts: [JobInsert] = []
+        inserts.reserveCapacity(args.count)
+        for (index, item) in args.enumerated() {
+            do {
+                inserts.append(try options.resolve(kind: W.kind, args: RawJSON(encoding: item), defaults: W.options, now: now))
+            } catch {
+                throw ConveyorError(error.code, field: "args[\(index)]" + (error.field.map { ".\($0)" } ?? ""), error.message)
+            }
+        }
+        return try await enqueue(inserts)
+    }
+
+    /// Inserts prepared jobs of any kind in one transaction (the CLI and the HTTP API use it
+    /// for kinds without a Swift worker in the process).
+    ///
+    /// - Throws: ``ConveyorError`` naming the first invalid job and field; nothing is inserted then.
+    @discardableResult
+    public func enqueue(_ jobs: [JobInsert]) async throws -> [InsertResult] {
+        guard !jobs.isEmpty else { return [] }
+        for (index, job) in jobs.enumerated() {
+            do {
+                try job.validate()
+            } catch {
+                throw jobs.count == 1 ? error : ConveyorError(error.code, field: "jobs[\(index)].\(error.field ?? "")", error.message)
+            }
+        }
+        let results = try await store.insert(jobs, now: clock.now())
+        var queues = Set<String>()
+        for result in results where !result.isDuplicate {
+            if result.job.state == .available { queues.insert(result.job.queue) }
+        }
+        for queue in queues { wake(queue: queue) }
+        if eventBus.hasSubscribers {
+            eventBus.publish(results.filter { !$0.isDuplicate }.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) })
+        }
+        return results
+    }
+}
+
+extension JobEvent {
+    init(_ kind: Kind, _ job: Job, at: Date, progress: Double? = nil, message: String? = nil) {
+        self.init(kind: kind, jobID: job.id, jobKind: job.kind, queue: job.queue, attempt: job.attempt, at: at,
+                  progress: progress, message: message)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import Synchronization
+
+extension Conveyor {
+    /// Runs one claimed job and returns the outcome to store, or nil if the attempt was lost
+    /// (cancelled or rescued elsewhere) and there is nothing to store.
+    func execute(_ job: Job) async -> PendingAck? {
+        let attempt = JobAttempt(jobID: job.id, attempt: job.attempt, node: node)
+        let startedAt = clock.now()
+        metrics.recordPickup(queue: job.queue, latency: startedAt.timeIntervalSince(job.scheduledAt))
+        guard let worker = workers.withLock({ $0[job.kind] }) else {
+            let error = JobErrorEntry(
+                attempt: job.attempt, at: startedAt,
+                message: "no worker registered for kind '\(job.kind)' on node \(node); it will be retried, register a worker for it")
+            logger.warning("unknown job kind", metadata: Self.metadata(job, ["error": "\(error.message)"]))
+            return PendingAck(ack: JobAck(attempt, failure(job, error, backoff: .exponential())), job: job)
+        }
+        running.register(attempt)
+        if eventBus.hasSubscribers { eventBus.publish(JobEvent(.started, job, at: startedAt)) }
+        var jobLogger = logger
+        jobLogger[metadataKey: "job.id"] = "\(job.id)"
+        jobLogger[metadataKey: "job.kind"] = "\(job.kind)"
+        jobLogger[metadataKey: "job.queue"] = "\(job.queue)"
+        jobLogger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
+        let context = JobContext(job: job, logger: jobLogger) { fraction, message in
+            try await progress.report(fraction, message)
+        }
+        let ranOut: Bool
+        var outcome: JobAck.Outcome
+        do {
+            if let timeout = worker.options.timeout {
+                try await Self.withTimeout(timeout) { try await worker.perform(job.args, context) }
+            } else {
+                try await worker.perform(job.args, context)
+            }
+            outcome = .completed(result: context.result)
+            ranOut = false
+        } catch {
+            (outcome, ranOut) = classify(error, job: job, backoff: worker.options.backoff)
+        }
+        await progress.flush()
+        let stopped = running.remove(job.id) ?? (Task.isCancelled ? .shutdown : nil)
+        switch (stopped, outcome) {
+        case (.lost?, _):
+            return nil
+        case (.shutdown?, .completed):
+            break
+        case (.shutdown?, _):
+            outcome = .release
+        case (nil, _):
+            break
+        }
+        let duration = clock.now().timeIntervalSince(startedAt)
+        metrics.recordRun(queue: job.queue, kind: job.kind, seconds: duration)
+        if case .completed = outcome {
+            jobLogger.debug("job completed")
+        } else {
+            jobLogger.info("job attempt ended", metadata: ["outcome": "\(JobAck(attempt, outcome).resultingState)", "ran_out": "\(ranOut)"])
+        }
+        return PendingAck(ack: JobAck(attempt, outcome), job: job)
+    }
+
+    /// Maps what a worker threw to the outcome to store.
+    private func classify(_ error: any Error, job: Job, backoff: Backoff) -> (JobAck.Outcome, Bool) {
+        let now = clock.now()
+        switch error {
+        case JobControl.snooze(let duration):
+            return (.snooze(until: now.addingTimeInterval(max(duration, .zero).seconds)), false)
+        case JobControl.discard(let reason):
+            return (.discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "discarded: \(reason)")), false)
+        case JobControl.cancel(let reason):
+            return (.cancel(error: JobErrorEntry(attempt: job.attempt, at: now, message: "cancelled: \(reason)")), false)
+        case let failure as ArgumentsDecodingFailure:
+            return (.discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "arguments do not decode, not retried: \(failure)")), false)
+        case let timeout as AttemptTimeout:
+            return (failure(job, JobErrorEntry(attempt: job.attempt, at: now, message: "\(timeout)"), backoff: backoff), job.attempt >= job.maxAttempts)
+        default:
+            let message = "\(type(of: error)): \(error)"
+            return (failure(job, JobErrorEntry(attempt: job.attempt, at: now, message: message), backoff: backoff), job.attempt >= job.maxAttempts)
+        }
+    }
+
+    /// A failed attempt: retry after the backoff, or discard when out of attempts.
+    func failure(_ job: Job, _ error: JobErrorEntry, backoff: Backoff) -> JobAck.Outcome {
+        guard job.attempt < job.maxAttempts else { return .discard(error: error) }
+        return .retry(at: error.at.addingTimeInterval(backoff.delay(afterAttempt: job.attempt).seconds), error: error)
+    }
+
+    static func withTimeout(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw AttemptTimeout(timeout: timeout)
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    static func metadata(_ job: Job, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "job.id": "\(job.id)", "job.kind": "\(job.kind)", "job.queue": "\(job.queue)", "job.attempt": "\(job.attempt)",
+        ]
+        metadata.merge(extra) { $1 }
+        return metadata
+    }
+}
+
+/// An attempt ran longer than its worker's timeout.
+struct AttemptTimeout: Error, CustomStringConvertible {
+    let timeout: Duration
+    var description: String { "timed out after \(timeout)" }
+}
+
+/// Publishes every progress report and saves them at most once per interval.
+final class ProgressReporter: Sendable {
+    private struct State {
+        var lastSaved: ContinuousClock.Instant?
+        var unsaved: (Double, String?)?
+    }
+
+    private let conveyor: Conveyor
+    private let job: Job
+    private let attempt: JobAttempt
+    private let state = Mutex(State())
+
+    init(conveyor: Conveyor, job: Job, attempt: JobAttempt) {
+        self.conveyor = conveyor
+        self.job = job
+        self.attempt = attempt
+    }
+
+    func report(_ fraction: Double, _ message: String?) async throws {
+        conveyor.eventBus.publish(JobEvent(.progress, job, at: conveyor.clock.now(), progress: fraction, message: message))
+        let now = ContinuousClock.now
+        let interval = conveyor.configuration.progressSaveInterval
+        let save = state.withLock { state -> Bool in
+            if let last = state.lastSaved, now - last < interval {
+                state.unsaved = (fraction, message)
+                return false
+            }
+            state.lastSaved = now
+            state.unsaved = nil
+            return true
+        }
+        if save { try await conveyor.store.recordProgress(attempt, fraction: fraction, message: message) }
+    }
+
+    /// Saves the last report if the throttle held it back.
+    func flush() async {
+        guard let (fraction, message) = state.withLock({ state in defer { state.unsaved = nil }; return state.unsaved }) else { return }
+        try? await conveyor.store.recordProgress(attempt, fraction: fraction, message: message)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// The job system: register workers, enqueue jobs, and run queues.
+///
+/// A `Conveyor` is a swift-service-lifecycle `Service`: add it to a `ServiceGroup` (or call
+/// ``run()``) to run the configured queues on this node. A process that only enqueues never
+/// runs it.
+///
+/// ```swift
+/// let conveyor = try await Conveyor(store: .sqlite(path: "conveyor.sqlite"),
+///                                   queues: ["crm": 5, "default": 10])
+/// conveyor.register(SyncContact(crm: client))
+/// try await conveyor.enqueue(SyncContact.self, args: .init(contactID: id), in: .seconds(300))
+/// try await ServiceGroup(services: [conveyor], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public final class Conveyor: Service, Sendable {
+    /// Where jobs are stored.
+    public let store: any JobStore
+    /// How this node runs.
+    public let configuration: ConveyorConfiguration
+
+    let workers = Mutex<[String: AnyWorker]>([:])
+    let eventBus = EventBus<JobEvent>()
+    let running = RunningJobs()
+    let acks = AckBuffer()
+    let wakes: [String: WakeSignal]
+    let metrics = JobMetrics()
+    private let lifecycle = Atomic<Int>(0)
+
+    /// Creates a runtime on `store`, migrating its schema unless configured otherwise.
+    ///
+    /// - Throws: ``ConveyorError`` for an invalid configuration, or the store's error if the
+    ///   schema cannot be brought up to date.
+    public init(store: some JobStore, configuration: ConveyorConfiguration = ConveyorConfiguration()) async throws {
+        try configuration.validate()
+        self.store = store
+        self.configuration = configuration
+        self.wakes = configuration.queues.mapValues { _ in WakeSignal() }
+        if configuration.migrateOnStart { try await store.migrate() }
+    }
+
+    /// Creates a runtime on `store` running `queues` (name: concurrency) with default settings.
+    public convenience init(store: some JobStore, queues: [String: Int]) async throws {
+        try await self.init(store: store, configuration: ConveyorConfiguration(queues: queues))
+    }
+
+    /// The node name this runtime claims jobs under.
+    public var node: String { configuration.node }
+
+    var clock: any JobClock { configuration.clock }
+    var logger: Logger { configuration.logger }
+
+    /// Registers `worker` for its kind, replacing an earlier one of the same kind.
+    public func register<W: JobWorker>(_ worker: W) {
+        workers.withLock { $0[W.kind] = AnyWorker(worker) }
+    }
+
+    /// The kinds of the registered workers.
+    public var registeredKinds: [String] { workers.withLock { $0.keys.sorted() } }
+
+    /// Every job event from this process from now on: inserts, starts, progress, outcomes.
+    /// A reader that falls far behind loses the oldest events rather than slowing the jobs.
+    public func events() -> AsyncStream<JobEvent> { eventBus.subscribe() }
+
+    var isStopping: Bool { lifecycle.load(ordering: .relaxed) >= 2 }
+
+    /// Stops claiming; running jobs get the grace period. `run()` returns when all is stored.
+    public func beginShutdown() {
+        lifecycle.store(2, ordering: .relaxed)
+        for wake in wakes.values { wake.signal() }
+    }
+
+    /// Runs the configured queues, heartbeats and (if this node leads) maintenance until a
+    /// graceful shutdown or cancellation; then lets running jobs finish within the grace
+    /// period, puts the rest back and stores every outcome before returning.
+    ///
+    /// - Throws: ``ConveyorError`` with code `conflict` if it is already running.
+    public func run() async throws {
+        guard lifecycle.compareExchange(expected: 0, desired: 1, ordering: .relaxed).exchanged else {
+            throw ConveyorError(.conflict, "this Conveyor has already run; create a new one")
+        }
+        try await store.heartbeat(nodeRecord(startedAt: clock.now()))
+        logger.info("conveyor node started", metadata: [
+            "node": "\(node)", "queues": "\(configuration.queues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
+        ])
+        await withGracefulShutdownHandler {
+            await runUntilStopped()
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        if configuration.runsMaintenance { try? await store.resignLeadership(node: node) }
+        try? await store.removeNode(name: node)
+        logger.info("conveyor node stopped", metadata: ["node": "\(node)"])
+    }
+
+    private func runUntilStopped() async {
+        let startedAt = clock.now()
+        await withTaskGroup(of: Void.self) { background in
+            background.addTask { await self.heartbeatLoop(startedAt: startedAt) }
+            if configuration.runsMaintenance { background.addTask { await self.maintenanceLoop() } }
+            if let signals = store as? any JobStoreSignals {
+                background.addTask { await self.listen(to: signals) }
+            }
+            await withTaskGroup(of: Void.self) { work in
+                work.addTask { await self.flushAcks() }
+                await withDiscardingTaskGroup { producers in
+                    for (queue, limit) in configuration.queues {
+                        let producer = QueueProducer(queue: queue, limit: limit, conveyor: self)
+                        producers.addTask { await producer.run() }
+                    }
+                }
+                acks.finish()
+                await work.waitForAll()
+            }
+            background.cancelAll()
+        }
+    }
+
+    func nodeRecord(startedAt: Date) -> NodeRecord {
+        NodeRecord(name: node, queues: configuration.queues.keys.sorted(), startedAt: startedAt,
+                   heartbeatAt: clock.now(), running: running.count)
+    }
+
+    func wake(queue: String) { wakes[queue]?.signal() }
+}

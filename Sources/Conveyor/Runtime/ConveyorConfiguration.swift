@@ -1,0 +1,91 @@
+import Foundation
+public import Logging
+
+/// How a ``Conveyor`` runs. Every value has a safe default.
+public struct ConveyorConfiguration: Sendable {
+    /// Queues this node runs, with how many jobs of each it runs at once.
+    public var queues: [String: Int]
+    /// This node's name in the nodes table and in `attemptedBy`. Unique per process by default.
+    public var node: String
+    /// How often an idle producer looks for jobs that other processes inserted.
+    public var pollInterval: Duration
+    /// How often this node records that it is alive.
+    public var heartbeatInterval: Duration
+    /// A node silent for this long is presumed dead; its executing jobs are rescued.
+    public var rescueAfter: Duration
+    /// How often the leader stages due jobs and rescues orphans.
+    public var maintenanceInterval: Duration
+    /// How often the leader deletes old finished jobs.
+    public var pruneInterval: Duration
+    /// How long finished jobs are kept.
+    public var retention: Retention
+    /// Whether this node takes part in leader election and maintenance.
+    public var runsMaintenance: Bool
+    /// On shutdown, how long running jobs may finish before they are cancelled and put back.
+    public var shutdownGracePeriod: Duration
+    /// At most this many outcomes are written in one transaction.
+    public var ackBatchSize: Int
+    /// Progress is saved at most this often per job (every report is still published).
+    public var progressSaveInterval: Duration
+    /// Whether to create or upgrade the schema when the ``Conveyor`` is created.
+    public var migrateOnStart: Bool
+    /// The time source for everything stored.
+    public var clock: any JobClock
+    public var logger: Logger
+
+    public init(
+        queues: [String: Int] = ["default": 10],
+        node: String = ConveyorConfiguration.defaultNodeName(),
+        pollInterval: Duration = .seconds(1),
+        heartbeatInterval: Duration = .seconds(2),
+        rescueAfter: Duration = .seconds(30),
+        maintenanceInterval: Duration = .seconds(1),
+        pruneInterval: Duration = .seconds(60),
+        retention: Retention = Retention(),
+        runsMaintenance: Bool = true,
+        shutdownGracePeriod: Duration = .seconds(15),
+        ackBatchSize: Int = 1_000,
+        progressSaveInterval: Duration = .milliseconds(250),
+        migrateOnStart: Bool = true,
+        clock: any JobClock = SystemClock(),
+        logger: Logger = Logger(label: "conveyor")
+    ) {
+        self.queues = queues
+        self.node = node
+        self.pollInterval = pollInterval
+        self.heartbeatInterval = heartbeatInterval
+        self.rescueAfter = rescueAfter
+        self.maintenanceInterval = maintenanceInterval
+        self.pruneInterval = pruneInterval
+        self.retention = retention
+        self.runsMaintenance = runsMaintenance
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.ackBatchSize = ackBatchSize
+        self.progressSaveInterval = progressSaveInterval
+        self.migrateOnStart = migrateOnStart
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// `host-pid-xxxx`: readable, and new for every process so a restarted process never
+    /// shares an identity with the attempts of its previous life.
+    public static func defaultNodeName() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+        let suffix = String(UInt16.random(in: .min ... .max), radix: 16)
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+
+    func validate() throws(ConveyorError) {
+        for (queue, limit) in queues {
+            try JobInsert.validateName(queue, field: "queues")
+            guard (1...10_000).contains(limit) else {
+                throw .invalid("queues", "concurrency of '\(queue)' must be between 1 and 10000, got \(limit)")
+            }
+        }
+        guard !node.isEmpty else { throw .invalid("node", "must not be empty") }
+        guard rescueAfter > heartbeatInterval * 2 else {
+            throw .invalid("rescueAfter", "must be more than twice heartbeatInterval, or live nodes get rescued")
+        }
+        guard ackBatchSize >= 1 else { throw .invalid("ackBatchSize", "must be at least 1") }
+    }
+}

@@ -1,0 +1,46 @@
+import Metrics
+import Synchronization
+
+/// swift-metrics handles, made once per label set: the hot path only looks them up.
+final class JobMetrics: Sendable {
+    private struct Handles: @unchecked Sendable {
+        // Metric handles are thread-safe by swift-metrics' contract; they are not marked Sendable.
+        var outcomes: [String: Counter] = [:]
+        var runTimes: [String: Timer] = [:]
+        var pickups: [String: Timer] = [:]
+    }
+
+    private let handles = Mutex(Handles())
+
+    func recordOutcome(queue: String, kind: String, state: JobState) {
+        let key = "\(queue)\u{0}\(kind)\u{0}\(state.rawValue)"
+        let counter = handles.withLock { handles in
+            if let counter = handles.outcomes[key] { return counter }
+            let counter = Counter(label: "conveyor_jobs_total", dimensions: [("queue", queue), ("kind", kind), ("state", state.rawValue)])
+            handles.outcomes[key] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    func recordRun(queue: String, kind: String, seconds: Double) {
+        let key = "\(queue)\u{0}\(kind)"
+        let timer = handles.withLock { handles in
+            if let timer = handles.runTimes[key] { return timer }
+            let timer = Timer(label: "conveyor_job_run_seconds", dimensions: [("queue", queue), ("kind", kind)])
+            handles.runTimes[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
+    }
+
+    func recordPickup(queue: String, latency seconds: Double) {
+        let timer = handles.withLock { handles in
+            if let timer = handles.pickups[queue] { return timer }
+            let timer = Timer(label: "conveyor_job_queue_latency_seconds", dimensions: [("queue", queue)])
+            handles.pickups[queue] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
+    }
+}

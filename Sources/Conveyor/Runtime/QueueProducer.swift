@@ -1,0 +1,78 @@
+import Logging
+import Synchronization
+
+/// Claims jobs of one queue as slots free up and runs each in a child task.
+///
+/// It claims as many jobs as it has free slots in one statement, then sleeps until a job
+/// finishes, a job is inserted, the poll interval passes, or shutdown begins.
+struct QueueProducer: Sendable {
+    let queue: String
+    let limit: Int
+    let conveyor: Conveyor
+
+    func run() async {
+        guard let wake = conveyor.wakes[queue] else { return }
+        let active = ActiveCount()
+        let pollInterval = conveyor.configuration.pollInterval
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: pollInterval)
+                    wake.signal()
+                }
+            }
+            var failures = 0
+            while !conveyor.isStopping, !Task.isCancelled {
+                let free = limit - active.value
+                if free > 0 {
+                    let jobs: [Job]
+                    do {
+                        jobs = try await conveyor.store.claim(queue: queue, limit: free, node: conveyor.node, now: conveyor.clock.now())
+                        failures = 0
+                    } catch {
+                        failures += 1
+                        conveyor.logger.error("claim failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                        try? await Task.sleep(for: .milliseconds(min(5_000, 50 << min(failures, 7))))
+                        continue
+                    }
+                    for job in jobs {
+                        active.add(1)
+                        group.addTask {
+                            if let ack = await conveyor.execute(job) { conveyor.acks.add(ack) }
+                            active.add(-1)
+                            wake.signal()
+                        }
+                    }
+                    if jobs.count == free { continue }
+                }
+                await wake.wait()
+            }
+            await drain(active: active, wake: wake, group: &group)
+        }
+    }
+
+    /// Waits for running jobs up to the grace period, then cancels the rest (they are put back).
+    private func drain(active: ActiveCount, wake: WakeSignal, group: inout DiscardingTaskGroup) async {
+        let deadline = ContinuousClock.now + conveyor.configuration.shutdownGracePeriod
+        group.addTask {
+            try? await Task.sleep(until: deadline)
+            wake.signal()
+        }
+        while active.value > 0 {
+            if ContinuousClock.now >= deadline || Task.isCancelled {
+                conveyor.logger.warning("grace period over; cancelling running jobs", metadata: ["queue": "\(queue)"])
+                conveyor.running.stopAll(reason: .shutdown)
+                break
+            }
+            await wake.wait()
+        }
+        group.cancelAll()
+    }
+}
+
+/// How many jobs a producer is running; shared with the job tasks that decrement it.
+final class ActiveCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+}

@@ -1,0 +1,52 @@
+public import Foundation
+
+/// The identity of one attempt of one job: acknowledgements must match it.
+public struct JobAttempt: Sendable, Hashable {
+    public var jobID: Int64
+    public var attempt: Int
+    public var node: String
+
+    public init(jobID: Int64, attempt: Int, node: String) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.node = node
+    }
+}
+
+/// The outcome of an attempt, to be stored.
+public struct JobAck: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        /// Done, with the worker's result if it set one.
+        case completed(result: RawJSON?)
+        /// Failed; runs again at `at`.
+        case retry(at: Date, error: JobErrorEntry)
+        /// Failed for good.
+        case discard(error: JobErrorEntry)
+        /// Stopped for good by the worker.
+        case cancel(error: JobErrorEntry)
+        /// Runs again at `at` without using up an attempt.
+        case snooze(until: Date)
+        /// Interrupted by shutdown: available again now, the attempt not counted.
+        case release
+    }
+
+    public var attempt: JobAttempt
+    public var outcome: Outcome
+
+    public init(_ attempt: JobAttempt, _ outcome: Outcome) {
+        self.attempt = attempt
+        self.outcome = outcome
+    }
+
+    /// The state the job is in once this is stored.
+    public var resultingState: JobState {
+        switch outcome {
+        case .completed: .completed
+        case .retry: .retryable
+        case .discard: .discarded
+        case .cancel: .cancelled
+        case .snooze: .scheduled
+        case .release: .available
+        }
+    }
+}

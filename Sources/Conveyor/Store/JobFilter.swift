@@ -1,0 +1,89 @@
+public import Foundation
+
+/// Which jobs to list. Empty sets mean "any"; results are newest first (highest id first).
+public struct JobFilter: Sendable, Hashable {
+    public var states: Set<JobState>
+    public var queues: Set<String>
+    public var kinds: Set<String>
+    /// Jobs that carry this tag.
+    public var tag: String?
+    public var insertedAfter: Date?
+    public var insertedBefore: Date?
+    /// Cursor: only jobs with an id below this one (pass the last id of the previous page).
+    public var beforeID: Int64?
+    /// At most this many (1…1000).
+    public var limit: Int
+
+    public init(
+        states: Set<JobState> = [], queues: Set<String> = [], kinds: Set<String> = [], tag: String? = nil,
+        insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
+    ) {
+        self.states = states
+        self.queues = queues
+        self.kinds = kinds
+        self.tag = tag
+        self.insertedAfter = insertedAfter
+        self.insertedBefore = insertedBefore
+        self.beforeID = beforeID
+        self.limit = limit
+    }
+
+    /// Checks the limit, throwing an error that names it.
+    public func validate() throws(ConveyorError) {
+        guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }
+    }
+}
+
+/// A queue's jobs counted by state, and whether it is paused.
+public struct QueueSummary: Sendable, Hashable, Codable {
+    public var name: String
+    public var counts: [JobState: Int]
+    public var paused: Bool
+
+    public init(name: String, counts: [JobState: Int], paused: Bool) {
+        self.name = name
+        self.counts = counts
+        self.paused = paused
+    }
+
+    public func count(_ state: JobState) -> Int { counts[state] ?? 0 }
+}
+
+/// A node as it last reported itself.
+public struct NodeRecord: Sendable, Hashable, Codable {
+    public var name: String
+    public var queues: [String]
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    /// How many jobs it was running at its last heartbeat.
+    public var running: Int
+
+    public init(name: String, queues: [String], startedAt: Date, heartbeatAt: Date, running: Int) {
+        self.name = name
+        self.queues = queues
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.running = running
+    }
+}
+
+/// How long finished jobs are kept.
+public struct Retention: Sendable, Hashable {
+    /// Completed jobs older than this are deleted; `nil` keeps them.
+    public var completed: Duration?
+    /// Discarded and cancelled jobs older than this are deleted; `nil` keeps them.
+    public var failed: Duration?
+    /// Keep at most this many of each final state per queue, newest first (BullMQ's
+    /// `removeOnComplete: N`); `nil`: no cap.
+    public var keepLast: Int?
+    /// At most this many deletions per pass, so one pass never holds the database long.
+    public var batchSize: Int
+
+    public init(completed: Duration? = .seconds(86_400), failed: Duration? = .seconds(7 * 86_400),
+                keepLast: Int? = nil, batchSize: Int = 10_000) {
+        self.completed = completed
+        self.failed = failed
+        self.keepLast = keepLast
+        self.batchSize = batchSize
+    }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+
+/// Durable storage for jobs: what every backend (SQLite, PostgreSQL) must do.
+///
+/// Every method is atomic: it either happens completely or not at all. Times come from the
+/// caller, so a test clock controls staging, backoff and pruning. Extra abilities live in
+/// separate protocols (``JobStoreSignals``).
+public protocol JobStore: Sendable {
+    /// Creates or upgrades the schema. Safe to call on every start and from several processes.
+    func migrate() async throws
+
+    /// Inserts jobs in one transaction. A unique job whose key is taken returns the existing
+    /// job with `isDuplicate` set. Results are in the order of `jobs`.
+    func insert(_ jobs: [JobInsert], now: Date) async throws -> [InsertResult]
+
+    /// Moves up to `limit` available jobs of `queue` to `executing` for `node`, highest
+    /// priority first, then oldest `scheduledAt`, then lowest id; increments their attempt.
+    /// Returns nothing while the queue is paused.
+    func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job]
+
+    /// Records outcomes of attempts. An acknowledgement whose job is no longer `executing` in
+    /// the same attempt on the same node is ignored (attempt fencing). Returns the ids applied.
+    func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64>
+
+    /// Saves progress into the job's meta, if the attempt is still current.
+    func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws
+
+    /// The job with `id`, or nil.
+    func job(id: Int64) async throws -> Job?
+
+    /// Jobs matching `filter`, newest first.
+    func jobs(matching filter: JobFilter) async throws -> [Job]
+
+    /// Makes a `retryable`, `discarded`, `cancelled` or `completed` job `available` now,
+    /// giving it one more attempt if it had none left.
+    /// - Throws: `notFound`, or `conflict` if it is `executing`, `scheduled` or `available`.
+    func retry(id: Int64, now: Date) async throws -> Job
+
+    /// Cancels a job that is not final. An executing job's node stops it on its next signal
+    /// or heartbeat; its late acknowledgement is ignored.
+    /// - Throws: `notFound`, or `conflict` if the job is already final.
+    func cancel(id: Int64, reason: String, now: Date) async throws -> Job
+
+    /// Deletes a job that is not executing.
+    /// - Throws: `notFound`, or `conflict` if it is executing (cancel it first).
+    func delete(id: Int64) async throws -> Job
+
+    /// Counts by state and the paused flag of every queue that has jobs or settings.
+    func queueSummaries() async throws -> [QueueSummary]
+
+    /// Pauses or resumes a queue on every node.
+    func setPaused(_ paused: Bool, queue: String, now: Date) async throws
+
+    /// Records that `node` is alive.
+    func heartbeat(_ node: NodeRecord) async throws
+
+    /// Removes a node that stopped cleanly.
+    func removeNode(name: String) async throws
+
+    /// Nodes that have heartbeated, most recent first.
+    func nodes() async throws -> [NodeRecord]
+
+    /// Of `attempts` (all run by `node`), the job ids that are no longer executing in that
+    /// attempt: cancelled or rescued elsewhere. The node stops those tasks.
+    func lostAttempts(_ attempts: [JobAttempt], node: String) async throws -> Set<Int64>
+
+    /// Takes or renews the maintenance lease for `node` until `now + ttl`. True if `node` leads.
+    func acquireLeadership(node: String, ttl: Duration, now: Date) async throws -> Bool
+
+    /// Gives up the lease if `node` holds it.
+    func resignLeadership(node: String) async throws
+
+    /// Makes due `scheduled` and `retryable` jobs `available`. Returns the queues that got jobs.
+    func stage(now: Date, limit: Int) async throws -> Set<String>
+
+    /// Puts jobs back that are `executing` on nodes whose last heartbeat is before
+    /// `heartbeatBefore` (or that have no node row): `available`, or `discarded` when out of
+    /// attempts. Returns how many.
+    func rescue(heartbeatBefore: Date, now: Date) async throws -> Int
+
+    /// Deletes final jobs past retention and nodes long gone. Returns how many jobs.
+    func prune(_ retention: Retention, now: Date) async throws -> Int
+}
+
+/// Signals a store sends when something happens that producers should react to at once.
+public protocol JobStoreSignals: Sendable {
+    /// A new stream of signals for one subscriber; finishing the iteration unsubscribes.
+    func signals() -> AsyncStream<StoreSignal>
+}
+
+/// Something that changed in the store.
+public enum StoreSignal: Sendable, Hashable {
+    /// Jobs became available in this queue.
+    case jobsAvailable(queue: String)
+    /// The queue was paused or resumed.
+    case queueChanged(queue: String)
+    /// A job was cancelled; the node running it should stop it.
+    case jobCancelled(id: Int64)
+}

@@ -1,0 +1,13 @@
+public import Foundation
+
+/// Where the runtime reads the time for everything it stores: scheduled times, backoff,
+/// heartbeats, retention. Tests swap in a clock they move by hand (`ConveyorTesting`).
+public protocol JobClock: Sendable {
+    func now() -> Date
+}
+
+/// The system's wall clock.
+public struct SystemClock: JobClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}

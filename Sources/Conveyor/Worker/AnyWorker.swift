@@ -1,0 +1,25 @@
+/// A registered worker with its argument type erased, so the runtime can hold many kinds.
+struct AnyWorker: Sendable {
+    let kind: String
+    let options: JobOptions
+    let perform: @Sendable (RawJSON, JobContext) async throws -> Void
+
+    init<W: JobWorker>(_ worker: W) {
+        kind = W.kind
+        options = W.options
+        perform = { args, context in
+            let decoded: W.Args
+            do {
+                decoded = try args.decode(W.Args.self, field: "args")
+            } catch {
+                throw ArgumentsDecodingFailure(description: "\(error)")
+            }
+            try await worker.perform(decoded, context: context)
+        }
+    }
+}
+
+/// The stored arguments do not decode for the worker: retrying cannot help.
+struct ArgumentsDecodingFailure: Error, CustomStringConvertible {
+    let description: String
+}

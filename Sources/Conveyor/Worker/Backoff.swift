@@ -1,0 +1,63 @@
+/// How long a failed job waits before its next attempt.
+///
+/// ```swift
+/// // 5 s, 25 s, 125 s: the retry ladder of a daily-brief worker.
+/// .exponential(base: .seconds(5), factor: 5, jitter: 0)
+/// ```
+public struct Backoff: Sendable {
+    private let compute: @Sendable (_ attempt: Int) -> Duration
+    private let jitter: Double
+
+    /// The delay after failed attempt `attempt` (1 for the first), before jitter.
+    public func baseDelay(afterAttempt attempt: Int) -> Duration { compute(max(1, attempt)) }
+
+    /// The delay after failed attempt `attempt`, with jitter applied from `random` (0..<1).
+    public func delay(afterAttempt attempt: Int, random: Double = Double.random(in: 0..<1)) -> Duration {
+        let base = baseDelay(afterAttempt: attempt)
+        guard jitter > 0 else { return base }
+        // Spread retries over ±jitter so that jobs which failed together do not retry together.
+        let scale = 1 + jitter * (2 * random - 1)
+        return base * scale
+    }
+
+    private init(jitter: Double, compute: @escaping @Sendable (Int) -> Duration) {
+        self.jitter = min(max(jitter, 0), 1)
+        self.compute = compute
+    }
+
+    /// `base × factor^(attempt-1)`, capped at `maxDelay`, spread by ±`jitter` (a fraction).
+    public static func exponential(
+        base: Duration = .seconds(15), factor: Double = 2, jitter: Double = 0.1, maxDelay: Duration = .seconds(86_400)
+    ) -> Backoff {
+        Backoff(jitter: jitter) { attempt in
+            let multiplier = Foundation_pow(max(factor, 1), Double(attempt - 1))
+            let seconds = base.seconds * multiplier
+            return seconds >= maxDelay.seconds ? maxDelay : .seconds(seconds)
+        }
+    }
+
+    /// The same delay after every attempt.
+    public static func fixed(_ delay: Duration, jitter: Double = 0) -> Backoff {
+        Backoff(jitter: jitter) { _ in delay }
+    }
+
+    /// `base + step × (attempt-1)`, capped at `maxDelay`.
+    public static func linear(
+        base: Duration, step: Duration, jitter: Double = 0, maxDelay: Duration = .seconds(86_400)
+    ) -> Backoff {
+        Backoff(jitter: jitter) { attempt in min(base + step * (attempt - 1), maxDelay) }
+    }
+
+    /// Any rule: `delay(attempt)` for the attempt that just failed (1 for the first).
+    public static func custom(_ delay: @escaping @Sendable (_ attempt: Int) -> Duration) -> Backoff {
+        Backoff(jitter: 0, compute: delay)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

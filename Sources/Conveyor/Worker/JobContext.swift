@@ -1,0 +1,38 @@
+public import Logging
+import Synchronization
+
+/// What a running job can see and do: its stored record, progress, its result, a logger.
+public final class JobContext: Sendable {
+    /// The job as claimed (its `attempt` is the one now running).
+    public let job: Job
+    /// A logger whose metadata carries the job's id, kind, queue and attempt.
+    public let logger: Logger
+
+    private let reportProgress: @Sendable (Double, String?) async throws -> Void
+    private let resultBox = Mutex<RawJSON?>(nil)
+
+    init(job: Job, logger: Logger, reportProgress: @escaping @Sendable (Double, String?) async throws -> Void) {
+        self.job = job
+        self.logger = logger
+        self.reportProgress = reportProgress
+    }
+
+    /// Records progress: `fraction` from 0 to 1 and an optional message.
+    ///
+    /// It is saved to the job's meta (at most a few times a second; the last report before the
+    /// job ends is always saved) and published as a ``JobEvent``.
+    public func progress(_ fraction: Double, _ message: String? = nil) async throws {
+        guard fraction.isFinite else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
+        try await reportProgress(min(max(fraction, 0), 1), message)
+    }
+
+    /// Records a result, stored in the job's meta under `result` when the job completes.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) if the value cannot be encoded as JSON.
+    public func setResult(_ value: some Encodable) throws {
+        let json = try RawJSON(encoding: value, field: "result")
+        resultBox.withLock { $0 = json }
+    }
+
+    var result: RawJSON? { resultBox.withLock { $0 } }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+
+/// How a worker's jobs are queued and retried. Every field can be overridden per enqueue.
+///
+/// ```swift
+/// static let options = JobOptions(queue: "crm", maxAttempts: 3,
+///                                 backoff: .exponential(base: .seconds(5), factor: 5))
+/// ```
+public struct JobOptions: Sendable {
+    /// Oban's default: enough attempts to ride out a long outage with exponential backoff.
+    public static let defaultMaxAttempts = 20
+
+    /// The queue the jobs wait in.
+    public var queue: String
+    /// 0 (highest) to 9 (lowest).
+    public var priority: Int
+    /// How many attempts a job gets before it is discarded.
+    public var maxAttempts: Int
+    /// The wait before each retry.
+    public var backoff: Backoff
+    /// How long one attempt may run before it is cancelled and counted as failed; `nil`: no limit.
+    public var timeout: Duration?
+    /// Uniqueness, if jobs of this worker must not be duplicated.
+    public var unique: UniqueOptions?
+    /// Labels added to every job.
+    public var tags: [String]
+
+    public init(
+        queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts,
+        backoff: Backoff = .exponential(), timeout: Duration? = nil, unique: UniqueOptions? = nil, tags: [String] = []
+    ) {
+        self.queue = queue
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.backoff = backoff
+        self.timeout = timeout
+        self.unique = unique
+        self.tags = tags
+    }
+}
+
+/// Per-enqueue choices; `nil` fields keep the worker's ``JobOptions``.
+public struct EnqueueOptions: Sendable {
+    public var queue: String?
+    public var priority: Int?
+    public var maxAttempts: Int?
+    /// Run at this time (at most one of `at` and `delay`).
+    public var at: Date?
+    /// Run after this delay from now.
+    public var delay: Duration?
+    public var unique: UniqueOptions?
+    /// Added to the worker's tags.
+    public var tags: [String]
+    /// Stored in the job's meta, beside progress and result.
+    public var meta: [String: JSONValue]
+
+    public init(
+        queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, at: Date? = nil, delay: Duration? = nil,
+        unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:]
+    ) {
+        self.queue = queue
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.at = at
+        self.delay = delay
+        self.unique = unique
+        self.tags = tags
+        self.meta = meta
+    }
+
+    /// Resolves these options over a worker's defaults into a row to insert.
+    public func resolve(kind: String, args: RawJSON, defaults: JobOptions, now: Date) throws(ConveyorError) -> JobInsert {
+        if at != nil, delay != nil { throw .invalid("delay", "give either a time or a delay, not both") }
+        if let delay, delay < .zero { throw .invalid("delay", "must not be negative, got \(delay)") }
+        let scheduledAt = at ?? delay.map { now.addingTimeInterval($0.seconds) }
+        var insert = JobInsert(
+            kind: kind, queue: queue ?? defaults.queue, args: args, priority: priority ?? defaults.priority,
+            maxAttempts: maxAttempts ?? defaults.maxAttempts, scheduledAt: scheduledAt,
+            tags: Array(Set(defaults.tags + tags)).sorted(), unique: unique ?? defaults.unique)
+        if !meta.isEmpty { insert.meta = RawJSON(.object(meta)) }
+        try insert.validate()
+        return insert
+    }
+}

@@ -1,0 +1,99 @@
+public import Conveyor
+public import Foundation
+
+extension SQLiteJobStore {
+    public func jobs(matching filter: JobFilter) throws -> [Job] {
+        try filter.validate()
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        func placeholders(_ items: some Collection<String>) -> String {
+            values.append(contentsOf: items.map { .text($0) })
+            return Array(repeating: "?", count: items.count).joined(separator: ", ")
+        }
+        if !filter.states.isEmpty { conditions.append("state IN (\(placeholders(filter.states.map(\.rawValue).sorted())))") }
+        if !filter.queues.isEmpty { conditions.append("queue IN (\(placeholders(filter.queues.sorted())))") }
+        if !filter.kinds.isEmpty { conditions.append("kind IN (\(placeholders(filter.kinds.sorted())))") }
+        if let tag = filter.tag {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(conveyor_jobs.tags) WHERE value = ?)")
+            values.append(.text(tag))
+        }
+        if let after = filter.insertedAfter {
+            conditions.append("inserted_at >= ?")
+            values.append(.integer(SQLiteCoding.micros(after)))
+        }
+        if let before = filter.insertedBefore {
+            conditions.append("inserted_at < ?")
+            values.append(.integer(SQLiteCoding.micros(before)))
+        }
+        if let beforeID = filter.beforeID {
+            conditions.append("id < ?")
+            values.append(.integer(beforeID))
+        }
+        values.append(.integer(Int64(filter.limit)))
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(SQLiteSQL.jobColumns) FROM conveyor_jobs \(whereClause) ORDER BY id DESC LIMIT ?"
+        return try storage("listing jobs") { try connection.query(sql, values, connection.readJob) }
+    }
+
+    public func retry(id: Int64, now: Date) throws -> Job {
+        try storage("retrying a job") {
+            try connection.writeTransaction {
+                if let job = try connection.query(SQLiteSQL.retry, [.integer(id), .integer(SQLiteCoding.micros(now))], connection.readJob).first {
+                    signalAvailable([job.queue])
+                    return job
+                }
+                throw try refusal(id: id, action: "retried", allowed: "retryable, discarded, cancelled or completed")
+            }
+        }
+    }
+
+    public func cancel(id: Int64, reason: String, now: Date) throws -> Job {
+        let job = try storage("cancelling a job") {
+            try connection.writeTransaction {
+                let attempt = try connection.job(id: id)?.attempt ?? 0
+                let entry = JobErrorEntry(attempt: attempt, at: now, message: "cancelled: \(reason)")
+                let values: [SQLiteValue] = [.integer(id), .integer(SQLiteCoding.micros(now)), .text(SQLiteCoding.json(entry))]
+                if let job = try connection.query(SQLiteSQL.cancel, values, connection.readJob).first { return job }
+                throw try refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
+            }
+        }
+        signalBus.publish(.jobCancelled(id: id))
+        return job
+    }
+
+    public func delete(id: Int64) throws -> Job {
+        try storage("deleting a job") {
+            try connection.writeTransaction {
+                if let job = try connection.query(SQLiteSQL.delete, [.integer(id)], connection.readJob).first { return job }
+                throw try refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
+            }
+        }
+    }
+
+    /// Why a job could not be changed: it does not exist, or its state does not allow it.
+    private func refusal(id: Int64, action: String, allowed: String) throws -> ConveyorError {
+        guard let job = try connection.job(id: id) else { return .jobNotFound(id) }
+        return ConveyorError(.conflict, field: "state", "job \(id) is \(job.state.rawValue) and cannot be \(action); it must be \(allowed)")
+    }
+
+    public func queueSummaries() throws -> [QueueSummary] {
+        try storage("counting jobs") {
+            var summaries: [String: QueueSummary] = [:]
+            for (queue, state, count) in try connection.query(SQLiteSQL.countsByQueue, [], { ($0.text(0), $0.text(1), $0.int(2)) }) {
+                guard let state = JobState(rawValue: state) else { continue }
+                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = count
+            }
+            for (queue, paused) in try connection.query(SQLiteSQL.queueSettings, [], { ($0.text(0), $0.int(1) != 0) }) {
+                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
+            }
+            return summaries.values.sorted { $0.name < $1.name }
+        }
+    }
+
+    public func setPaused(_ paused: Bool, queue: String, now: Date) throws {
+        try storage("pausing a queue") {
+            try connection.run(SQLiteSQL.setPaused, [.text(queue), .integer(paused ? 1 : 0), .integer(SQLiteCoding.micros(now))])
+        }
+        signalBus.publish(.queueChanged(queue: queue))
+    }
+}

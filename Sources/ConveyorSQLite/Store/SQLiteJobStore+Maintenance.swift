@@ -1,0 +1,94 @@
+public import Conveyor
+public import Foundation
+
+extension SQLiteJobStore {
+    public func heartbeat(_ node: NodeRecord) throws {
+        try storage("recording a heartbeat") {
+            try connection.run(SQLiteSQL.heartbeat, [
+                .text(node.name), .text(SQLiteCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
+                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)),
+            ])
+        }
+    }
+
+    public func removeNode(name: String) throws {
+        try storage("removing a node") { try connection.run(SQLiteSQL.removeNode, [.text(name)]) }
+    }
+
+    public func nodes() throws -> [NodeRecord] {
+        try storage("listing nodes") {
+            try connection.query(SQLiteSQL.nodes) { row in
+                NodeRecord(
+                    name: row.text(0), queues: (try? SQLiteCoding.decoder.decode([String].self, from: Data(row.text(1).utf8))) ?? [],
+                    startedAt: SQLiteCoding.date(row.int64(2)), heartbeatAt: SQLiteCoding.date(row.int64(3)), running: row.int(4))
+            }
+        }
+    }
+
+    public func lostAttempts(_ attempts: [JobAttempt], node: String) throws -> Set<Int64> {
+        let current = try storage("checking running jobs") {
+            Set(try connection.query(SQLiteSQL.executingOnNode, [.text(node)]) { JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: node) })
+        }
+        return Set(attempts.filter { !current.contains($0) }.map(\.jobID))
+    }
+
+    public func acquireLeadership(node: String, ttl: Duration, now: Date) throws -> Bool {
+        try storage("taking the maintenance lease") {
+            let expires = now.addingTimeInterval(Double(ttl.components.seconds))
+            let rows = try connection.query(SQLiteSQL.acquireLeadership, [
+                .text(node), .integer(SQLiteCoding.micros(expires)), .integer(SQLiteCoding.micros(now)),
+            ]) { $0.text(0) }
+            return rows.first == node
+        }
+    }
+
+    public func resignLeadership(node: String) throws {
+        try storage("giving up the maintenance lease") { try connection.run(SQLiteSQL.resignLeadership, [.text(node)]) }
+    }
+
+    public func stage(now: Date, limit: Int) throws -> Set<String> {
+        let queues = try storage("staging due jobs") {
+            Set(try connection.query(SQLiteSQL.stage, [.integer(SQLiteCoding.micros(now)), .integer(Int64(limit))]) { $0.text(0) })
+        }
+        signalAvailable(queues)
+        return queues
+    }
+
+    public func rescue(heartbeatBefore: Date, now: Date) throws -> Int {
+        let queues = try storage("rescuing orphaned jobs") {
+            try connection.writeTransaction {
+                try connection.query(SQLiteSQL.rescue, [
+                    .integer(SQLiteCoding.micros(now)), .text(SQLiteCoding.iso8601(now)), .integer(SQLiteCoding.micros(heartbeatBefore)),
+                ]) { $0.text(0) }
+            }
+        }
+        signalAvailable(queues)
+        return queues.count
+    }
+
+    public func prune(_ retention: Retention, now: Date) throws -> Int {
+        try storage("pruning finished jobs") {
+            var deleted = 0
+            let limit = Int64(retention.batchSize)
+            let cutoffs: [(JobState, Duration?)] = [
+                (.completed, retention.completed), (.discarded, retention.failed), (.cancelled, retention.failed),
+            ]
+            for (state, age) in cutoffs {
+                guard let age else { continue }
+                let cutoff = SQLiteCoding.micros(now.addingTimeInterval(-Double(age.components.seconds)))
+                deleted += try connection.run(SQLiteSQL.pruneOlderThan, [.text(state.rawValue), .integer(cutoff), .integer(limit)])
+            }
+            if let keep = retention.keepLast {
+                for state in [JobState.completed, .discarded, .cancelled] {
+                    for queue in try connection.query(SQLiteSQL.queuesWithState, [.text(state.rawValue)], { $0.text(0) }) {
+                        deleted += try connection.run(SQLiteSQL.pruneBeyondLast, [
+                            .text(queue), .text(state.rawValue), .integer(Int64(max(keep, 0))), .integer(limit),
+                        ])
+                    }
+                }
+            }
+            try connection.run(SQLiteSQL.pruneNodes, [.integer(SQLiteCoding.micros(now.addingTimeInterval(-86_400)))])
+            return deleted
+        }
+    }
+}

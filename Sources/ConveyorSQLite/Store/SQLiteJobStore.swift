@@ -1,0 +1,129 @@
+public import Conveyor
+public import Foundation
+
+/// Conveyor's embedded store: one SQLite file in WAL mode, zero set-up.
+///
+/// Several processes on one machine may share the file: every write takes the write lock at
+/// once (`BEGIN IMMEDIATE`), so two processes never claim the same job. All work runs on a
+/// thread of the store's own, so SQLite's blocking calls never hold up Swift's task pool.
+///
+/// ```swift
+/// let conveyor = try await Conveyor(store: .sqlite(path: "conveyor.sqlite"), queues: ["default": 10])
+/// ```
+public actor SQLiteJobStore: JobStore, JobStoreSignals {
+    public nonisolated let configuration: SQLiteConfiguration
+    nonisolated let thread: DatabaseThread
+    nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
+    let connection: SQLiteConnection
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+    /// Opens (creating if needed) the database at `configuration.path` in WAL mode.
+    ///
+    /// - Throws: ``ConveyorError`` (`storage`) if the file cannot be opened or set up.
+    public init(configuration: SQLiteConfiguration) throws {
+        self.configuration = configuration
+        do {
+            connection = try SQLiteConnection(path: configuration.path, busyTimeout: configuration.busyTimeout)
+            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(configuration.synchronous.rawValue); PRAGMA foreign_keys = OFF;")
+        } catch {
+            throw ConveyorError(.storage, field: "path", "cannot open SQLite database at '\(configuration.path)'", underlying: error)
+        }
+        thread = DatabaseThread(name: "conveyor-sqlite")
+    }
+
+    /// Opens the database at `path` with default settings.
+    public init(path: String) throws {
+        try self.init(configuration: SQLiteConfiguration(path: path))
+    }
+
+    deinit { thread.stop() }
+
+    public nonisolated func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
+
+    public func migrate() throws {
+        try storage("migrating the schema") {
+            try connection.run(SQLiteSchema.createMigrationsTable)
+            try connection.writeTransaction {
+                let applied = Set(try connection.query("SELECT version FROM conveyor_migrations") { $0.int(0) })
+                for migration in SQLiteSchema.migrations where !applied.contains(migration.version) {
+                    try connection.execute(migration.sql)
+                    try connection.run("INSERT INTO conveyor_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                                       [.integer(Int64(migration.version)), .text(migration.name), .integer(SQLiteCoding.micros(Date()))])
+                }
+            }
+        }
+    }
+
+    public func insert(_ jobs: [JobInsert], now: Date) throws -> [InsertResult] {
+        let results = try storage("inserting jobs") {
+            try connection.writeTransaction { try connection.insertJobs(jobs, now: now) }
+        }
+        signalAvailable(results.lazy.filter { !$0.isDuplicate && $0.job.state == .available }.map(\.job.queue))
+        return results
+    }
+
+    public func claim(queue: String, limit: Int, node: String, now: Date) throws -> [Job] {
+        guard limit > 0 else { return [] }
+        let jobs = try storage("claiming jobs") {
+            try connection.writeTransaction {
+                try connection.query(SQLiteSQL.claim, [.integer(SQLiteCoding.micros(now)), .text(node), .text(queue), .integer(Int64(limit))],
+                                     connection.readJob)
+            }
+        }
+        // RETURNING gives rows in no promised order; run them in the order they were chosen.
+        return jobs.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
+    }
+
+    public func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
+        var applied = Set<Int64>()
+        var available: [String] = []
+        try storage("storing job outcomes") {
+            try connection.writeTransaction {
+                for ack in acks {
+                    let rows = try connection.query(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) { ($0.text(0), $0.text(1)) }
+                    guard let (queue, state) = rows.first else { continue }
+                    applied.insert(ack.attempt.jobID)
+                    if state == JobState.available.rawValue { available.append(queue) }
+                }
+            }
+        }
+        signalAvailable(available)
+        return applied
+    }
+
+    public func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) throws {
+        try storage("saving progress") {
+            try connection.run(SQLiteSQL.recordProgress, [
+                .real(fraction), message.map { .text($0) } ?? .null, .integer(attempt.jobID), .integer(Int64(attempt.attempt)), .text(attempt.node),
+            ])
+        }
+    }
+
+    public func job(id: Int64) throws -> Job? {
+        try storage("reading a job") { try connection.job(id: id) }
+    }
+
+    /// Runs `body`, turning SQLite's errors into ``ConveyorError``s that say what was being done.
+    @discardableResult
+    func storage<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ConveyorError {
+            throw error
+        } catch let error as SQLiteError where error.isConstraintViolation {
+            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: error)
+        } catch {
+            throw ConveyorError(.storage, "\(doing) failed", underlying: error)
+        }
+    }
+
+    func signalAvailable(_ queues: some Sequence<String>) {
+        for queue in Set(queues) { signalBus.publish(.jobsAvailable(queue: queue)) }
+    }
+}
+
+extension JobStore where Self == SQLiteJobStore {
+    /// The embedded SQLite store at `path`, created if missing.
+    public static func sqlite(path: String) throws -> SQLiteJobStore { try SQLiteJobStore(path: path) }
+}

@@ -1,0 +1,124 @@
+/// Every statement the SQLite store runs, in one place.
+enum SQLiteSQL {
+    static let jobColumns = """
+        id, kind, queue, state, priority, args, meta, tags, attempt, max_attempts, errors, \
+        inserted_at, scheduled_at, attempted_at, finished_at, attempted_by, unique_key
+        """
+
+    static let insertJob = """
+        INSERT INTO conveyor_jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        ON CONFLICT DO NOTHING
+        RETURNING \(jobColumns)
+        """
+
+    static let findUnique = """
+        SELECT \(jobColumns) FROM conveyor_jobs
+        WHERE unique_key = ?1 AND instr(unique_states, ',' || state || ',') > 0
+        """
+
+    /// Claims with `id IN (subquery … LIMIT n)`: one statement for a batch. The subquery walks
+    /// the partial claim index in order; the paused check is one primary-key lookup.
+    static let claim = """
+        UPDATE conveyor_jobs SET state = 'executing', attempt = attempt + 1, attempted_at = ?1, attempted_by = ?2
+        WHERE id IN (
+            SELECT id FROM conveyor_jobs INDEXED BY conveyor_jobs_claim
+            WHERE state = 'available' AND queue = ?3
+              AND NOT EXISTS (SELECT 1 FROM conveyor_queues WHERE name = ?3 AND paused = 1)
+            ORDER BY priority, scheduled_at, id
+            LIMIT ?4)
+        RETURNING \(jobColumns)
+        """
+
+    /// One statement for every outcome; fenced by attempt and node.
+    static let acknowledge = """
+        UPDATE conveyor_jobs SET
+            state = ?1,
+            scheduled_at = coalesce(?2, scheduled_at),
+            finished_at = ?3,
+            errors = CASE WHEN ?4 IS NULL THEN errors ELSE json_insert(errors, '$[#]', json(?4)) END,
+            meta = CASE WHEN ?5 IS NULL THEN meta ELSE json_set(meta, '$.result', json(?5)) END,
+            max_attempts = max_attempts + ?6
+        WHERE id = ?7 AND attempt = ?8 AND attempted_by = ?9 AND state = 'executing'
+        RETURNING queue, state
+        """
+
+    static let recordProgress = """
+        UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', ?1, '$.progress_message', ?2)
+        WHERE id = ?3 AND attempt = ?4 AND attempted_by = ?5 AND state = 'executing'
+        """
+
+    static let jobByID = "SELECT \(jobColumns) FROM conveyor_jobs WHERE id = ?1"
+
+    static let retry = """
+        UPDATE conveyor_jobs SET state = 'available', scheduled_at = ?2, finished_at = NULL,
+            max_attempts = max(max_attempts, attempt + 1)
+        WHERE id = ?1 AND state IN ('retryable', 'discarded', 'cancelled', 'completed')
+        RETURNING \(jobColumns)
+        """
+
+    static let cancel = """
+        UPDATE conveyor_jobs SET state = 'cancelled', finished_at = ?2,
+            errors = json_insert(errors, '$[#]', json(?3))
+        WHERE id = ?1 AND state IN ('scheduled', 'available', 'executing', 'retryable')
+        RETURNING \(jobColumns)
+        """
+
+    static let delete = "DELETE FROM conveyor_jobs WHERE id = ?1 AND state <> 'executing' RETURNING \(jobColumns)"
+
+    static let countsByQueue = "SELECT queue, state, count(*) FROM conveyor_jobs GROUP BY queue, state"
+    static let queueSettings = "SELECT name, paused FROM conveyor_queues"
+    static let setPaused = """
+        INSERT INTO conveyor_queues (name, paused, updated_at) VALUES (?1, ?2, ?3)
+        ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at
+        """
+
+    static let heartbeat = """
+        INSERT INTO conveyor_nodes (name, queues, started_at, heartbeat_at, running) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, heartbeat_at = excluded.heartbeat_at, running = excluded.running
+        """
+    static let removeNode = "DELETE FROM conveyor_nodes WHERE name = ?1"
+    static let nodes = "SELECT name, queues, started_at, heartbeat_at, running FROM conveyor_nodes ORDER BY heartbeat_at DESC"
+    static let executingOnNode = "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = ?1 AND state = 'executing'"
+
+    static let acquireLeadership = """
+        INSERT INTO conveyor_leaders (name, node, expires_at) VALUES ('maintenance', ?1, ?2)
+        ON CONFLICT (name) DO UPDATE SET node = excluded.node, expires_at = excluded.expires_at
+        WHERE conveyor_leaders.node = excluded.node OR conveyor_leaders.expires_at < ?3
+        RETURNING node
+        """
+    static let resignLeadership = "DELETE FROM conveyor_leaders WHERE name = 'maintenance' AND node = ?1"
+
+    static let stage = """
+        UPDATE conveyor_jobs SET state = 'available'
+        WHERE id IN (
+            SELECT id FROM conveyor_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= ?1
+            ORDER BY scheduled_at LIMIT ?2)
+        RETURNING queue
+        """
+
+    static let rescue = """
+        UPDATE conveyor_jobs SET
+            state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
+            finished_at = CASE WHEN attempt >= max_attempts THEN ?1 ELSE NULL END,
+            scheduled_at = ?1,
+            errors = json_insert(errors, '$[#]', json_object(
+                'attempt', attempt, 'at', ?2,
+                'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
+        WHERE state = 'executing'
+          AND (attempted_by IS NULL
+               OR attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= ?3))
+        RETURNING queue
+        """
+
+    static let pruneOlderThan = """
+        DELETE FROM conveyor_jobs WHERE id IN (
+            SELECT id FROM conveyor_jobs WHERE state = ?1 AND finished_at < ?2 LIMIT ?3)
+        """
+    static let queuesWithState = "SELECT DISTINCT queue FROM conveyor_jobs WHERE state = ?1"
+    static let pruneBeyondLast = """
+        DELETE FROM conveyor_jobs WHERE id IN (
+            SELECT id FROM conveyor_jobs WHERE queue = ?1 AND state = ?2 ORDER BY id DESC LIMIT ?4 OFFSET ?3)
+        """
+    static let pruneNodes = "DELETE FROM conveyor_nodes WHERE heartbeat_at < ?1"
+}

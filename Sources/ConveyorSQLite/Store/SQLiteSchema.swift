@@ -1,0 +1,67 @@
+/// Versioned migrations: each runs once, in order, inside one write transaction.
+enum SQLiteSchema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
+            CREATE TABLE conveyor_jobs (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                queue TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('scheduled','available','executing','retryable','completed','discarded','cancelled')),
+                priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),
+                args TEXT NOT NULL CHECK (json_valid(args)),
+                meta TEXT NOT NULL DEFAULT '{}',
+                tags TEXT NOT NULL DEFAULT '[]',
+                errors TEXT NOT NULL DEFAULT '[]',
+                attempt INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL CHECK (max_attempts > 0),
+                inserted_at INTEGER NOT NULL,
+                scheduled_at INTEGER NOT NULL,
+                attempted_at INTEGER,
+                finished_at INTEGER,
+                attempted_by TEXT,
+                unique_key TEXT,
+                unique_states TEXT
+            );
+            -- The claim reads only available jobs of one queue in priority order.
+            CREATE INDEX conveyor_jobs_claim ON conveyor_jobs (queue, priority, scheduled_at, id) WHERE state = 'available';
+            CREATE INDEX conveyor_jobs_due ON conveyor_jobs (scheduled_at) WHERE state IN ('scheduled', 'retryable');
+            CREATE INDEX conveyor_jobs_executing ON conveyor_jobs (attempted_by) WHERE state = 'executing';
+            CREATE INDEX conveyor_jobs_finished ON conveyor_jobs (state, finished_at) WHERE finished_at IS NOT NULL;
+            CREATE INDEX conveyor_jobs_queue_state ON conveyor_jobs (queue, state);
+            -- One job per unique key among the jobs whose state is one of that key's states.
+            CREATE UNIQUE INDEX conveyor_jobs_unique ON conveyor_jobs (unique_key)
+                WHERE unique_key IS NOT NULL AND instr(unique_states, ',' || state || ',') > 0;
+            CREATE TABLE conveyor_nodes (
+                name TEXT PRIMARY KEY,
+                queues TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                heartbeat_at INTEGER NOT NULL,
+                running INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE conveyor_leaders (
+                name TEXT PRIMARY KEY,
+                node TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE TABLE conveyor_queues (
+                name TEXT PRIMARY KEY,
+                paused INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+    ]
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS conveyor_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        )
+        """
+}
