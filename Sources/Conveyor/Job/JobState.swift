@@ -3,7 +3,7 @@
 /// The states are Oban's: `scheduled → available → executing → completed`. A failed attempt
 /// goes to `retryable` (and back to `available` when its backoff has passed) or, out of
 /// attempts, to `discarded`. `cancelled` can be reached from any state that is not final.
-public enum JobState: String, Sendable, Codable, CaseIterable, Hashable, Comparable {
+public enum JobState: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable, Hashable, Comparable {
     /// Waiting for its `scheduledAt` time.
     case scheduled
     /// Ready to be claimed by a producer.

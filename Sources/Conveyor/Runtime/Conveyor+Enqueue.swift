@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 extension Conveyor {
     /// Enqueues one job for `worker` with `args`.
@@ -73,5 +74,34 @@ extension JobEvent {
     init(_ kind: Kind, _ job: Job, at: Date, progress: Double? = nil, message: String? = nil) {
         self.init(kind: kind, jobID: job.id, jobKind: job.kind, queue: job.queue, attempt: job.attempt, at: at,
                   progress: progress, message: message)
+    }
+}
+
+extension Conveyor {
+    /// Enqueues a job by kind name with JSON args: for callers without the worker's Swift type
+    /// (the CLI, the HTTP API, other languages).
+    ///
+    /// The kind must have a worker registered here (then `args` must decode for it and the
+    /// worker's options are the defaults) or on a node that has heartbeated.
+    ///
+    /// - Throws: ``ConveyorError``: `unknownKind` if no node knows the kind; `invalidInput`
+    ///   naming `args` or the option at fault. Nothing is inserted then.
+    @discardableResult
+    public func enqueue(kind: String, args: JSONValue = .object([:]), options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
+        try JobInsert.validateName(kind, field: "kind")
+        let raw = RawJSON(args)
+        let worker = workers.withLock { $0[kind] }
+        if let worker {
+            try worker.validateArgs(raw)
+        } else {
+            let known = Set(try await store.nodes().flatMap(\.kinds)).union(registeredKinds)
+            guard known.contains(kind) else {
+                throw ConveyorError(
+                    .unknownKind, field: "kind",
+                    "no worker for kind '\(kind)' is registered here or on any running node; known kinds: \(known.sorted().joined(separator: ", "))")
+            }
+        }
+        let insert = try options.resolve(kind: kind, args: raw, defaults: worker?.options ?? JobOptions(), now: clock.now())
+        return try await enqueue([insert])[0]
     }
 }

@@ -120,7 +120,7 @@ public final class Conveyor: Service, Sendable {
     }
 
     func nodeRecord(startedAt: Date) -> NodeRecord {
-        NodeRecord(name: node, queues: configuration.queues.keys.sorted(), startedAt: startedAt,
+        NodeRecord(name: node, queues: configuration.queues.keys.sorted(), kinds: registeredKinds, startedAt: startedAt,
                    heartbeatAt: clock.now(), running: running.count)
     }
 

@@ -53,14 +53,17 @@ public struct QueueSummary: Sendable, Hashable, Codable {
 public struct NodeRecord: Sendable, Hashable, Codable {
     public var name: String
     public var queues: [String]
+    /// The job kinds it has workers for.
+    public var kinds: [String]
     public var startedAt: Date
     public var heartbeatAt: Date
     /// How many jobs it was running at its last heartbeat.
     public var running: Int
 
-    public init(name: String, queues: [String], startedAt: Date, heartbeatAt: Date, running: Int) {
+    public init(name: String, queues: [String], kinds: [String], startedAt: Date, heartbeatAt: Date, running: Int) {
         self.name = name
         self.queues = queues
+        self.kinds = kinds
         self.startedAt = startedAt
         self.heartbeatAt = heartbeatAt
         self.running = running

@@ -3,10 +3,13 @@ struct AnyWorker: Sendable {
     let kind: String
     let options: JobOptions
     let perform: @Sendable (RawJSON, JobContext) async throws -> Void
+    /// Throws the decoding error `perform` would meet, so bad args are refused at enqueue.
+    let validateArgs: @Sendable (RawJSON) throws(ConveyorError) -> Void
 
     init<W: JobWorker>(_ worker: W) {
         kind = W.kind
         options = W.options
+        validateArgs = { args throws(ConveyorError) in _ = try args.decode(W.Args.self, field: "args") }
         perform = { args, context in
             let decoded: W.Args
             do {

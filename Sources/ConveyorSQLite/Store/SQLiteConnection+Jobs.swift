@@ -59,6 +59,10 @@ enum SQLiteCoding {
         String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
+    static func strings(_ json: String) -> [String] {
+        (try? decoder.decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
     static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
 
     static let encoder: JSONEncoder = {

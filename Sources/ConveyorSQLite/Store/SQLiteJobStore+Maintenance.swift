@@ -6,7 +6,7 @@ extension SQLiteJobStore {
         try storage("recording a heartbeat") {
             try connection.run(SQLiteSQL.heartbeat, [
                 .text(node.name), .text(SQLiteCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
-                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)),
+                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)), .text(SQLiteCoding.json(node.kinds)),
             ])
         }
     }
@@ -19,7 +19,7 @@ extension SQLiteJobStore {
         try storage("listing nodes") {
             try connection.query(SQLiteSQL.nodes) { row in
                 NodeRecord(
-                    name: row.text(0), queues: (try? SQLiteCoding.decoder.decode([String].self, from: Data(row.text(1).utf8))) ?? [],
+                    name: row.text(0), queues: SQLiteCoding.strings(row.text(1)), kinds: SQLiteCoding.strings(row.text(5)),
                     startedAt: SQLiteCoding.date(row.int64(2)), heartbeatAt: SQLiteCoding.date(row.int64(3)), running: row.int(4))
             }
         }

@@ -74,11 +74,11 @@ enum SQLiteSQL {
         """
 
     static let heartbeat = """
-        INSERT INTO conveyor_nodes (name, queues, started_at, heartbeat_at, running) VALUES (?1, ?2, ?3, ?4, ?5)
-        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, heartbeat_at = excluded.heartbeat_at, running = excluded.running
+        INSERT INTO conveyor_nodes (name, queues, kinds, started_at, heartbeat_at, running) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
+        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds, heartbeat_at = excluded.heartbeat_at, running = excluded.running
         """
     static let removeNode = "DELETE FROM conveyor_nodes WHERE name = ?1"
-    static let nodes = "SELECT name, queues, started_at, heartbeat_at, running FROM conveyor_nodes ORDER BY heartbeat_at DESC"
+    static let nodes = "SELECT name, queues, started_at, heartbeat_at, running, kinds FROM conveyor_nodes ORDER BY heartbeat_at DESC"
     static let executingOnNode = "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = ?1 AND state = 'executing'"
 
     static let acquireLeadership = """

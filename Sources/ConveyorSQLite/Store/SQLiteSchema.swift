@@ -40,6 +40,7 @@ enum SQLiteSchema {
             CREATE TABLE conveyor_nodes (
                 name TEXT PRIMARY KEY,
                 queues TEXT NOT NULL,
+                kinds TEXT NOT NULL DEFAULT '[]',
                 started_at INTEGER NOT NULL,
                 heartbeat_at INTEGER NOT NULL,
                 running INTEGER NOT NULL DEFAULT 0

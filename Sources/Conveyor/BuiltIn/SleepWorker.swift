@@ -1,0 +1,22 @@
+/// Sleeps, reporting progress ten times, then completes: for demos and shutdown tests.
+///
+/// Args: `{"ms": 1500}`. It stops early, like any well-behaved worker, when cancelled.
+public struct SleepWorker: JobWorker {
+    public struct Args: Codable, Sendable {
+        public var ms: Int
+        public init(ms: Int) { self.ms = ms }
+    }
+
+    public static let kind = "sleep"
+    public init() {}
+
+    public func perform(_ args: Args, context: JobContext) async throws {
+        guard args.ms >= 0 else { throw JobControl.discard(reason: "ms must not be negative, got \(args.ms)") }
+        let step = Duration.milliseconds(args.ms) / 10
+        for done in 1...10 {
+            try await Task.sleep(for: step)
+            try await context.progress(Double(done) / 10, "slept \(args.ms * done / 10) of \(args.ms) ms")
+        }
+        try context.setResult(["slept_ms": args.ms])
+    }
+}

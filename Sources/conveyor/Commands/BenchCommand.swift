@@ -1,0 +1,174 @@
+import ArgumentParser
+import Conveyor
+import Foundation
+import Logging
+import Synchronization
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure enqueue, processing throughput and pickup latency of no-op jobs.",
+        discussion: """
+            Phases: enqueue N jobs one by one; enqueue N in bulk; process all 2N with the given concurrency; \
+            then enqueue jobs one at a time on the idle queue and time enqueue-to-start. \
+            Without --database it uses a fresh SQLite file in a temporary folder and deletes it afterwards.
+            """)
+
+    @Option(help: "Database URL (default: a fresh temporary SQLite file).")
+    var database: String?
+
+    @Option(help: "Jobs per enqueue phase.")
+    var jobs = 10_000
+
+    @Option(help: "Jobs run at once while processing.")
+    var concurrency = 100
+
+    @Option(name: .customLong("latency-samples"), help: "Jobs timed one at a time for pickup latency.")
+    var latencySamples = 200
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
+        guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
+    }
+
+    func run() async throws {
+        let temporary = database == nil ? FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-bench-\(UUID().uuidString)") : nil
+        if let temporary { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true) }
+        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        let url = database ?? "sqlite:\(temporary!.appendingPathComponent("bench.sqlite").path)"
+        let store = try DatabaseURL(parsing: url).openStore()
+        var logger = Logger(label: "conveyor.bench")
+        logger.logLevel = .warning
+        let queue = "bench-\(UInt32.random(in: 0 ... .max))"
+        let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
+                                                  retention: Retention(completed: nil, failed: nil), logger: logger)
+        let conveyor = try await Conveyor(store: store, configuration: configuration)
+        let latency = LatencyProbe()
+        conveyor.register(NoopWorker())
+        conveyor.register(BenchLatencyWorker(probe: latency))
+        let options = EnqueueOptions(queue: queue)
+
+        var bar = ProgressBar(label: "enqueue (single)", total: jobs)
+        var started = ContinuousClock.now
+        for index in 0..<jobs {
+            try await conveyor.enqueue(NoopWorker.self, args: .object(["n": .number(Double(index))]), options: options)
+            if index % 100 == 0 { bar.update(index) }
+        }
+        bar.update(jobs)
+        bar.finish()
+        let single = Double(jobs) / (ContinuousClock.now - started).seconds
+
+        bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
+        started = ContinuousClock.now
+        var inserted = 0
+        while inserted < jobs {
+            let count = min(1_000, jobs - inserted)
+            try await conveyor.enqueueAll(NoopWorker.self, args: (inserted..<inserted + count).map { .object(["n": .number(Double($0))]) }, options: options)
+            inserted += count
+            bar.update(inserted)
+        }
+        bar.finish()
+        let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
+
+        let total = jobs * 2
+        let events = conveyor.events()
+        bar = ProgressBar(label: "process", total: total)
+        let (processSeconds, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await conveyor.run() }
+            started = ContinuousClock.now
+            var completed = 0
+            for await event in events where event.kind == .completed {
+                completed += 1
+                if completed % 500 == 0 { bar.update(completed) }
+                if completed == total { break }
+            }
+            let processSeconds = (ContinuousClock.now - started).seconds
+            bar.update(total)
+            bar.finish()
+
+            var latencyBar = ProgressBar(label: "pickup latency", total: latencySamples)
+            var latencies: [Double] = []
+            for sample in 0..<latencySamples {
+                let enqueuedAt = ContinuousClock.now
+                let waiter = latency.expect()
+                try await conveyor.enqueue(BenchLatencyWorker.self, args: .init(sample: sample), options: options)
+                let startedAt = await waiter.value
+                latencies.append((startedAt - enqueuedAt).seconds * 1_000)
+                latencyBar.update(sample + 1)
+            }
+            latencyBar.finish()
+            conveyor.beginShutdown()
+            try await group.waitForAll()
+            return (processSeconds, latencies.sorted())
+        }
+        let result = BenchResult(
+            database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
+            enqueueSinglePerS: single, enqueueBulkPerS: bulk, processPerS: Double(total) / processSeconds,
+            pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99))
+        if json {
+            try Output.json(result)
+        } else {
+            print(String(format: "enqueue single   %10.0f jobs/s", result.enqueueSinglePerS))
+            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS))
+            print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d)", result.processPerS, total, concurrency))
+            print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
+        }
+    }
+
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
+    }
+}
+
+struct BenchResult: Encodable {
+    let database: String
+    let jobs: Int
+    let concurrency: Int
+    let enqueueSinglePerS: Double
+    let enqueueBulkPerS: Double
+    let processPerS: Double
+    let pickupP50Ms: Double
+    let pickupP99Ms: Double
+}
+
+/// Hands the start time of the next latency job to the bench loop.
+final class LatencyProbe: Sendable {
+    private let pending = Mutex<AsyncStream<ContinuousClock.Instant>.Continuation?>(nil)
+
+    /// Arms the probe; the task returns when the next latency job starts.
+    func expect() -> Task<ContinuousClock.Instant, Never> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        pending.withLock { $0 = continuation }
+        return Task {
+            for await instant in stream { return instant }
+            return ContinuousClock.now
+        }
+    }
+
+    func started() {
+        let now = ContinuousClock.now
+        let continuation = pending.withLock { value in defer { value = nil }; return value }
+        continuation?.yield(now)
+        continuation?.finish()
+    }
+}
+
+struct BenchLatencyWorker: JobWorker {
+    struct Args: Codable, Sendable { let sample: Int }
+    static let kind = "bench.latency"
+    let probe: LatencyProbe
+
+    func perform(_ args: Args, context: JobContext) async throws { probe.started() }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

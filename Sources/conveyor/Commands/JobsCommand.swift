@@ -1,0 +1,82 @@
+import ArgumentParser
+import Conveyor
+import Foundation
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List, show, retry, cancel and delete jobs.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Delete.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Only jobs in this state (repeatable).") var state: [String] = []
+        @Option(help: "Only jobs in this queue (repeatable).") var queue: [String] = []
+        @Option(help: "Only jobs of this kind (repeatable).") var kind: [String] = []
+        @Option(help: "Only jobs with this tag.") var tag: String?
+        @Option(name: .customLong("before-id"), help: "Page: only jobs with a lower id.") var beforeID: Int64?
+        @Option(help: "At most this many (1-1000).") var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let states = try Set(state.map { value throws(ConveyorError) in try JobState(parsing: value) })
+            let filter = JobFilter(states: states, queues: Set(queue), kinds: Set(kind), tag: tag, beforeID: beforeID, limit: limit)
+            let jobs = try await database.openConveyor().jobs(matching: filter)
+            if json { return try Output.json(jobs) }
+            Output.table(["ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "SCHEDULED", "ERROR"], jobs.map { job in
+                [String(job.id), job.kind, job.queue, job.state.rawValue, "\(job.attempt)/\(job.maxAttempts)",
+                 Output.time(job.scheduledAt), String((job.errors.last?.message ?? "").prefix(60))]
+            })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job with its errors.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Job id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let job = try await database.openConveyor().job(id: id)
+            if json { try Output.json(job) } else { print(Output.describe(job)) }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a failed, cancelled or completed job again now.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Job id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let job = try await database.openConveyor().retry(id: id)
+            if json { try Output.json(job) } else { print("job \(job.id) is available again (attempt \(job.attempt) of \(job.maxAttempts) used)") }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a job that has not finished.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Job id.") var id: Int64
+        @Option(help: "Why; stored with the job.") var reason = "cancelled from the command line"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let job = try await database.openConveyor().cancel(id: id, reason: reason)
+            if json { try Output.json(job) } else { print("job \(job.id) cancelled") }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a job that is not executing.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Job id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let job = try await database.openConveyor().delete(id: id)
+            if json { try Output.json(job) } else { print("job \(job.id) deleted") }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Conveyor
+
+struct QueuesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queues", abstract: "Show queues with counts by state; pause and resume them.",
+        subcommands: [List.self, Pause.self, Resume.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts by state and the paused flag of every queue.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let queues = try await database.openConveyor().queues()
+            if json { return try Output.json(queues) }
+            let states = JobState.allCases
+            Output.table(["QUEUE", "PAUSED"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
+                [queue.name, queue.paused ? "yes" : "no"] + states.map { String(queue.count($0)) }
+            })
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop every node from starting jobs of a queue.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Queue name.") var queue: String
+
+        func run() async throws {
+            try await database.openConveyor().pause(queue: queue)
+            print("queue \(queue) paused")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let nodes start jobs of a paused queue again.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Queue name.") var queue: String
+
+        func run() async throws {
+            try await database.openConveyor().resume(queue: queue)
+            print("queue \(queue) resumed")
+        }
+    }
+}

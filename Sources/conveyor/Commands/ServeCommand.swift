@@ -1,0 +1,75 @@
+import ArgumentParser
+import Conveyor
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run queues with the built-in workers (noop, sleep, fail) until SIGINT or SIGTERM.",
+        discussion: "On SIGINT/SIGTERM it stops claiming, lets running jobs finish within --grace-period, then puts the rest back.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("queue"), help: "A queue to run as NAME=CONCURRENCY (repeatable). Default: default=10.")
+    var queues: [String] = []
+
+    @Option(name: .customLong("node"), help: "This node's name (default: host-pid-random).")
+    var node: String?
+
+    @Option(name: .customLong("poll-interval"), help: "How often idle queues look for jobs from other processes.")
+    var pollInterval: DurationArgument?
+
+    @Option(name: .customLong("heartbeat-interval"), help: "How often this node says it is alive.")
+    var heartbeatInterval: DurationArgument?
+
+    @Option(name: .customLong("rescue-after"), help: "Rescue jobs of nodes silent this long.")
+    var rescueAfter: DurationArgument?
+
+    @Option(name: .customLong("grace-period"), help: "On shutdown, how long running jobs may finish.")
+    var gracePeriod: DurationArgument?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ConveyorError(.invalidInput, field: "log-level", "'\(logLevel)' is not a level; use trace, debug, info, notice, warning, error or critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "conveyor")
+        var configuration = ConveyorConfiguration(queues: try Self.parseQueues(queues), logger: logger)
+        if let node { configuration.node = node }
+        if let pollInterval { configuration.pollInterval = pollInterval.duration }
+        if let heartbeatInterval { configuration.heartbeatInterval = heartbeatInterval.duration }
+        if let rescueAfter { configuration.rescueAfter = rescueAfter.duration }
+        if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
+
+        let conveyor = try await Conveyor(store: database.openStore(), configuration: configuration)
+        conveyor.registerBuiltInWorkers()
+        logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: conveyor)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func parseQueues(_ specs: [String]) throws(ConveyorError) -> [String: Int] {
+        guard !specs.isEmpty else { return ["default": 10] }
+        var queues: [String: Int] = [:]
+        for spec in specs {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let limit = Int(parts[1]) else {
+                throw ConveyorError(.invalidInput, field: "queue", "'\(spec)' is not NAME=CONCURRENCY, as in default=10")
+            }
+            queues[parts[0]] = limit
+        }
+        return queues
+    }
+}
