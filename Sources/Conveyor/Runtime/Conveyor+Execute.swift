@@ -18,13 +18,8 @@ extension Conveyor {
         }
         running.register(attempt)
         if eventBus.hasSubscribers { eventBus.publish(JobEvent(.started, job, at: startedAt)) }
-        var jobLogger = logger
-        jobLogger[metadataKey: "job.id"] = "\(job.id)"
-        jobLogger[metadataKey: "job.kind"] = "\(job.kind)"
-        jobLogger[metadataKey: "job.queue"] = "\(job.queue)"
-        jobLogger[metadataKey: "job.attempt"] = "\(job.attempt)"
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
-        let context = JobContext(job: job, logger: jobLogger) { fraction, message in
+        let context = JobContext(job: job, logger: logger) { fraction, message in
             try await progress.report(fraction, message)
         }
         let ranOut: Bool
@@ -55,9 +50,11 @@ extension Conveyor {
         let duration = clock.now().timeIntervalSince(startedAt)
         metrics.recordRun(queue: job.queue, kind: job.kind, seconds: duration)
         if case .completed = outcome {
-            jobLogger.debug("job completed")
+            logger.debug("job completed", metadata: Self.metadata(job))
         } else {
-            jobLogger.info("job attempt ended", metadata: ["outcome": "\(JobAck(attempt, outcome).resultingState)", "ran_out": "\(ranOut)"])
+            logger.info("job attempt ended", metadata: Self.metadata(job, [
+                "outcome": "\(JobAck(attempt, outcome).resultingState)", "out_of_attempts": "\(ranOut)",
+            ]))
         }
         return PendingAck(ack: JobAck(attempt, outcome), job: job)
     }

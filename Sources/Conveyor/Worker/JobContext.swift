@@ -5,15 +5,25 @@ import Synchronization
 public final class JobContext: Sendable {
     /// The job as claimed (its `attempt` is the one now running).
     public let job: Job
-    /// A logger whose metadata carries the job's id, kind, queue and attempt.
-    public let logger: Logger
+    private let baseLogger: Logger
+
+    /// A logger whose metadata carries the job's id, kind, queue and attempt. It is built on
+    /// first use, so workers that do not log pay nothing for it.
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger[metadataKey: "job.kind"] = "\(job.kind)"
+        logger[metadataKey: "job.queue"] = "\(job.queue)"
+        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        return logger
+    }
 
     private let reportProgress: @Sendable (Double, String?) async throws -> Void
     private let resultBox = Mutex<RawJSON?>(nil)
 
     init(job: Job, logger: Logger, reportProgress: @escaping @Sendable (Double, String?) async throws -> Void) {
         self.job = job
-        self.logger = logger
+        self.baseLogger = logger
         self.reportProgress = reportProgress
     }
 

@@ -127,3 +127,4 @@ extension JobStore where Self == SQLiteJobStore {
     /// The embedded SQLite store at `path`, created if missing.
     public static func sqlite(path: String) throws -> SQLiteJobStore { try SQLiteJobStore(path: path) }
 }
+

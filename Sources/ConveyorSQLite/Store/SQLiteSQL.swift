@@ -18,11 +18,11 @@ enum SQLiteSQL {
         """
 
     /// Claims with `id IN (subquery … LIMIT n)`: one statement for a batch. The subquery walks
-    /// the partial claim index in order; the paused check is one primary-key lookup.
+    /// the fetch index in order; the paused check is one primary-key lookup.
     static let claim = """
         UPDATE conveyor_jobs SET state = 'executing', attempt = attempt + 1, attempted_at = ?1, attempted_by = ?2
         WHERE id IN (
-            SELECT id FROM conveyor_jobs INDEXED BY conveyor_jobs_claim
+            SELECT id FROM conveyor_jobs INDEXED BY conveyor_jobs_fetch
             WHERE state = 'available' AND queue = ?3
               AND NOT EXISTS (SELECT 1 FROM conveyor_queues WHERE name = ?3 AND paused = 1)
             ORDER BY priority, scheduled_at, id

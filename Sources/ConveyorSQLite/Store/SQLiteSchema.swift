@@ -28,12 +28,10 @@ enum SQLiteSchema {
                 unique_key TEXT,
                 unique_states TEXT
             );
-            -- The claim reads only available jobs of one queue in priority order.
-            CREATE INDEX conveyor_jobs_claim ON conveyor_jobs (queue, priority, scheduled_at, id) WHERE state = 'available';
-            CREATE INDEX conveyor_jobs_due ON conveyor_jobs (scheduled_at) WHERE state IN ('scheduled', 'retryable');
-            CREATE INDEX conveyor_jobs_executing ON conveyor_jobs (attempted_by) WHERE state = 'executing';
+            -- One index serves the claim (state, queue, then priority order), staging, rescue and
+            -- the counts, as Oban's does: every index is paid for on every state change.
+            CREATE INDEX conveyor_jobs_fetch ON conveyor_jobs (state, queue, priority, scheduled_at, id);
             CREATE INDEX conveyor_jobs_finished ON conveyor_jobs (state, finished_at) WHERE finished_at IS NOT NULL;
-            CREATE INDEX conveyor_jobs_queue_state ON conveyor_jobs (queue, state);
             -- One job per unique key among the jobs whose state is one of that key's states.
             CREATE UNIQUE INDEX conveyor_jobs_unique ON conveyor_jobs (unique_key)
                 WHERE unique_key IS NOT NULL AND instr(unique_states, ',' || state || ',') > 0;

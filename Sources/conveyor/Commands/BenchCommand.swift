@@ -48,14 +48,15 @@ struct BenchCommand: AsyncParsableCommand {
                                                   retention: Retention(completed: nil, failed: nil), logger: logger)
         let conveyor = try await Conveyor(store: store, configuration: configuration)
         let latency = LatencyProbe()
-        conveyor.register(NoopWorker())
+        let executed = ExecutionCounter()
+        conveyor.register(CountingNoopWorker(counter: executed))
         conveyor.register(BenchLatencyWorker(probe: latency))
         let options = EnqueueOptions(queue: queue)
 
         var bar = ProgressBar(label: "enqueue (single)", total: jobs)
         var started = ContinuousClock.now
         for index in 0..<jobs {
-            try await conveyor.enqueue(NoopWorker.self, args: .object(["n": .number(Double(index))]), options: options)
+            try await conveyor.enqueue(kind: NoopWorker.kind, args: .object(["n": .number(Double(index))]), options: options)
             if index % 100 == 0 { bar.update(index) }
         }
         bar.update(jobs)
@@ -67,7 +68,9 @@ struct BenchCommand: AsyncParsableCommand {
         var inserted = 0
         while inserted < jobs {
             let count = min(1_000, jobs - inserted)
-            try await conveyor.enqueueAll(NoopWorker.self, args: (inserted..<inserted + count).map { .object(["n": .number(Double($0))]) }, options: options)
+            try await conveyor.enqueue((inserted..<inserted + count).map {
+                JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
+            })
             inserted += count
             bar.update(inserted)
         }
@@ -75,18 +78,22 @@ struct BenchCommand: AsyncParsableCommand {
         let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
 
         let total = jobs * 2
-        let events = conveyor.events()
         bar = ProgressBar(label: "process", total: total)
-        let (processSeconds, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
+        let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await conveyor.run() }
             started = ContinuousClock.now
-            var completed = 0
-            for await event in events where event.kind == .completed {
-                completed += 1
-                if completed % 500 == 0 { bar.update(completed) }
-                if completed == total { break }
+            let cpuBefore = Self.cpuSeconds()
+            // Count runs without subscribing to events (a subscriber costs a wake-up per job),
+            // then wait until every outcome is stored.
+            while executed.value < total {
+                try await Task.sleep(for: .milliseconds(2))
+                bar.update(executed.value)
+            }
+            while try await conveyor.queues().first(where: { $0.name == queue })?.count(.completed) ?? 0 < total {
+                try await Task.sleep(for: .milliseconds(2))
             }
             let processSeconds = (ContinuousClock.now - started).seconds
+            let cpuPerJob = (Self.cpuSeconds() - cpuBefore) / Double(total) * 1e6
             bar.update(total)
             bar.finish()
 
@@ -103,20 +110,27 @@ struct BenchCommand: AsyncParsableCommand {
             latencyBar.finish()
             conveyor.beginShutdown()
             try await group.waitForAll()
-            return (processSeconds, latencies.sorted())
+            return (processSeconds, cpuPerJob, latencies.sorted())
         }
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: single, enqueueBulkPerS: bulk, processPerS: Double(total) / processSeconds,
+            enqueueSinglePerS: single, enqueueBulkPerS: bulk, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99))
         if json {
             try Output.json(result)
         } else {
             print(String(format: "enqueue single   %10.0f jobs/s", result.enqueueSinglePerS))
             print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS))
-            print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d)", result.processPerS, total, concurrency))
+            print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
+                         result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
         }
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
@@ -132,6 +146,8 @@ struct BenchResult: Encodable {
     let enqueueSinglePerS: Double
     let enqueueBulkPerS: Double
     let processPerS: Double
+    /// CPU time of the whole process (all threads) per processed job, in microseconds.
+    let processCpuUsPerJob: Double
     let pickupP50Ms: Double
     let pickupP99Ms: Double
 }
@@ -156,6 +172,21 @@ final class LatencyProbe: Sendable {
         continuation?.yield(now)
         continuation?.finish()
     }
+}
+
+/// The built-in no-op, counting its runs so the bench knows when all have run.
+struct CountingNoopWorker: JobWorker {
+    typealias Args = NoopWorker.Args
+    static let kind = NoopWorker.kind
+    let counter: ExecutionCounter
+
+    func perform(_ args: Args, context: JobContext) async throws { counter.increment() }
+}
+
+final class ExecutionCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
 }
 
 struct BenchLatencyWorker: JobWorker {

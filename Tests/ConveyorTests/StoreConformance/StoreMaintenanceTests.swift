@@ -1,0 +1,98 @@
+import Conveyor
+import Foundation
+import Testing
+
+@Suite("Store: maintenance, leadership and admin")
+struct StoreMaintenanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func rescueRespectsLiveHeartbeatsAndAttempts(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        _ = try await store.insert([.test(maxAttempts: 1), .test(maxAttempts: 3), .test(maxAttempts: 3)], now: epoch)
+        let dead = try await store.claim(queue: "default", limit: 2, node: "dead", now: epoch)
+        let alive = try await store.claim(queue: "default", limit: 1, node: "alive", now: epoch)
+        try await store.heartbeat(NodeRecord(name: "dead", queues: [], kinds: [], startedAt: epoch, heartbeatAt: epoch, running: 2))
+        try await store.heartbeat(NodeRecord(name: "alive", queues: [], kinds: [], startedAt: epoch, heartbeatAt: epoch.addingTimeInterval(50), running: 1))
+        let rescued = try await store.rescue(heartbeatBefore: epoch.addingTimeInterval(30), now: epoch.addingTimeInterval(60))
+        #expect(rescued == 2)
+        let states = try await dead.asyncMap { try await store.job(id: $0.id)!.state }
+        #expect(Set(states) == [.discarded, .available])
+        #expect(try await store.job(id: alive[0].id)?.state == .executing)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oneLeaderAtATime(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch))
+        #expect(try await !store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(5)))
+        #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch.addingTimeInterval(8)))
+        #expect(try await !store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(15)))
+        #expect(try await store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(19)))
+        try await store.resignLeadership(node: "b")
+        #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch.addingTimeInterval(20)))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func pruneByAgeAndByCount(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        _ = try await store.insert((0..<10).map { _ in .test() }, now: epoch)
+        let claimed = try await store.claim(queue: "default", limit: 10, node: "n", now: epoch)
+        let acks = claimed.prefix(6).map { JobAck(JobAttempt(jobID: $0.id, attempt: 1, node: "n"), .completed(result: nil)) }
+        _ = try await store.acknowledge(Array(acks), now: epoch)
+        let failed = claimed.suffix(4).map { JobAck(JobAttempt(jobID: $0.id, attempt: 1, node: "n"), .discard(error: JobErrorEntry(attempt: 1, at: epoch, message: "x"))) }
+        _ = try await store.acknowledge(Array(failed), now: epoch.addingTimeInterval(3_600))
+        let retention = Retention(completed: .seconds(1_800), failed: .seconds(7_200))
+        #expect(try await store.prune(retention, now: epoch.addingTimeInterval(3_600)) == 6)
+        #expect(try await store.prune(Retention(completed: nil, failed: nil, keepLast: 1), now: epoch.addingTimeInterval(3_600)) == 3)
+        let left = try await store.jobs(matching: JobFilter())
+        #expect(left.map(\.id) == [claimed[9].id])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func retryCancelDeleteFollowTheStateRules(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let ids = try await store.insert([.test(), .test(), .test()], now: epoch).map(\.job.id)
+        await #expect { try await store.retry(id: ids[0], now: epoch) } throws: { ($0 as? ConveyorError)?.code == .conflict }
+        await #expect { try await store.retry(id: 999_999, now: epoch) } throws: { ($0 as? ConveyorError)?.code == .notFound }
+        let cancelled = try await store.cancel(id: ids[0], reason: "not needed", now: epoch)
+        #expect(cancelled.state == .cancelled)
+        #expect(cancelled.errors.last?.message == "cancelled: not needed")
+        await #expect { try await store.cancel(id: ids[0], reason: "again", now: epoch) } throws: { ($0 as? ConveyorError)?.code == .conflict }
+        let retried = try await store.retry(id: ids[0], now: epoch.addingTimeInterval(1))
+        #expect(retried.state == .available)
+        let executing = try #require(try await store.claim(queue: "default", limit: 1, node: "n", now: epoch).first)
+        await #expect { try await store.delete(id: executing.id) } throws: { ($0 as? ConveyorError)?.code == .conflict }
+        #expect(try await store.job(id: executing.id)?.state == .executing)
+        #expect(try await store.delete(id: ids[2]).id == ids[2])
+        #expect(try await store.job(id: ids[2]) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func summariesCountEveryState(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        _ = try await store.insert([.test(queue: "a"), .test(queue: "a"), .test(queue: "b", scheduledAt: epoch.addingTimeInterval(9))], now: epoch)
+        _ = try await store.claim(queue: "a", limit: 1, node: "n", now: epoch)
+        let summaries = try await store.queueSummaries()
+        #expect(summaries.map(\.name) == ["a", "b"])
+        #expect(summaries[0].counts == [.available: 1, .executing: 1])
+        #expect(summaries[1].counts == [.scheduled: 1])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func nodesAreListedAndRemoved(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        try await store.heartbeat(NodeRecord(name: "a", queues: ["q"], kinds: ["k"], startedAt: epoch, heartbeatAt: epoch, running: 3))
+        try await store.heartbeat(NodeRecord(name: "a", queues: ["q"], kinds: ["k"], startedAt: epoch, heartbeatAt: epoch.addingTimeInterval(5), running: 1))
+        let nodes = try await store.nodes()
+        #expect(nodes == [NodeRecord(name: "a", queues: ["q"], kinds: ["k"], startedAt: epoch, heartbeatAt: epoch.addingTimeInterval(5), running: 1)])
+        try await store.removeNode(name: "a")
+        #expect(try await store.nodes().isEmpty)
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
