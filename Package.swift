@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConveyorTests",
-            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting"],
+            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting", "CSQLite"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -28,7 +28,8 @@ public final class Conveyor: Service, Sendable {
     let acks = AckBuffer()
     let wakes: [String: WakeSignal]
     let metrics = JobMetrics()
-    private let lifecycle = Atomic<Int>(0)
+    private let started = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise.
     ///
@@ -65,11 +66,12 @@ public final class Conveyor: Service, Sendable {
     /// A reader that falls far behind loses the oldest events rather than slowing the jobs.
     public func events() -> AsyncStream<JobEvent> { eventBus.subscribe() }
 
-    var isStopping: Bool { lifecycle.load(ordering: .relaxed) >= 2 }
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     /// Stops claiming; running jobs get the grace period. `run()` returns when all is stored.
+    /// Called before `run()`, it makes `run()` return at once.
     public func beginShutdown() {
-        lifecycle.store(2, ordering: .relaxed)
+        stopping.store(true, ordering: .relaxed)
         for wake in wakes.values { wake.signal() }
     }
 
@@ -79,7 +81,7 @@ public final class Conveyor: Service, Sendable {
     ///
     /// - Throws: ``ConveyorError`` with code `conflict` if it is already running.
     public func run() async throws {
-        guard lifecycle.compareExchange(expected: 0, desired: 1, ordering: .relaxed).exchanged else {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
             throw ConveyorError(.conflict, "this Conveyor has already run; create a new one")
         }
         try await store.heartbeat(nodeRecord(startedAt: clock.now()))

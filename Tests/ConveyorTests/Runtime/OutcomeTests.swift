@@ -1,0 +1,133 @@
+import Conveyor
+import ConveyorTesting
+import Foundation
+import Testing
+
+@Suite("Runtime: outcomes, retries and backoff")
+struct OutcomeTests {
+    @Test func failuresRetryOnTheBackoffLadderThenDiscard() async throws {
+        let clock = ManualClock()
+        let conveyor = try await makeConveyor(clock: clock)
+        conveyor.register(ScriptedWorker { _, context in throw TestFailure(description: "boom \(context.job.attempt)") })
+        let job = try await conveyor.enqueue(ScriptedWorker.self, args: .init()).job
+        let start = clock.now()
+
+        var ran = try await conveyor.drain()
+        #expect(ran.map(\.state) == [.retryable])
+        #expect(ran[0].scheduledAt == start.addingTimeInterval(5))
+        #expect(try await conveyor.drain().isEmpty)
+
+        clock.advance(by: .seconds(5))
+        ran = try await conveyor.drain()
+        #expect(ran[0].state == .retryable)
+        #expect(ran[0].scheduledAt == start.addingTimeInterval(5 + 25))
+
+        clock.advance(by: .seconds(25))
+        ran = try await conveyor.drain()
+        let final = ran[0]
+        #expect(final.id == job.id)
+        #expect(final.state == .discarded)
+        #expect(final.attempt == 3)
+        #expect(final.errors.map(\.attempt) == [1, 2, 3])
+        #expect(final.errors.map(\.message) == ["TestFailure: boom 1", "TestFailure: boom 2", "TestFailure: boom 3"])
+    }
+
+    @Test func backoffPolicies() {
+        let ladder = Backoff.exponential(base: .seconds(5), factor: 5, jitter: 0)
+        #expect((1...3).map { ladder.delay(afterAttempt: $0) } == [.seconds(5), .seconds(25), .seconds(125)])
+        #expect(Backoff.fixed(.seconds(7)).delay(afterAttempt: 9) == .seconds(7))
+        #expect(Backoff.linear(base: .seconds(10), step: .seconds(5)).delay(afterAttempt: 3) == .seconds(20))
+        #expect(Backoff.custom { .seconds($0 * 100) }.delay(afterAttempt: 2) == .seconds(200))
+        let capped = Backoff.exponential(base: .seconds(1), factor: 10, jitter: 0, maxDelay: .seconds(60))
+        #expect(capped.delay(afterAttempt: 5) == .seconds(60))
+        let jittered = Backoff.exponential(base: .seconds(100), factor: 2, jitter: 0.1)
+        #expect(jittered.delay(afterAttempt: 1, random: 0) == .seconds(90))
+        #expect(jittered.delay(afterAttempt: 1, random: 0.5) == .seconds(100))
+    }
+
+    @Test func controlOutcomes() async throws {
+        let clock = ManualClock()
+        let conveyor = try await makeConveyor(clock: clock)
+        conveyor.register(ScriptedWorker { args, context in
+            switch args.step {
+            case 1: throw JobControl.snooze(for: .seconds(60))
+            case 2: throw JobControl.discard(reason: "bad data")
+            case 3: throw JobControl.cancel(reason: "user left")
+            default: try context.setResult(["ok": true])
+            }
+        })
+        for step in 0...3 { try await conveyor.enqueue(ScriptedWorker.self, args: .init(step: step)) }
+        let ran = try await conveyor.drain()
+        let byStep = Dictionary(uniqueKeysWithValues: ran.map { ($0.args.value["step"], $0) })
+        let completed = try #require(byStep[.number(0)])
+        #expect(completed.state == .completed)
+        #expect(completed.result == .object(["ok": .bool(true)]))
+        let snoozed = try #require(byStep[.number(1)])
+        #expect(snoozed.state == .scheduled)
+        #expect(snoozed.scheduledAt == clock.now().addingTimeInterval(60))
+        #expect(snoozed.maxAttempts == 4)
+        #expect(try #require(byStep[.number(2)]).state == .discarded)
+        #expect(try #require(byStep[.number(2)]).errors.last?.message == "discarded: bad data")
+        #expect(try #require(byStep[.number(3)]).state == .cancelled)
+        clock.advance(by: .seconds(60))
+        let again = try await conveyor.drain()
+        #expect(again.map(\.id) == [snoozed.id])
+        #expect(again[0].attempt == 2)
+    }
+
+    @Test func argumentsThatDoNotDecodeAreDiscardedNamingTheField() async throws {
+        let conveyor = try await makeConveyor()
+        let log = RunLog()
+        conveyor.register(ScriptedWorker(log: log))
+        try await conveyor.enqueue([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .string("two")])))])
+        let ran = try await conveyor.drain()
+        #expect(ran[0].state == .discarded)
+        #expect(ran[0].errors[0].message.contains("'step'"))
+        #expect(log.total == 0)
+    }
+
+    @Test func unknownKindsAreKeptAndRetried() async throws {
+        let conveyor = try await makeConveyor()
+        try await conveyor.enqueue([JobInsert(kind: "someone.elses", maxAttempts: 5)])
+        let ran = try await conveyor.drain()
+        #expect(ran[0].state == .retryable)
+        #expect(ran[0].errors[0].message.contains("no worker registered for kind 'someone.elses'"))
+    }
+
+    @Test func timeoutCancelsTheAttemptAndRetries() async throws {
+        struct SlowWorker: JobWorker {
+            struct Args: Codable, Sendable {}
+            static let kind = "test.slow"
+            static let options = JobOptions(maxAttempts: 2, timeout: .milliseconds(50))
+            func perform(_ args: Args, context: JobContext) async throws { try await Task.sleep(for: .seconds(30)) }
+        }
+        let conveyor = try await makeConveyor()
+        conveyor.register(SlowWorker())
+        try await conveyor.enqueue(SlowWorker.self, args: .init())
+        let ran = try await conveyor.drain()
+        #expect(ran[0].state == .retryable)
+        #expect(ran[0].errors[0].message.contains("timed out after"))
+    }
+
+    @Test func hugeErrorMessagesAreCut() async throws {
+        let conveyor = try await makeConveyor()
+        conveyor.register(ScriptedWorker { _, _ in throw TestFailure(description: String(repeating: "é", count: 1_000_000)) })
+        try await conveyor.enqueue(ScriptedWorker.self, args: .init())
+        let ran = try await conveyor.drain()
+        #expect(ran[0].state == .retryable)
+        #expect(ran[0].errors[0].message.count <= JobErrorEntry.maxMessageLength + 10)
+    }
+
+    @Test func scheduledJobsWaitForTheirTimeAndPriorityOrdersTheRest() async throws {
+        let clock = ManualClock()
+        let conveyor = try await makeConveyor(clock: clock)
+        conveyor.register(ScriptedWorker())
+        let later = try await conveyor.enqueue(ScriptedWorker.self, args: .init(step: 9), in: .seconds(300)).job
+        #expect(later.state == .scheduled)
+        let low = try await conveyor.enqueue(ScriptedWorker.self, args: .init(step: 1), options: .init(priority: 9)).job
+        let high = try await conveyor.enqueue(ScriptedWorker.self, args: .init(step: 2), options: .init(priority: 0)).job
+        #expect(try await conveyor.drain().map(\.id) == [high.id, low.id])
+        clock.advance(by: .seconds(300))
+        #expect(try await conveyor.drain().map(\.id) == [later.id])
+    }
+}
