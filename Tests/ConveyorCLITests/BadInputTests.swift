@@ -1,0 +1,64 @@
+import Conveyor
+import ConveyorSQLite
+import Foundation
+import Testing
+
+@Suite("CLI: bad input")
+struct BadInputTests {
+    @Test func badInputExitsNonZeroNamesTheProblemAndChangesNothing() async throws {
+        let folder = try makeFolder()
+        let enqueued = try CLIProcess.run(["enqueue", "noop", "--args", "{\"a\": 1}", "--json"], in: folder)
+        #expect(enqueued.status == 0, "\(enqueued.stderr)")
+        #expect(enqueued.stdout.contains("\"duplicate\" : false"))
+
+        let cases: [([String], String)] = [
+            (["enqueue", "noop", "--args", "{not json"], "args: is not valid JSON"),
+            (["enqueue", "noop", "--args", "[1, 2]"], "args: must be a JSON object"),
+            (["enqueue", "no.such.kind"], "kind: no worker for kind 'no.such.kind'"),
+            (["enqueue", "sleep", "--args", "{\"ms\": \"long\"}"], "args: does not match"),
+            (["enqueue", "noop", "--priority", "10"], "priority: must be between 0 (highest) and 9 (lowest), got 10"),
+            (["enqueue", "noop", "--in=-5s"], "in: must not be negative"),
+            (["enqueue", "noop", "--in", "soon"], "in: 'soon' is not a duration"),
+            (["enqueue", "noop", "--at", "tomorrow"], "at: 'tomorrow' is not an ISO 8601 time"),
+            (["enqueue", "noop", "--queue", "has space"], "queue: 'has space' may only contain"),
+            (["jobs", "show", "424242"], "id: no job with id 424242"),
+            (["jobs", "retry", "424242"], "id: no job with id 424242"),
+            (["jobs", "cancel", "424242"], "id: no job with id 424242"),
+            (["jobs", "delete", "424242"], "id: no job with id 424242"),
+            (["jobs", "list", "--state", "finished"], "state: 'finished' is not a job state"),
+            (["jobs", "list", "--limit", "0"], "limit: must be between 1 and 1000"),
+            (["serve", "--queue", "default"], "queue: 'default' is not NAME=CONCURRENCY"),
+            (["jobs", "list", "--database", "mysql://x"], "database: 'mysql://x' is not a database URL"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLIProcess.run(arguments, in: folder)
+            #expect(result.status != 0, "\(arguments) should fail")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let store = try SQLiteJobStore(path: folder.appendingPathComponent("conveyor.sqlite").path)
+        let jobs = try await store.jobs(matching: JobFilter())
+        #expect(jobs.count == 1)
+        #expect(jobs.first?.args.value == .object(["a": .number(1)]))
+    }
+
+    @Test func commandsPrintJSONForScripts() async throws {
+        let folder = try makeFolder()
+        #expect(try CLIProcess.run(["enqueue", "sleep", "--args", "{\"ms\": 10}", "--queue", "slow", "--priority", "3", "--tag", "demo"], in: folder).status == 0)
+        let list = try CLIProcess.run(["jobs", "list", "--json", "--queue", "slow"], in: folder)
+        #expect(list.status == 0)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        let jobs = try decoder.decode([Job].self, from: Data(list.stdout.utf8))
+        #expect(jobs.count == 1)
+        #expect(jobs[0].priority == 3)
+        #expect(jobs[0].tags == ["demo"])
+        let queues = try CLIProcess.run(["queues", "--json"], in: folder)
+        #expect(queues.stdout.contains("\"available\" : 1"))
+        let cancelled = try CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)", "--json"], in: folder)
+        #expect(cancelled.stdout.contains("\"state\" : \"cancelled\""))
+        let again = try CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)"], in: folder)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("is cancelled and cannot be cancelled"))
+    }
+}

@@ -1,0 +1,85 @@
+import Conveyor
+import ConveyorSQLite
+import Foundation
+
+/// The `conveyor` executable built beside the test bundle, run as a real child process.
+struct CLIProcess {
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["CONVEYOR_BIN"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("conveyor")
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `conveyor arguments…` to completion.
+    static func run(_ arguments: [String], in folder: URL) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "CONVEYOR_DATABASE_URL")
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `conveyor arguments…` in the background; its output goes to a log file.
+    static func start(_ arguments: [String], in folder: URL, log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
+        let handle = try FileHandle(forWritingTo: folder.appendingPathComponent(log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// Waits for a process to exit, up to `timeout`; returns its status.
+    static func wait(_ process: Process, timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.interrupt()
+                throw CLITestFailure(description: "process \(process.processIdentifier) did not exit within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+}
+
+struct CLITestFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A new empty folder for one test's database and logs.
+func makeFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// Polls until `condition` holds.
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw CLITestFailure(description: "condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}

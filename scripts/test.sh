@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the build and the tests need,
+# builds everything (failing on any warning in our code), then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install_debian_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+# The SQLite store links the system libsqlite3.
+install_debian_packages libsqlite3-dev
+
+echo "==> building (debug, with tests)"
+log=$(mktemp)
+if ! swift build --build-tests 2>&1 | tee "$log"; then
+  echo "build failed" >&2
+  exit 1
+fi
+# Our own code must build without warnings (dependencies' warnings are theirs).
+if grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$log"; then
+  echo "the build printed warnings in Sources/ or Tests/; fix them" >&2
+  exit 1
+fi
+
+echo "==> testing"
+swift test --skip-build "$@"
