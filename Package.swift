@@ -52,12 +52,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ConveyorTests",
-            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting", "CSQLite"],
+            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ConveyorSQLiteTests",
-            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting"],
+            dependencies: ["Conveyor", "ConveyorSQLite", "CSQLite"],
             swiftSettings: upcoming
         ),
         .testTarget(
