@@ -34,6 +34,7 @@ extension Conveyor {
     private func publishOutcomes(_ batch: [PendingAck], applied: Set<Int64>) {
         let now = clock.now()
         var events: [JobEvent] = []
+        var wakeQueues = Set<String>()
         let publish = eventBus.hasSubscribers
         for pending in batch {
             guard applied.contains(pending.job.id) else {
@@ -41,6 +42,7 @@ extension Conveyor {
                 continue
             }
             metrics.recordOutcome(queue: pending.job.queue, kind: pending.job.kind, state: pending.ack.resultingState)
+            if pending.ack.isDueNow(now) { wakeQueues.insert(pending.job.queue) }
             guard publish else { continue }
             switch pending.ack.outcome {
             case .completed: events.append(JobEvent(.completed, pending.job, at: now))
@@ -52,5 +54,6 @@ extension Conveyor {
             }
         }
         eventBus.publish(events)
+        for queue in wakeQueues { wake(queue: queue) }
     }
 }

@@ -38,6 +38,16 @@ public struct JobAck: Sendable, Hashable {
         self.outcome = outcome
     }
 
+    /// Whether the job can run again at once (a release, or a retry or snooze already due).
+    public func isDueNow(_ now: Date) -> Bool {
+        switch outcome {
+        case .release: true
+        case .retry(let at, _): at <= now
+        case .snooze(let until): until <= now
+        case .completed, .discard, .cancel: false
+        }
+    }
+
     /// The state the job is in once this is stored.
     public var resultingState: JobState {
         switch outcome {

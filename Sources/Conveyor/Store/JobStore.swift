@@ -20,6 +20,8 @@ public protocol JobStore: Sendable {
 
     /// Records outcomes of attempts. An acknowledgement whose job is no longer `executing` in
     /// the same attempt on the same node is ignored (attempt fencing). Returns the ids applied.
+    /// A retry or snooze whose time has come is stored as `available` at once; the caller
+    /// wakes its own producers for those (other processes see them at their next poll).
     func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64>
 
     /// Saves progress into the job's meta, if the attempt is still current.

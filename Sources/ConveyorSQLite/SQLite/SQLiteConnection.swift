@@ -28,6 +28,7 @@ final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
 
     init(path: String, busyTimeout: Duration) throws {
+        _ = Self.configureLibrary
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
@@ -41,6 +42,9 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000))
     }
+
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
 
     /// Uses a connection the caller opened and keeps; it is never closed here.
     init(borrowing handle: OpaquePointer) {

@@ -77,18 +77,13 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
 
     public func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
         var applied = Set<Int64>()
-        var available: [String] = []
         try storage("storing job outcomes") {
             try connection.writeTransaction {
-                for ack in acks {
-                    let rows = try connection.query(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) { ($0.text(0), $0.text(1)) }
-                    guard let (queue, state) = rows.first else { continue }
+                for ack in acks where try connection.run(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) == 1 {
                     applied.insert(ack.attempt.jobID)
-                    if state == JobState.available.rawValue { available.append(queue) }
                 }
             }
         }
-        signalAvailable(available)
         return applied
     }
 

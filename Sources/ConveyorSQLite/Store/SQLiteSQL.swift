@@ -30,7 +30,8 @@ enum SQLiteSQL {
         RETURNING \(jobColumns)
         """
 
-    /// One statement for every outcome; fenced by attempt and node.
+    /// One statement for every outcome; fenced by attempt and node. No RETURNING: SQLite
+    /// buffers returned rows in a temporary table, which costs more than the update itself.
     static let acknowledge = """
         UPDATE conveyor_jobs SET
             state = ?1,
@@ -40,7 +41,6 @@ enum SQLiteSQL {
             meta = CASE WHEN ?5 IS NULL THEN meta ELSE json_set(meta, '$.result', json(?5)) END,
             max_attempts = max_attempts + ?6
         WHERE id = ?7 AND attempt = ?8 AND attempted_by = ?9 AND state = 'executing'
-        RETURNING queue, state
         """
 
     static let recordProgress = """

@@ -100,11 +100,12 @@ struct BenchCommand: AsyncParsableCommand {
             var latencyBar = ProgressBar(label: "pickup latency", total: latencySamples)
             var latencies: [Double] = []
             for sample in 0..<latencySamples {
+                let starts = latency.expect()
                 let enqueuedAt = ContinuousClock.now
-                let waiter = latency.expect()
                 try await conveyor.enqueue(BenchLatencyWorker.self, args: .init(sample: sample), options: options)
-                let startedAt = await waiter.value
-                latencies.append((startedAt - enqueuedAt).seconds * 1_000)
+                for await startedAt in starts {
+                    latencies.append((startedAt - enqueuedAt).seconds * 1_000)
+                }
                 latencyBar.update(sample + 1)
             }
             latencyBar.finish()
@@ -156,14 +157,11 @@ struct BenchResult: Encodable {
 final class LatencyProbe: Sendable {
     private let pending = Mutex<AsyncStream<ContinuousClock.Instant>.Continuation?>(nil)
 
-    /// Arms the probe; the task returns when the next latency job starts.
-    func expect() -> Task<ContinuousClock.Instant, Never> {
+    /// Arms the probe: the stream yields the start time of the next latency job, then ends.
+    func expect() -> AsyncStream<ContinuousClock.Instant> {
         let (stream, continuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
         pending.withLock { $0 = continuation }
-        return Task {
-            for await instant in stream { return instant }
-            return ContinuousClock.now
-        }
+        return stream
     }
 
     func started() {
