@@ -1,8 +1,8 @@
 // The SQLite limit for Conveyor's hot path: the same schema, claim and outcome statements as
 // the SQLite store, driven from C on one connection (WAL, synchronous=NORMAL), no Swift.
 //
-//   cc -O2 -o /tmp/sqlite_limit benchmarks/sqlite_limit.c -lsqlite3
-//   /tmp/sqlite_limit SCHEMA.sql JOBS BATCH [split]
+//   bash benchmarks/sqlite-limit.sh            (builds this, makes fresh databases, runs it)
+//   sqlite_limit DATABASE JOBS BATCH [split]    (DATABASE: an empty file made by `conveyor migrate`)
 //
 // Each round claims BATCH jobs in one statement and completes each with the fenced outcome
 // statement. Without "split" claim and outcomes share one transaction; with it they use two,
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static void check(int rc, sqlite3 *db, const char *what) {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -27,29 +26,13 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc(n + 1);
-    fread(s, 1, n, f);
-    s[n] = 0;
-    fclose(f);
-    return s;
-}
-
 int main(int argc, char **argv) {
-    if (argc < 4) { fprintf(stderr, "usage: %s SCHEMA.sql JOBS BATCH [split]\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s DATABASE JOBS BATCH [split]\n", argv[0]); return 2; }
     int jobs = atoi(argv[2]), batch = atoi(argv[3]), split = argc > 4 && strcmp(argv[4], "split") == 0;
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    char path[] = "/tmp/sqlite_limit_XXXXXX";
-    close(mkstemp(path));
     sqlite3 *db;
-    check(sqlite3_open(path, &db), db, "open");
+    check(sqlite3_open(argv[1], &db), db, "open");
     check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", 0, 0, 0), db, "pragma");
-    check(sqlite3_exec(db, read_file(argv[1]), 0, 0, 0), db, "schema");
 
     sqlite3_stmt *insert, *claim, *complete;
     check(sqlite3_prepare_v2(db,
@@ -117,6 +100,5 @@ int main(int argc, char **argv) {
     printf("{\"jobs\": %d, \"batch\": %d, \"transactions_per_batch\": %d, \"jobs_per_s\": %.0f}\n",
            done, batch, split ? 2 : 1, done / elapsed);
     sqlite3_close(db);
-    unlink(path);
     return 0;
 }
