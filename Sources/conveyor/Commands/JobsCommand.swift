@@ -31,52 +31,59 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: JobIDCommand {
         static let configuration = CommandConfiguration(abstract: "Show one job with its errors.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Job id.") var id: Int64
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let job = try await database.openConveyor().job(id: id)
-            if json { try Output.json(job) } else { print(Output.describe(job)) }
-        }
+        func act(on conveyor: Conveyor) async throws -> Job { try await conveyor.job(id: id) }
+        func describe(_ job: Job) -> String { Output.describe(job) }
     }
 
-    struct Retry: AsyncParsableCommand {
+    struct Retry: JobIDCommand {
         static let configuration = CommandConfiguration(abstract: "Run a failed, cancelled or completed job again now.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Job id.") var id: Int64
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let job = try await database.openConveyor().retry(id: id)
-            if json { try Output.json(job) } else { print("job \(job.id) is available again (attempt \(job.attempt) of \(job.maxAttempts) used)") }
-        }
+        func act(on conveyor: Conveyor) async throws -> Job { try await conveyor.retry(id: id) }
+        func describe(_ job: Job) -> String { "job \(job.id) is available again (attempt \(job.attempt) of \(job.maxAttempts) used)" }
     }
 
-    struct Cancel: AsyncParsableCommand {
+    struct Cancel: JobIDCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a job that has not finished.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Job id.") var id: Int64
         @Option(help: "Why; stored with the job.") var reason = "cancelled from the command line"
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let job = try await database.openConveyor().cancel(id: id, reason: reason)
-            if json { try Output.json(job) } else { print("job \(job.id) cancelled") }
-        }
+        func act(on conveyor: Conveyor) async throws -> Job { try await conveyor.cancel(id: id, reason: reason) }
+        func describe(_ job: Job) -> String { "job \(job.id) cancelled" }
     }
 
-    struct Delete: AsyncParsableCommand {
+    struct Delete: JobIDCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a job that is not executing.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Job id.") var id: Int64
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let job = try await database.openConveyor().delete(id: id)
-            if json { try Output.json(job) } else { print("job \(job.id) deleted") }
-        }
+        func act(on conveyor: Conveyor) async throws -> Job { try await conveyor.delete(id: id) }
+        func describe(_ job: Job) -> String { "job \(job.id) deleted" }
+    }
+}
+
+/// A command that does one thing to one job and prints the job.
+protocol JobIDCommand: AsyncParsableCommand {
+    var database: DatabaseOptions { get }
+    var json: Bool { get }
+    func act(on conveyor: Conveyor) async throws -> Job
+    func describe(_ job: Job) -> String
+}
+
+extension JobIDCommand {
+    func run() async throws {
+        let job = try await act(on: database.openConveyor())
+        if json { try Output.json(job) } else { print(describe(job)) }
     }
 }

@@ -21,25 +21,32 @@ struct QueuesCommand: AsyncParsableCommand {
         }
     }
 
-    struct Pause: AsyncParsableCommand {
+    struct Pause: QueueCommand {
         static let configuration = CommandConfiguration(abstract: "Stop every node from starting jobs of a queue.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Queue name.") var queue: String
-
-        func run() async throws {
-            try await database.openConveyor().pause(queue: queue)
-            print("queue \(queue) paused")
-        }
+        static let paused = true
     }
 
-    struct Resume: AsyncParsableCommand {
+    struct Resume: QueueCommand {
         static let configuration = CommandConfiguration(abstract: "Let nodes start jobs of a paused queue again.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Queue name.") var queue: String
+        static let paused = false
+    }
+}
 
-        func run() async throws {
-            try await database.openConveyor().resume(queue: queue)
-            print("queue \(queue) resumed")
-        }
+/// Pauses or resumes one queue.
+protocol QueueCommand: AsyncParsableCommand {
+    var database: DatabaseOptions { get }
+    var queue: String { get }
+    static var paused: Bool { get }
+}
+
+extension QueueCommand {
+    func run() async throws {
+        let conveyor = try await database.openConveyor()
+        if Self.paused { try await conveyor.pause(queue: queue) } else { try await conveyor.resume(queue: queue) }
+        print("queue \(queue) \(Self.paused ? "paused" : "resumed")")
     }
 }
