@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Conveyor", targets: ["Conveyor"]),
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
+        .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -38,6 +40,15 @@ let package = Package(
             dependencies: ["Conveyor", "CSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "ConveyorPostgres",
+            dependencies: [
+                "Conveyor",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
         .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: upcoming),
         .executableTarget(
             name: "conveyor",
@@ -52,7 +63,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConveyorTests",
-            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting"],
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,10 +1,17 @@
 import Conveyor
+import ConveyorPostgres
 import ConveyorSQLite
 import Foundation
+import Logging
+import PostgresNIO
 
 /// The stores every conformance test runs against. A backend joins by adding a case.
+/// PostgreSQL runs when `CONVEYOR_TEST_POSTGRES_URL` names a server (scripts/test.sh starts one).
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
+    case postgres
+
+    static var allCases: [StoreKind] { TestPostgres.url == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     var testDescription: String { rawValue }
 
@@ -13,6 +20,10 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite:
             let store = try SQLiteJobStore(path: TemporaryFiles.path("store.sqlite"))
+            try await store.migrate()
+            return store
+        case .postgres:
+            let store = try PostgresJobStore(client: TestPostgres.client, schema: "t_\(UInt64.random(in: 0 ... .max))")
             try await store.migrate()
             return store
         }
@@ -24,8 +35,27 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             guard let store = store as? SQLiteJobStore else { fatalError("not a SQLite store") }
             return try SQLiteJobStore(path: store.configuration.path)
+        case .postgres:
+            guard let store = store as? PostgresJobStore else { fatalError("not a PostgreSQL store") }
+            return try PostgresJobStore(client: TestPostgres.client, schema: store.schema)
         }
     }
+}
+
+/// One connection pool for the whole test process, on the server scripts/test.sh starts.
+enum TestPostgres {
+    static let url = ProcessInfo.processInfo.environment["CONVEYOR_TEST_POSTGRES_URL"]
+
+    static let client: PostgresClient = {
+        // Only reached when `url` is set (StoreKind.allCases gates it).
+        var configuration = (try? PostgresConfiguration(url: url ?? "")).map(\.client)
+            ?? PostgresClient.Configuration(host: "127.0.0.1", username: "postgres", password: nil, database: nil, tls: .disable)
+        configuration.options.maximumConnections = 40
+        let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test.postgres"))
+        // The pool must run for as long as tests use it: the whole test process.
+        Task { await client.run() }
+        return client
+    }()
 }
 
 enum TemporaryFiles {

@@ -1,0 +1,64 @@
+public import Conveyor
+import Foundation
+public import PostgresNIO
+
+/// Where the PostgreSQL store connects and which schema holds its tables.
+public struct PostgresConfiguration: Sendable {
+    /// The connection settings handed to postgres-nio's `PostgresClient`.
+    public var client: PostgresClient.Configuration
+    /// The schema for Conveyor's tables (created if missing). Letters, digits and `_`.
+    public var schema: String
+    /// How often an idle LISTEN connection is checked, and how long to wait before reconnecting.
+    public var reconnectDelay: Duration
+
+    public init(client: PostgresClient.Configuration, schema: String = "conveyor", reconnectDelay: Duration = .seconds(1)) {
+        self.client = client
+        self.schema = schema
+        self.reconnectDelay = reconnectDelay
+    }
+
+    /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`, field `database`) naming what is missing.
+    public init(url: String) throws(ConveyorError) {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+            throw ConveyorError(.invalidInput, field: "database", "'\(Self.redacted(url))' is not a postgres:// URL")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw ConveyorError(.invalidInput, field: "database", "the PostgreSQL URL needs a host, as in postgres://user@localhost:5432/db")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw ConveyorError(.invalidInput, field: "database", "the PostgreSQL URL needs a user, as in postgres://user@\(host)/db")
+        }
+        let database = components.path.split(separator: "/").first.map(String.init)
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let tls: PostgresClient.Configuration.TLS
+        switch query["sslmode"] ?? "disable" {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        case let mode: throw ConveyorError(.invalidInput, field: "database", "sslmode '\(mode)' is not disable, prefer or require")
+        }
+        var client = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password, database: database, tls: tls)
+        client.options.maximumConnections = 10
+        self.init(client: client, schema: query["schema"] ?? "conveyor")
+        try Self.validateSchema(schema)
+    }
+
+    static func validateSchema(_ schema: String) throws(ConveyorError) {
+        let valid = !schema.isEmpty && schema.count <= 50 && schema.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+        } && !("0"..."9").contains(schema.unicodeScalars.first!)
+        guard valid else {
+            throw ConveyorError(.invalidInput, field: "schema", "'\(schema)' must be lowercase letters, digits and _, starting with a letter")
+        }
+    }
+
+    /// The URL with any password replaced, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? "postgres://…"
+    }
+}

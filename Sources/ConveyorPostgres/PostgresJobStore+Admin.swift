@@ -1,0 +1,94 @@
+public import Conveyor
+public import Foundation
+import PostgresNIO
+
+extension PostgresJobStore {
+    public func jobs(matching filter: JobFilter) async throws -> [Job] {
+        try filter.validate()
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        var index = 0
+        func parameter(_ append: (inout PostgresBindings) -> Void) -> String {
+            append(&binds)
+            index += 1
+            return "$\(index)"
+        }
+        if !filter.states.isEmpty { conditions.append("state = ANY(\(parameter { $0.append(filter.states.map(\.rawValue).sorted()) }))") }
+        if !filter.queues.isEmpty { conditions.append("queue = ANY(\(parameter { $0.append(filter.queues.sorted()) }))") }
+        if !filter.kinds.isEmpty { conditions.append("kind = ANY(\(parameter { $0.append(filter.kinds.sorted()) }))") }
+        if let tag = filter.tag { conditions.append("\(parameter { $0.append(tag) }) = ANY(tags)") }
+        if let after = filter.insertedAfter { conditions.append("inserted_at >= \(parameter { $0.append(after) })") }
+        if let before = filter.insertedBefore { conditions.append("inserted_at < \(parameter { $0.append(before) })") }
+        if let beforeID = filter.beforeID { conditions.append("id < \(parameter { $0.append(beforeID) })") }
+        binds.append(Int64(filter.limit))
+        let text = sql.listJobs(where: conditions, limitParameter: index + 1)
+        return try await storage("listing jobs") { try await jobs(text, binds) }
+    }
+
+    public func retry(id: Int64, now: Date) async throws -> Job {
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(now)
+        return try await storage("retrying a job") {
+            if let job = try await jobs(sql.retry, binds).first {
+                try await notify("a:\(job.queue)")
+                return job
+            }
+            throw try await refusal(id: id, action: "retried", allowed: "retryable, discarded, cancelled or completed")
+        }
+    }
+
+    public func cancel(id: Int64, reason: String, now: Date) async throws -> Job {
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(now)
+        binds.append(PostgresCoding.iso8601(now))
+        binds.append("cancelled: \(reason)")
+        return try await storage("cancelling a job") {
+            if let job = try await jobs(sql.cancel, binds).first {
+                try await notify("c:\(id)")
+                return job
+            }
+            throw try await refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
+        }
+    }
+
+    public func delete(id: Int64) async throws -> Job {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return try await storage("deleting a job") {
+            if let job = try await jobs(sql.delete, binds).first { return job }
+            throw try await refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
+        }
+    }
+
+    private func refusal(id: Int64, action: String, allowed: String) async throws -> ConveyorError {
+        guard let job = try await job(id: id) else { return .jobNotFound(id) }
+        return ConveyorError(.conflict, field: "state", "job \(id) is \(job.state.rawValue) and cannot be \(action); it must be \(allowed)")
+    }
+
+    public func queueSummaries() async throws -> [QueueSummary] {
+        try await storage("counting jobs") {
+            var summaries: [String: QueueSummary] = [:]
+            for try await (queue, state, count) in try await client.query(PostgresQuery(unsafeSQL: sql.countsByQueue), logger: logger).decode((String, String, Int64).self) {
+                guard let state = JobState(rawValue: state) else { continue }
+                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = Int(count)
+            }
+            for try await (queue, paused) in try await client.query(PostgresQuery(unsafeSQL: sql.queueSettings), logger: logger).decode((String, Bool).self) {
+                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
+            }
+            return summaries.values.sorted { $0.name < $1.name }
+        }
+    }
+
+    public func setPaused(_ paused: Bool, queue: String, now: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(queue)
+        binds.append(paused)
+        binds.append(now)
+        try await storage("pausing a queue") {
+            try await execute(sql.setPaused, binds)
+            try await notify("q:\(queue)")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Conveyor
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresJobStore {
+    typealias JobRow = (Int64, String, String, String, Int16, String, String, [String], Int32, Int32, String,
+                        Date, Date, Date?, Date?, String?, String?)
+
+    static func readJobs(_ rows: PostgresRowSequence) async throws -> [Job] {
+        var jobs: [Job] = []
+        for try await row in rows.decode(JobRow.self) {
+            let (id, kind, queue, state, priority, args, meta, tags, attempt, maxAttempts, errors,
+                 insertedAt, scheduledAt, attemptedAt, finishedAt, attemptedBy, uniqueKey) = row
+            jobs.append(Job(
+                id: id, kind: kind, queue: queue, state: try JobState(parsing: state), priority: Int(priority),
+                args: RawJSON(trusted: args), meta: RawJSON(trusted: meta), tags: tags, attempt: Int(attempt),
+                maxAttempts: Int(maxAttempts),
+                errors: errors == "[]" ? [] : try PostgresCoding.decoder.decode([JobErrorEntry].self, from: Data(errors.utf8)),
+                insertedAt: insertedAt, scheduledAt: scheduledAt, attemptedAt: attemptedAt, finishedAt: finishedAt,
+                attemptedBy: attemptedBy, uniqueKey: uniqueKey))
+        }
+        return jobs
+    }
+
+    /// Jobs without uniqueness: one statement, one round trip, whatever the count.
+    static func insertBulk(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
+        var binds = PostgresBindings(capacity: 10)
+        binds.append(jobs.map(\.kind))
+        binds.append(jobs.map(\.queue))
+        binds.append(jobs.map { ($0.scheduledAt ?? now) > now ? JobState.scheduled.rawValue : JobState.available.rawValue })
+        binds.append(jobs.map { Int16($0.priority) })
+        binds.append(jobs.map(\.args.text))
+        binds.append(jobs.map(\.meta.text))
+        binds.append(jobs.map { PostgresCoding.json($0.tags) })
+        binds.append(jobs.map { Int32($0.maxAttempts) })
+        binds.append(now)
+        binds.append(jobs.map { $0.scheduledAt ?? now })
+        let inserted = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger))
+        guard inserted.count == jobs.count else {
+            throw ConveyorError(.storage, "inserted \(inserted.count) of \(jobs.count) jobs")
+        }
+        return inserted.map { InsertResult(job: $0, isDuplicate: false) }
+    }
+
+    /// Jobs of which some are unique: row by row in the caller's transaction, so a duplicate
+    /// returns the job that holds the key.
+    static func insertEach(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
+        var results: [InsertResult] = []
+        var available = Set<String>()
+        for job in jobs {
+            let uniqueness = job.uniqueness(now: now)
+            let scheduledAt = job.scheduledAt ?? now
+            var binds = PostgresBindings(capacity: 12)
+            binds.append(job.kind)
+            binds.append(job.queue)
+            binds.append(scheduledAt > now ? JobState.scheduled.rawValue : JobState.available.rawValue)
+            binds.append(Int16(job.priority))
+            binds.append(job.args.text)
+            binds.append(job.meta.text)
+            binds.append(PostgresCoding.json(job.tags))
+            binds.append(Int32(job.maxAttempts))
+            binds.append(now)
+            binds.append(scheduledAt)
+            binds.append(uniqueness?.key)
+            binds.append(uniqueness.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" })
+            if let inserted = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger)).first {
+                results.append(InsertResult(job: inserted, isDuplicate: false))
+                if inserted.state == .available { available.insert(inserted.queue) }
+                continue
+            }
+            var find = PostgresBindings()
+            find.append(uniqueness?.key)
+            guard let existing = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger)).first else {
+                throw ConveyorError(.storage, "insert of a \(job.kind) job conflicted with a constraint")
+            }
+            results.append(InsertResult(job: existing, isDuplicate: true))
+        }
+        for queue in available {
+            var binds = PostgresBindings()
+            binds.append("a:\(queue)")
+            try await connection.query(PostgresQuery(unsafeSQL: sql.notify, binds: binds), logger: logger)
+        }
+        return results
+    }
+
+    /// The arrays of ``PostgresSQL/acknowledge``; "" and the epoch stand for NULL.
+    static func acknowledgeBindings(_ acks: [JobAck], now: Date) -> PostgresBindings {
+        let epoch = Date(timeIntervalSince1970: 0)
+        var states: [String] = [], scheduled: [Date] = [], finished: [Date] = [], errors: [String] = [], results: [String] = []
+        var extras: [Int32] = [], ids: [Int64] = [], attempts: [Int32] = [], nodes: [String] = []
+        for ack in acks {
+            var state = ack.resultingState
+            var scheduledAt = epoch, finishedAt = epoch, error = "", result = "", extra: Int32 = 0
+            switch ack.outcome {
+            case .completed(let value):
+                finishedAt = now
+                result = value?.text ?? ""
+            case .retry(let at, let entry):
+                scheduledAt = at
+                error = PostgresCoding.json(entry)
+            case .discard(let entry), .cancel(let entry):
+                finishedAt = now
+                error = PostgresCoding.json(entry)
+            case .snooze(let until):
+                scheduledAt = until
+                extra = 1
+            case .release:
+                scheduledAt = now
+                extra = 1
+            }
+            if ack.isDueNow(now), state == .retryable || state == .scheduled { state = .available }
+            states.append(state.rawValue)
+            scheduled.append(scheduledAt)
+            finished.append(finishedAt)
+            errors.append(error)
+            results.append(result)
+            extras.append(extra)
+            ids.append(ack.attempt.jobID)
+            attempts.append(Int32(ack.attempt.attempt))
+            nodes.append(ack.attempt.node)
+        }
+        var binds = PostgresBindings(capacity: 9)
+        binds.append(states)
+        binds.append(scheduled)
+        binds.append(finished)
+        binds.append(errors)
+        binds.append(results)
+        binds.append(extras)
+        binds.append(ids)
+        binds.append(attempts)
+        binds.append(nodes)
+        return binds
+    }
+}
+
+enum PostgresCoding {
+    static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
+}

@@ -1,0 +1,35 @@
+public import Conveyor
+public import Foundation
+
+public import PostgresNIO
+
+extension PostgresJobStore {
+    /// Inserts jobs on a connection you hold, inside a transaction you opened, so your own
+    /// writes and the jobs commit together or not at all.
+    ///
+    /// ```swift
+    /// try await client.withTransaction { connection in
+    ///     try await connection.query("UPDATE contacts SET sync_status = 'queued' WHERE id = \(id)", logger: logger)
+    ///     try await store.enqueue(SyncContact.self, args: .init(contactID: id), on: connection)
+    /// }
+    /// ```
+    /// Nodes are woken by a notification PostgreSQL delivers when your transaction commits.
+    ///
+    /// - Throws: ``ConveyorError``: `invalidInput` naming the bad option, or `storage`. Roll back then.
+    @discardableResult
+    public func enqueue<W: JobWorker>(
+        _ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions(), on connection: PostgresConnection, now: Date = Date()
+    ) async throws -> InsertResult {
+        let insert = try options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: now)
+        return try await self.insert([insert], on: connection, now: now)[0]
+    }
+
+    /// Inserts prepared jobs on your connection inside your transaction. See
+    /// ``enqueue(_:args:options:on:now:)``.
+    public func insert(_ jobs: [JobInsert], on connection: PostgresConnection, now: Date = Date()) async throws -> [InsertResult] {
+        for job in jobs { try job.validate() }
+        return try await storage("inserting jobs in the caller's transaction") {
+            try await Self.insertEach(jobs, now: now, sql: sql, on: connection, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+public import Conveyor
+public import Foundation
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// Conveyor's store for many nodes: every node points at one PostgreSQL database.
+///
+/// It is a `Service`: run it (in a `ServiceGroup`, or in a task) before using it, as with
+/// postgres-nio's `PostgresClient`, which it owns. Running it also listens for notifications
+/// (new jobs, pause and resume, cancels) so nodes react at once instead of at their next poll.
+///
+/// ```swift
+/// let store = try PostgresJobStore(url: "postgres://conveyor@db:5432/app")
+/// let conveyor = ... // after store.run() has started
+/// try await ServiceGroup(services: [store, conveyor], logger: logger).run()
+/// ```
+public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
+    /// The schema holding Conveyor's tables.
+    public let schema: String
+    let client: PostgresClient
+    let ownsClient: Bool
+    let reconnectDelay: Duration
+    let sql: PostgresSQL
+    let logger: Logger
+    let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
+
+    /// A store with a connection pool of its own, which ``run()`` runs.
+    public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "conveyor.postgres")) throws {
+        try PostgresConfiguration.validateSchema(configuration.schema)
+        self.schema = configuration.schema
+        self.reconnectDelay = configuration.reconnectDelay
+        self.logger = logger
+        self.sql = PostgresSQL(schema: configuration.schema)
+        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        self.ownsClient = true
+    }
+
+    /// A store on a `PostgresClient` you already run (for example your application's own);
+    /// ``run()`` then runs only the notification listener.
+    public init(client: PostgresClient, schema: String = "conveyor", logger: Logger = Logger(label: "conveyor.postgres")) throws {
+        try PostgresConfiguration.validateSchema(schema)
+        self.schema = schema
+        self.reconnectDelay = .seconds(1)
+        self.logger = logger
+        self.sql = PostgresSQL(schema: schema)
+        self.client = client
+        self.ownsClient = false
+    }
+
+    /// A store for `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME]`).
+    public convenience init(url: String, logger: Logger = Logger(label: "conveyor.postgres")) throws {
+        try self.init(configuration: PostgresConfiguration(url: url), logger: logger)
+    }
+
+    /// Runs the connection pool and the notification listener until cancelled.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            if ownsClient { group.addTask { await self.client.run() } }
+            group.addTask { await self.listenForSignals() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    public func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
+
+    public func migrate() async throws {
+        try await storage("migrating the schema") {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(PostgresQuery(unsafeSQL: sql.lockMigrations), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: sql.createSchema), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: sql.createMigrations), logger: logger)
+                var applied = Set<Int>()
+                for try await version in try await connection.query(PostgresQuery(unsafeSQL: sql.appliedMigrations), logger: logger).decode(Int32.self) {
+                    applied.insert(Int(version))
+                }
+                for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                    // The extended protocol takes one statement at a time.
+                    for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        try await connection.query(PostgresQuery(unsafeSQL: sql.migration(statement)), logger: logger)
+                    }
+                    var binds = PostgresBindings()
+                    binds.append(Int32(migration.version))
+                    binds.append(migration.name)
+                    try await connection.query(PostgresQuery(unsafeSQL: sql.recordMigration, binds: binds), logger: logger)
+                }
+            }
+        }
+    }
+
+    public func insert(_ jobs: [JobInsert], now: Date) async throws -> [InsertResult] {
+        guard !jobs.isEmpty else { return [] }
+        return try await storage("inserting jobs") {
+            if jobs.allSatisfy({ $0.unique == nil }) {
+                return try await client.withConnection { try await Self.insertBulk(jobs, now: now, sql: sql, on: $0, logger: logger) }
+            }
+            return try await client.withTransaction(logger: logger) { try await Self.insertEach(jobs, now: now, sql: sql, on: $0, logger: logger) }
+        }
+    }
+
+    public func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings(capacity: 4)
+        binds.append(now)
+        binds.append(node)
+        binds.append(queue)
+        binds.append(Int64(limit))
+        let claimed = try await storage("claiming jobs") { try await jobs(sql.claim, binds) }
+        return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
+    }
+
+    public func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
+        guard !acks.isEmpty else { return [] }
+        let binds = Self.acknowledgeBindings(acks, now: now)
+        return try await storage("storing job outcomes") {
+            var applied = Set<Int64>()
+            for try await id in try await client.query(PostgresQuery(unsafeSQL: sql.acknowledge, binds: binds), logger: logger).decode(Int64.self) {
+                applied.insert(id)
+            }
+            return applied
+        }
+    }
+
+    public func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws {
+        var binds = PostgresBindings()
+        binds.append(fraction)
+        binds.append(message)
+        binds.append(attempt.jobID)
+        binds.append(Int32(attempt.attempt))
+        binds.append(attempt.node)
+        try await storage("saving progress") { try await execute(sql.recordProgress, binds) }
+    }
+
+    public func job(id: Int64) async throws -> Job? {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return try await storage("reading a job") { try await jobs(sql.jobByID, binds).first }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `body`, turning driver errors into ``ConveyorError``s that say what was being done
+    /// (postgres-nio redacts query text and values in its descriptions).
+    @discardableResult
+    func storage<T>(_ doing: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ConveyorError {
+            throw error
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: error)
+        } catch {
+            throw ConveyorError(.storage, "\(doing) failed", underlying: error)
+        }
+    }
+
+    func jobs(_ text: String, _ binds: PostgresBindings) async throws -> [Job] {
+        try await Self.readJobs(client.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger))
+    }
+
+    func execute(_ text: String, _ binds: PostgresBindings) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger)
+    }
+
+    func notify(_ payload: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(payload)
+        try await execute(sql.notify, binds)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// Every statement the PostgreSQL store runs, in one place, qualified with the schema once at
+/// start (the schema name is validated to letters, digits and `_`; values are always bound).
+struct PostgresSQL: Sendable {
+    let schema: String
+    let channel: String
+
+    init(schema: String) {
+        self.schema = schema
+        self.channel = "\(schema)_signals"
+    }
+
+    private func q(_ sql: String) -> String { sql.replacingOccurrences(of: "S.", with: "\(schema).") }
+
+    static let jobColumns = """
+        id, kind, queue, state, priority, args, meta, tags, attempt, max_attempts, errors, \
+        inserted_at, scheduled_at, attempted_at, finished_at, attempted_by, unique_key
+        """
+    private static let jobColumnsJ = jobColumns.split(separator: ",").map { "j." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    var lockMigrations: String { "SELECT pg_advisory_xact_lock(hashtext('\(schema).migrations'))" }
+    var createSchema: String { "CREATE SCHEMA IF NOT EXISTS \(schema)" }
+    var createMigrations: String {
+        q("CREATE TABLE IF NOT EXISTS S.migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+    }
+    var appliedMigrations: String { q("SELECT version FROM S.migrations") }
+    var recordMigration: String { q("INSERT INTO S.migrations (version, name) VALUES ($1, $2)") }
+    func migration(_ sql: String) -> String { q(sql) }
+
+    /// Inserts many rows in one statement; tags and unique states travel as text and are
+    /// turned into arrays in SQL (unnest cannot take an array of arrays).
+    var insertBulk: String {
+        q("""
+        WITH inserted AS (
+            INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at)
+            SELECT r.kind, r.queue, r.state, r.priority, r.args::jsonb, r.meta::jsonb,
+                   ARRAY(SELECT jsonb_array_elements_text(r.tags::jsonb)), r.max_attempts, $9, r.scheduled_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::text[], $6::text[], $7::text[], $8::int4[], $10::timestamptz[])
+                AS r(kind, queue, state, priority, args, meta, tags, max_attempts, scheduled_at)
+            RETURNING \(Self.jobColumns)
+        ), notified AS (
+            SELECT pg_notify('\(channel)', 'a:' || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') q
+        )
+        SELECT inserted.* FROM inserted LEFT JOIN (SELECT count(*) FROM notified) n ON true ORDER BY id
+        """)
+    }
+
+    var insertUnique: String {
+        q("""
+        INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8, $9, $10, $11, $12::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING \(Self.jobColumns)
+        """)
+    }
+
+    var findUnique: String { q("SELECT \(Self.jobColumns) FROM S.jobs WHERE unique_key = $1 AND state = ANY (unique_states)") }
+
+    var notify: String { "SELECT pg_notify('\(channel)', $1)" }
+
+    /// Locks the chosen rows with SKIP LOCKED, so concurrent claimers take disjoint jobs.
+    var claim: String {
+        q("""
+        UPDATE S.jobs j SET state = 'executing', attempt = j.attempt + 1, attempted_at = $1, attempted_by = $2
+        FROM (
+            SELECT id FROM S.jobs
+            WHERE state = 'available' AND queue = $3
+              AND NOT EXISTS (SELECT 1 FROM S.queues WHERE name = $3 AND paused)
+            ORDER BY priority, scheduled_at, id
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED
+        ) c
+        WHERE j.id = c.id
+        RETURNING \(Self.jobColumnsJ)
+        """)
+    }
+
+    /// Every outcome of a batch in one statement; fenced by attempt and node. Empty strings and
+    /// the epoch stand for NULL (array elements cannot be bound as NULL here).
+    var acknowledge: String {
+        q("""
+        UPDATE S.jobs j SET
+            state = a.state,
+            scheduled_at = coalesce(nullif(a.scheduled_at, 'epoch'), j.scheduled_at),
+            finished_at = nullif(a.finished_at, 'epoch'),
+            errors = CASE WHEN a.error = '' THEN j.errors ELSE j.errors || jsonb_build_array(a.error::jsonb) END,
+            meta = CASE WHEN a.result = '' THEN j.meta ELSE jsonb_set(j.meta, '{result}', a.result::jsonb) END,
+            max_attempts = j.max_attempts + a.extra
+        FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::int4[], $7::int8[], $8::int4[], $9::text[])
+            AS a(state, scheduled_at, finished_at, error, result, extra, id, attempt, node)
+        WHERE j.id = a.id AND j.attempt = a.attempt AND j.attempted_by = a.node AND j.state = 'executing'
+        RETURNING j.id
+        """)
+    }
+
+    var recordProgress: String {
+        q("""
+        UPDATE S.jobs SET meta = meta || jsonb_build_object('progress', $1::float8, 'progress_message', $2::text)
+        WHERE id = $3 AND attempt = $4 AND attempted_by = $5 AND state = 'executing'
+        """)
+    }
+
+    var jobByID: String { q("SELECT \(Self.jobColumns) FROM S.jobs WHERE id = $1") }
+
+    func listJobs(where conditions: [String], limitParameter: Int) -> String {
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return q("SELECT \(Self.jobColumns) FROM S.jobs \(clause) ORDER BY id DESC LIMIT $\(limitParameter)")
+    }
+
+    var retry: String {
+        q("""
+        UPDATE S.jobs SET state = 'available', scheduled_at = $2, finished_at = NULL, max_attempts = greatest(max_attempts, attempt + 1)
+        WHERE id = $1 AND state IN ('retryable', 'discarded', 'cancelled', 'completed')
+        RETURNING \(Self.jobColumns)
+        """)
+    }
+
+    var cancel: String {
+        q("""
+        UPDATE S.jobs SET state = 'cancelled', finished_at = $2,
+            errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', $3::text, 'message', $4::text))
+        WHERE id = $1 AND state IN ('scheduled', 'available', 'executing', 'retryable')
+        RETURNING \(Self.jobColumns)
+        """)
+    }
+
+    var delete: String { q("DELETE FROM S.jobs WHERE id = $1 AND state <> 'executing' RETURNING \(Self.jobColumns)") }
+
+    var countsByQueue: String { q("SELECT queue, state, count(*) FROM S.jobs GROUP BY queue, state") }
+    var queueSettings: String { q("SELECT name, paused FROM S.queues") }
+    var setPaused: String {
+        q("""
+        INSERT INTO S.queues (name, paused, updated_at) VALUES ($1, $2, $3)
+        ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at
+        """)
+    }
+
+    var heartbeat: String {
+        q("""
+        INSERT INTO S.nodes (name, queues, kinds, started_at, heartbeat_at, running) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds,
+            heartbeat_at = excluded.heartbeat_at, running = excluded.running
+        """)
+    }
+    var removeNode: String { q("DELETE FROM S.nodes WHERE name = $1") }
+    var nodes: String { q("SELECT name, queues, kinds, started_at, heartbeat_at, running FROM S.nodes ORDER BY heartbeat_at DESC") }
+    var executingOnNode: String { q("SELECT id, attempt FROM S.jobs WHERE state = 'executing' AND attempted_by = $1") }
+
+    var acquireLeadership: String {
+        q("""
+        INSERT INTO S.leaders (name, node, expires_at) VALUES ('maintenance', $1, $2)
+        ON CONFLICT (name) DO UPDATE SET node = excluded.node, expires_at = excluded.expires_at
+        WHERE S.leaders.node = excluded.node OR S.leaders.expires_at < $3
+        RETURNING node
+        """)
+    }
+    var resignLeadership: String { q("DELETE FROM S.leaders WHERE name = 'maintenance' AND node = $1") }
+
+    var stage: String {
+        q("""
+        WITH staged AS (
+            UPDATE S.jobs SET state = 'available'
+            WHERE id IN (SELECT id FROM S.jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= $1
+                         ORDER BY scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING queue
+        )
+        SELECT DISTINCT queue FROM staged
+        """)
+    }
+
+    var rescue: String {
+        q("""
+        UPDATE S.jobs SET
+            state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
+            finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END,
+            scheduled_at = $1,
+            errors = errors || jsonb_build_array(jsonb_build_object(
+                'attempt', attempt, 'at', $2::text,
+                'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
+        WHERE state = 'executing'
+          AND (attempted_by IS NULL OR attempted_by NOT IN (SELECT name FROM S.nodes WHERE heartbeat_at >= $3))
+        RETURNING queue
+        """)
+    }
+
+    var pruneOlderThan: String {
+        q("WITH d AS (DELETE FROM S.jobs WHERE id IN (SELECT id FROM S.jobs WHERE state = $1 AND finished_at < $2 LIMIT $3) RETURNING 1) SELECT count(*) FROM d")
+    }
+    var queuesWithState: String { q("SELECT DISTINCT queue FROM S.jobs WHERE state = $1") }
+    var pruneBeyondLast: String {
+        q("""
+        WITH d AS (DELETE FROM S.jobs WHERE id IN (SELECT id FROM S.jobs WHERE queue = $1 AND state = $2 ORDER BY id DESC OFFSET $3 LIMIT $4)
+                   RETURNING 1)
+        SELECT count(*) FROM d
+        """)
+    }
+    var pruneNodes: String { q("DELETE FROM S.nodes WHERE heartbeat_at < $1") }
+}

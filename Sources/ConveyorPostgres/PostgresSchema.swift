@@ -1,0 +1,56 @@
+/// Versioned migrations; `S` stands for the configured schema. Each runs once, in order, in
+/// one transaction holding an advisory lock, so several nodes can start at once.
+enum PostgresSchema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
+            CREATE TABLE S.jobs (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL,
+                queue text NOT NULL,
+                state text NOT NULL,
+                priority smallint NOT NULL CHECK (priority BETWEEN 0 AND 9),
+                args jsonb NOT NULL,
+                meta jsonb NOT NULL DEFAULT '{}',
+                tags text[] NOT NULL DEFAULT '{}',
+                errors jsonb NOT NULL DEFAULT '[]',
+                attempt integer NOT NULL DEFAULT 0,
+                max_attempts integer NOT NULL CHECK (max_attempts > 0),
+                inserted_at timestamptz NOT NULL,
+                scheduled_at timestamptz NOT NULL,
+                attempted_at timestamptz,
+                finished_at timestamptz,
+                attempted_by text,
+                unique_key text,
+                unique_states text[]
+            );
+            CREATE INDEX jobs_fetch ON S.jobs (state, queue, priority, scheduled_at, id);
+            CREATE INDEX jobs_finished ON S.jobs (state, finished_at) WHERE finished_at IS NOT NULL;
+            CREATE UNIQUE INDEX jobs_unique ON S.jobs (unique_key)
+                WHERE unique_key IS NOT NULL AND state = ANY (unique_states);
+            CREATE TABLE S.nodes (
+                name text PRIMARY KEY,
+                queues text[] NOT NULL,
+                kinds text[] NOT NULL DEFAULT '{}',
+                started_at timestamptz NOT NULL,
+                heartbeat_at timestamptz NOT NULL,
+                running integer NOT NULL DEFAULT 0
+            );
+            CREATE TABLE S.leaders (
+                name text PRIMARY KEY,
+                node text NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE TABLE S.queues (
+                name text PRIMARY KEY,
+                paused boolean NOT NULL DEFAULT false,
+                updated_at timestamptz NOT NULL
+            );
+            """),
+    ]
+}
