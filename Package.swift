@@ -53,11 +53,12 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcoming
         ),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the build and the tests need,
-# builds everything (failing on any warning in our code), then runs every test.
+# builds everything (failing on any warning in our code), starts a private PostgreSQL, then runs
+# every test against SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,5 +33,9 @@ if grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$log"; then
   exit 1
 fi
 
-echo "==> testing"
+echo "==> starting a private PostgreSQL"
+export CONVEYOR_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
+trap 'bash scripts/postgres.sh stop' EXIT
+
+echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
 swift test --skip-build "$@"

@@ -56,8 +56,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         if unique || uniquePeriod != nil {
             options.unique = UniqueOptions(by: .args, period: try uniquePeriod.map { try DurationArgument.parse($0, field: "unique-period") })
         }
-        let conveyor = try await database.openConveyor()
-        let result = try await conveyor.enqueue(kind: kind, args: parsedArgs, options: options)
+        let result = try await database.withConveyor { [options] in try await $0.enqueue(kind: kind, args: parsedArgs, options: options) }
         if json {
             try Output.json(EnqueueOutput(job: result.job, duplicate: result.isDuplicate))
         } else {

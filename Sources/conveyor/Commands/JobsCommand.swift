@@ -22,7 +22,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let states = try Set(state.map { value throws(ConveyorError) in try JobState(parsing: value) })
             let filter = JobFilter(states: states, queues: Set(queue), kinds: Set(kind), tag: tag, beforeID: beforeID, limit: limit)
-            let jobs = try await database.openConveyor().jobs(matching: filter)
+            let jobs = try await database.withConveyor { try await $0.jobs(matching: filter) }
             if json { return try Output.json(jobs) }
             Output.table(["ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "SCHEDULED", "ERROR"], jobs.map { job in
                 [String(job.id), job.kind, job.queue, job.state.rawValue, "\(job.attempt)/\(job.maxAttempts)",
@@ -83,7 +83,7 @@ protocol JobIDCommand: AsyncParsableCommand {
 
 extension JobIDCommand {
     func run() async throws {
-        let job = try await act(on: database.openConveyor())
+        let job = try await database.withConveyor { try await act(on: $0) }
         if json { try Output.json(job) } else { print(describe(job)) }
     }
 }

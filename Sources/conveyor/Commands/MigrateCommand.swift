@@ -8,8 +8,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try database.openStore()
-        try await store.migrate()
+        try await database.withStore { try await $0.migrate() }
         print("schema is up to date at \(database.url)")
     }
 }

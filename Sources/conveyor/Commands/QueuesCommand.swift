@@ -12,7 +12,7 @@ struct QueuesCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let queues = try await database.openConveyor().queues()
+            let queues = try await database.withConveyor { try await $0.queues() }
             if json { return try Output.json(queues) }
             let states = JobState.allCases
             Output.table(["QUEUE", "PAUSED"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
@@ -45,8 +45,9 @@ protocol QueueCommand: AsyncParsableCommand {
 
 extension QueueCommand {
     func run() async throws {
-        let conveyor = try await database.openConveyor()
-        if Self.paused { try await conveyor.pause(queue: queue) } else { try await conveyor.resume(queue: queue) }
+        try await database.withConveyor { conveyor in
+            if Self.paused { try await conveyor.pause(queue: queue) } else { try await conveyor.resume(queue: queue) }
+        }
         print("queue \(queue) \(Self.paused ? "paused" : "resumed")")
     }
 }

@@ -51,13 +51,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let rescueAfter { configuration.rescueAfter = rescueAfter.duration }
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
 
-        let conveyor = try await Conveyor(store: database.openStore(), configuration: configuration)
-        conveyor.registerBuiltInWorkers()
-        logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: conveyor)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let configured = configuration
+        try await database.withStore { store in
+            let conveyor = try await Conveyor(store: store, configuration: configured)
+            conveyor.registerBuiltInWorkers()
+            logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: conveyor)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
     }
 
     static func parseQueues(_ specs: [String]) throws(ConveyorError) -> [String: Int] {

@@ -1,33 +1,39 @@
 import ArgumentParser
 import Conveyor
+import ConveyorPostgres
+import PostgresNIO
 import ConveyorSQLite
 import Foundation
 import Logging
 
 /// Where the jobs are: the same `--database` on every command.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "Database URL: sqlite:PATH. Default: $CONVEYOR_DATABASE_URL or sqlite:conveyor.sqlite.")
+    @Option(name: .long, help: "Database URL: sqlite:PATH or postgres://USER@HOST:PORT/DB. Default: $CONVEYOR_DATABASE_URL or sqlite:conveyor.sqlite.")
     var database: String?
 
     var url: String {
         database ?? ProcessInfo.processInfo.environment["CONVEYOR_DATABASE_URL"] ?? "sqlite:conveyor.sqlite"
     }
 
-    func openStore() throws -> any JobStore {
-        try DatabaseURL(parsing: url).openStore()
+    /// Runs `body` with the store open (and, for PostgreSQL, its connection pool running).
+    func withStore<T: Sendable>(_ body: (any JobStore) async throws -> T) async throws -> T {
+        try await DatabaseURL(parsing: url).withStore(body)
     }
 
-    /// A runtime on the database for commands that inspect or enqueue (it runs no queues).
-    func openConveyor(logger: Logger = Logger(label: "conveyor")) async throws -> Conveyor {
-        let conveyor = try await Conveyor(store: openStore(), configuration: ConveyorConfiguration(queues: [:], logger: logger))
-        conveyor.registerBuiltInWorkers()
-        return conveyor
+    /// Runs `body` with a runtime that runs no queues: for commands that inspect or enqueue.
+    func withConveyor<T: Sendable>(_ body: (Conveyor) async throws -> T) async throws -> T {
+        try await withStore { store in
+            let conveyor = try await Conveyor(store: store, configuration: ConveyorConfiguration(queues: [:]))
+            conveyor.registerBuiltInWorkers()
+            return try await body(conveyor)
+        }
     }
 }
 
 /// A parsed database URL.
-enum DatabaseURL: Equatable {
+enum DatabaseURL {
     case sqlite(path: String)
+    case postgres(PostgresConfiguration)
 
     init(parsing url: String) throws {
         if url.hasPrefix("sqlite://") {
@@ -35,18 +41,51 @@ enum DatabaseURL: Equatable {
         } else if url.hasPrefix("sqlite:") {
             self = .sqlite(path: String(url.dropFirst("sqlite:".count)))
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ConveyorError(.invalidInput, field: "database", "PostgreSQL is not supported by this build yet; use sqlite:PATH")
+            self = .postgres(try PostgresConfiguration(url: url))
         } else {
-            throw ConveyorError(.invalidInput, field: "database", "'\(url)' is not a database URL; use sqlite:PATH")
+            throw ConveyorError(.invalidInput, field: "database", "'\(url)' is not a database URL; use sqlite:PATH or postgres://USER@HOST:PORT/DB")
         }
         if case .sqlite(let path) = self, path.isEmpty {
             throw ConveyorError(.invalidInput, field: "database", "sqlite: needs a file path, as in sqlite:conveyor.sqlite")
         }
     }
 
-    func openStore() throws -> any JobStore {
+    /// Fails fast with a clear message when the server cannot be reached, instead of waiting
+    /// for the pool's own retries to give up (about a minute).
+    private static func reach(_ store: PostgresJobStore, _ configuration: PostgresConfiguration) async throws {
+        let target = "\(configuration.client.host ?? "?"):\(configuration.client.port ?? 5432)"
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await store.migrate()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else {
+                throw ConveyorError(.storage, field: "database", "cannot reach PostgreSQL at \(target) within 10 s; is it running?")
+            }
+        }
+    }
+
+    func withStore<T: Sendable>(_ body: (any JobStore) async throws -> T) async throws -> T {
         switch self {
-        case .sqlite(let path): try SQLiteJobStore(path: path)
+        case .sqlite(let path):
+            return try await body(SQLiteJobStore(path: path))
+        case .postgres(let configuration):
+            var poolLogger = Logger(label: "conveyor.postgres")
+            poolLogger.logLevel = .warning
+            let store = try PostgresJobStore(configuration: configuration, logger: poolLogger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                // Let the pool's run() begin first: postgres-nio warns about leases made before it.
+                try await Task.sleep(for: .milliseconds(20))
+                try await Self.reach(store, configuration)
+                return try await body(store)
+            }
         }
     }
 }
