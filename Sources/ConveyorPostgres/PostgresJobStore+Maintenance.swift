@@ -31,10 +31,10 @@ extension PostgresJobStore {
         }
     }
 
-    public func lostAttempts(_ attempts: [JobAttempt], node: String) async throws -> Set<Int64> {
+    public func executingAttempts(node: String) async throws -> Set<JobAttempt> {
         var binds = PostgresBindings()
         binds.append(node)
-        let current = try await storage("checking running jobs") {
+        return try await storage("checking running jobs") {
             var current = Set<JobAttempt>()
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql.executingOnNode, binds: binds), logger: logger)
             for try await (id, attempt) in rows.decode((Int64, Int32).self) {
@@ -42,7 +42,6 @@ extension PostgresJobStore {
             }
             return current
         }
-        return Set(attempts.filter { !current.contains($0) }.map(\.jobID))
     }
 
     public func acquireLeadership(node: String, ttl: Duration, now: Date) async throws -> Bool {

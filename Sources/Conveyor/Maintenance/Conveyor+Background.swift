@@ -4,22 +4,38 @@ import Logging
 extension Conveyor {
     /// Records this node as alive, and stops local jobs that were cancelled or rescued elsewhere.
     func heartbeatLoop(startedAt: Date) async {
+        var suspects = Set<JobAttempt>()
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.heartbeatInterval)
             guard !Task.isCancelled else { return }
             do {
                 try await store.heartbeat(nodeRecord(startedAt: startedAt))
-                let attempts = running.attempts
-                if !attempts.isEmpty {
-                    for id in try await store.lostAttempts(attempts, node: node) {
-                        logger.info("stopping a job cancelled or rescued elsewhere", metadata: ["job.id": "\(id)"])
-                        running.stop(id, reason: .lost)
-                    }
-                }
+                suspects = try await reconcile(suspects: suspects)
             } catch {
                 logger.error("heartbeat failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Compares what the store holds as executing here with what runs here. Returns the
+    /// attempts that look orphaned now; those that looked orphaned last time too are released.
+    package func reconcile(suspects: Set<JobAttempt>) async throws -> Set<JobAttempt> {
+        let local = Set(running.attempts)
+        let stored = try await store.executingAttempts(node: node)
+        for attempt in local.subtracting(stored) {
+            logger.info("stopping a job cancelled or rescued elsewhere", metadata: ["job.id": "\(attempt.jobID)"])
+            running.stop(attempt.jobID, reason: .lost)
+        }
+        // A claim whose reply was lost (a dropped connection) leaves jobs executing here that no
+        // task runs. Seen twice in a row, they are not just-claimed or just-finished ones.
+        let orphans = stored.subtracting(local).subtracting(acks.pendingAttempts)
+        let confirmed = orphans.intersection(suspects)
+        if !confirmed.isEmpty {
+            logger.warning("releasing jobs claimed for this node that never reached it", metadata: ["ids": "\(confirmed.map(\.jobID).sorted())"])
+            let released = try await store.acknowledge(confirmed.map { JobAck($0, .release) }, now: clock.now())
+            if !released.isEmpty { for queue in configuration.queues.keys { wake(queue: queue) } }
+        }
+        return orphans.subtracting(confirmed)
     }
 
     /// While this node holds the lease: stage due jobs, rescue orphans, prune old jobs.

@@ -12,6 +12,8 @@ final class AckBuffer: Sendable {
         var pending: [PendingAck] = []
         var waiter: CheckedContinuation<Void, Never>?
         var finished = false
+        /// The attempts of the batch the writer took and has not finished writing.
+        var writing: [JobAttempt] = []
     }
 
     private let state = Mutex(State())
@@ -37,6 +39,14 @@ final class AckBuffer: Sendable {
 
     var isEmpty: Bool { state.withLock { $0.pending.isEmpty } }
 
+    /// The attempts whose outcome waits here (or is being written: see `writing`).
+    var pendingAttempts: Set<JobAttempt> { state.withLock { Set($0.pending.map(\.ack.attempt) + $0.writing) } }
+
+    /// Marks the batch taken last as written, so `pendingAttempts` stops counting it.
+    func markWritten() {
+        state.withLock { $0.writing.removeAll() }
+    }
+
     /// Up to `limit` outcomes, waiting while there are none; nil once finished and drained.
     func next(limit: Int) async -> [PendingAck]? {
         while true {
@@ -45,6 +55,7 @@ final class AckBuffer: Sendable {
                 let count = min(limit, state.pending.count)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
+                state.writing = batch.map(\.ack.attempt)
                 return batch
             }
             if let batch { return batch }

@@ -5,6 +5,7 @@ extension Conveyor {
     func flushAcks() async {
         while let batch = await acks.next(limit: configuration.ackBatchSize) {
             await storeOutcomes(batch)
+            acks.markWritten()
         }
     }
 

@@ -62,9 +62,10 @@ public protocol JobStore: Sendable {
     /// Nodes that have heartbeated, most recent first.
     func nodes() async throws -> [NodeRecord]
 
-    /// Of `attempts` (all run by `node`), the job ids that are no longer executing in that
-    /// attempt: cancelled or rescued elsewhere. The node stops those tasks.
-    func lostAttempts(_ attempts: [JobAttempt], node: String) async throws -> Set<Int64>
+    /// The attempts the store holds as `executing` on `node`. The node compares them with what
+    /// it runs: attempts it runs that are missing were cancelled or rescued elsewhere (it stops
+    /// them); attempts it does not run were claimed but never reached it (it releases them).
+    func executingAttempts(node: String) async throws -> Set<JobAttempt>
 
     /// Takes or renews the maintenance lease for `node` until `now + ttl`. True if `node` leads.
     func acquireLeadership(node: String, ttl: Duration, now: Date) async throws -> Bool

@@ -25,11 +25,10 @@ extension SQLiteJobStore {
         }
     }
 
-    public func lostAttempts(_ attempts: [JobAttempt], node: String) throws -> Set<Int64> {
-        let current = try storage("checking running jobs") {
+    public func executingAttempts(node: String) throws -> Set<JobAttempt> {
+        try storage("checking running jobs") {
             Set(try connection.query(SQLiteSQL.executingOnNode, [.text(node)]) { JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: node) })
         }
-        return Set(attempts.filter { !current.contains($0) }.map(\.jobID))
     }
 
     public func acquireLeadership(node: String, ttl: Duration, now: Date) throws -> Bool {

@@ -98,3 +98,24 @@ struct EnqueueTests {
                       throws: { "\($0)".contains("{\"step\":7}") })
     }
 }
+
+@Suite("Runtime: reconciling with the store")
+struct ReconcileTests {
+    /// A claim whose reply never arrived leaves a job executing on a live node that does not
+    /// run it; the node releases it after seeing it orphaned at two heartbeats.
+    @Test(arguments: StoreKind.allCases)
+    func jobsClaimedButNeverReceivedAreReleased(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let conveyor = try await makeConveyor(store: store) { $0.node = "live" }
+        let job = try await conveyor.enqueue(ScriptedWorker.self, args: .init()).job
+        _ = try await store.claim(queue: "default", limit: 1, node: "live", now: Date())
+        var suspects = try await conveyor.reconcile(suspects: [])
+        #expect(suspects.map(\.jobID) == [job.id])
+        #expect(try await conveyor.job(id: job.id).state == .executing)
+        suspects = try await conveyor.reconcile(suspects: suspects)
+        #expect(suspects.isEmpty)
+        let released = try await conveyor.job(id: job.id)
+        #expect(released.state == .available)
+        #expect(released.maxAttempts == ScriptedWorker.options.maxAttempts + 1, "a release does not use up an attempt")
+    }
+}

@@ -82,9 +82,9 @@ struct StoreAcknowledgeTests {
         let ignored = try await store.acknowledge([JobAck(staleAttempt, .discard(error: JobErrorEntry(attempt: 1, at: epoch, message: "late")))], now: epoch.addingTimeInterval(101))
         #expect(ignored.isEmpty)
         #expect(try await store.job(id: job.id)?.state == .executing)
-        #expect(try await store.lostAttempts([staleAttempt], node: "node-dead") == [job.id])
+        #expect(try await store.executingAttempts(node: "node-dead").isEmpty)
         let current = JobAttempt(jobID: job.id, attempt: 2, node: "node-live")
-        #expect(try await store.lostAttempts([current], node: "node-live").isEmpty)
+        #expect(try await store.executingAttempts(node: "node-live") == [current])
         #expect(try await store.acknowledge([JobAck(current, .completed(result: nil))], now: epoch.addingTimeInterval(102)) == [job.id])
         #expect(try await store.job(id: job.id)?.state == .completed)
     }
