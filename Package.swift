@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConveyorCLITests",
-            dependencies: ["Conveyor", "ConveyorSQLite"],
+            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres"],
             swiftSettings: upcoming
         ),
     ],

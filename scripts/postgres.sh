@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A private PostgreSQL for tests and benchmarks: its own data folder and port, loopback only.
 #   bash scripts/postgres.sh start   # prints the URL to use
-#   bash scripts/postgres.sh stop
+#   bash scripts/postgres.sh restart|stop
+# CONVEYOR_TEST_PG_PORT and CONVEYOR_TEST_PG_DATA choose another instance.
 # Installs Debian's postgresql package if it is missing. initdb refuses to run as root, so the
 # server runs as the postgres user when this script runs as root.
 set -euo pipefail
@@ -35,10 +36,14 @@ case "${1:-start}" in
       "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=300" start >/dev/null
     echo "$url"
     ;;
+  restart)
+    bin=$(bin_dir)
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -m fast -w restart >/dev/null 2>&1
+    ;;
   stop)
     bin=$(bin_dir)
     [ -n "$bin" ] && [ -d "$data" ] && as_postgres "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
     ;;
   *)
-    echo "usage: $0 start|stop" >&2; exit 2;;
+    echo "usage: $0 start|restart|stop" >&2; exit 2;;
 esac

@@ -31,8 +31,12 @@ struct CLIProcess {
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        var status = exitStatus(of: process)
+        while status == nil {
+            usleep(5_000)
+            status = exitStatus(of: process)
+        }
+        return Result(status: status ?? -1, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
@@ -50,17 +54,34 @@ struct CLIProcess {
         return process
     }
 
-    /// Waits for a process to exit, up to `timeout`; returns its status.
+    /// Waits for a process to exit, up to `timeout`; returns its exit status, or 128 + the
+    /// signal that ended it.
     static func wait(_ process: Process, timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while true {
+            if let status = exitStatus(of: process) { return status }
             guard ContinuousClock.now < deadline else {
                 process.interrupt()
                 throw CLITestFailure(description: "process \(process.processIdentifier) did not exit within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
+    }
+
+    /// The exit status if the process has ended, reaping it ourselves: Foundation's own
+    /// monitoring (`isRunning`, `waitUntilExit`) was seen to miss exits in long test runs.
+    static func exitStatus(of process: Process) -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(process.processIdentifier, &status, WNOHANG)
+        if result == process.processIdentifier {
+            let signal = status & 0x7f
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        }
+        if result == -1, errno == ECHILD, !process.isRunning {
+            // Foundation reaped it first.
+            return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        }
+        return nil
     }
 }
 

@@ -20,8 +20,8 @@ struct MultiProcessTests {
         let first = try CLIProcess.start(serve + ["--node", "first"], in: folder, log: "first.log")
         let second = try CLIProcess.start(serve + ["--node", "second"], in: folder, log: "second.log")
         defer {
-            if first.isRunning { first.terminate() }
-            if second.isRunning { second.terminate() }
+            if CLIProcess.exitStatus(of: first) == nil { first.terminate() }
+            if CLIProcess.exitStatus(of: second) == nil { second.terminate() }
         }
         try await eventually(timeout: .seconds(120)) {
             try await store.queueSummaries().first { $0.name == "default" }?.count(.completed) == total
@@ -58,10 +58,9 @@ struct MultiProcessTests {
         let doomed = try CLIProcess.start(fast + ["--node", "doomed"], in: folder, log: "doomed.log")
         try await eventually { try await store.job(id: job.id)?.state == .executing }
         let survivor = try CLIProcess.start(fast + ["--node", "survivor"], in: folder, log: "survivor.log")
-        defer { if survivor.isRunning { survivor.terminate() } }
+        defer { if CLIProcess.exitStatus(of: survivor) == nil { survivor.terminate() } }
         kill(doomed.processIdentifier, SIGKILL)
-        _ = try await CLIProcess.wait(doomed)
-        #expect(doomed.terminationReason == .uncaughtSignal)
+        #expect(try await CLIProcess.wait(doomed) == 128 + SIGKILL)
 
         try await eventually(timeout: .seconds(60)) { try await store.job(id: job.id)?.state == .completed }
         survivor.terminate()

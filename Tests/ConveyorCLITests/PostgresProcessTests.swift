@@ -1,0 +1,141 @@
+import Conveyor
+import ConveyorPostgres
+import Foundation
+import Testing
+
+/// The repository's scripts folder, found from this file's path.
+let scriptsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts")
+
+let testPostgresURL = ProcessInfo.processInfo.environment["CONVEYOR_TEST_POSTGRES_URL"]
+
+/// Runs `body` with a store on a fresh schema of the server at `url`.
+func withPostgresStore<T: Sendable>(url: String, _ body: (PostgresJobStore, String) async throws -> T) async throws -> T {
+    let schema = "cli_\(UInt32.random(in: 0 ... .max))"
+    let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+    let store = try PostgresJobStore(url: schemaURL)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        defer { group.cancelAll() }
+        try await Task.sleep(for: .milliseconds(20))
+        try await store.migrate()
+        return try await body(store, schemaURL)
+    }
+}
+
+func insertNoops(_ count: Int, into store: any JobStore) async throws {
+    for chunk in stride(from: 0, to: count, by: 5_000) {
+        let inserts = (chunk..<min(count, chunk + 5_000)).map { JobInsert(kind: "noop", args: RawJSON(.object(["n": .number(Double($0))]))) }
+        _ = try await store.insert(inserts, now: Date())
+    }
+}
+
+func allJobs(_ store: any JobStore) async throws -> [Job] {
+    var jobs: [Job] = []
+    var cursor: Int64?
+    repeat {
+        let page = try await store.jobs(matching: JobFilter(beforeID: cursor, limit: 1_000))
+        jobs += page
+        cursor = page.count == 1_000 ? page.last?.id : nil
+    } while cursor != nil
+    return jobs
+}
+
+@Suite("CLI: several processes on one PostgreSQL database", .serialized, .enabled(if: testPostgresURL != nil))
+struct PostgresProcessTests {
+    /// Three `conveyor serve` processes share 30,000 jobs; one is killed (SIGKILL) mid-run.
+    /// Every job completes; only the killed node's unfinished jobs ran a second time.
+    @Test(.timeLimit(.minutes(3)))
+    func threeNodesWithOneKilledCompleteEveryJob() async throws {
+        let folder = try makeFolder()
+        try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
+            let total = 30_000
+            try await insertNoops(total, into: store)
+            let serve = ["serve", "--database", url, "--queue", "default=20", "--poll-interval", "100ms",
+                         "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
+            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+            try await eventually(timeout: .seconds(60)) {
+                try await store.queueSummaries().first?.count(.completed) ?? 0 >= total / 3
+            }
+            kill(nodes[2].processIdentifier, SIGKILL)
+            try await eventually(timeout: .seconds(120)) {
+                try await store.queueSummaries().first?.count(.completed) == total
+            }
+            for node in nodes.prefix(2) { node.terminate() }
+            for node in nodes.prefix(2) { #expect(try await CLIProcess.wait(node) == 0) }
+
+            let jobs = try await allJobs(store)
+            #expect(jobs.count == total)
+            #expect(jobs.allSatisfy { $0.state == .completed })
+            let rerun = jobs.filter { $0.attempt > 1 }
+            #expect(rerun.allSatisfy { $0.errors.count == 1 && $0.errors[0].message.contains("node c stopped heartbeating") },
+                    "only jobs rescued from the killed node may run twice")
+            #expect(rerun.count <= 20 + 1_000, "at most the killed node's running jobs and unwritten outcomes: \(rerun.count)")
+            #expect(Set(jobs.compactMap(\.attemptedBy)).isSuperset(of: ["a", "b"]))
+        }
+    }
+
+    /// PostgreSQL restarts in the middle of a run: nodes reconnect and finish; nothing is lost.
+    @Test(.timeLimit(.minutes(3)))
+    func nodesSurviveAServerRestart() async throws {
+        let folder = try makeFolder()
+        // A server of this test's own, so restarting it disturbs no other test.
+        let port = "54331"
+        let environment = ["CONVEYOR_TEST_PG_PORT": port, "CONVEYOR_TEST_PG_DATA": "/tmp/conveyor-restart-test-\(port)"]
+        let url = try await runScript("postgres.sh", ["start"], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { stopServer(environment) }
+        try await withPostgresStore(url: url) { store, schemaURL in
+            let total = 20_000
+            try await insertNoops(total, into: store)
+            let serve = ["serve", "--database", schemaURL, "--queue", "default=20", "--poll-interval", "100ms",
+                         "--heartbeat-interval", "500ms", "--rescue-after", "5s"]
+            let nodes = try ["a", "b"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+            try await eventually(timeout: .seconds(60)) {
+                try await store.queueSummaries().first?.count(.completed) ?? 0 >= total / 4
+            }
+            _ = try await runScript("postgres.sh", ["restart"], environment: environment)
+            // Read progress through fresh processes: what is under test is the nodes' recovery.
+            try await eventually(timeout: .seconds(150)) {
+                let queues = try CLIProcess.run(["queues", "--json", "--database", schemaURL], in: folder)
+                return queues.stdout.contains("\"completed\" : \(total)")
+            }
+            for node in nodes {
+                #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited when the server restarted")
+                node.terminate()
+            }
+            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+            let list = try CLIProcess.run(["jobs", "list", "--json", "--state", "completed", "--limit", "1", "--database", schemaURL], in: folder)
+            #expect(list.status == 0)
+        }
+    }
+}
+
+/// Runs one of the repository's scripts and returns its standard output.
+func runScript(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [scriptsFolder.appendingPathComponent(name).path] + arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // A file, not a pipe: a server the script starts must not hold our reading end open.
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).out")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    process.standardOutput = try FileHandle(forWritingTo: output)
+    try process.run()
+    // Polled: Foundation's waitUntilExit can miss the exit when called from a task.
+    let status = try await CLIProcess.wait(process, timeout: .seconds(120))
+    guard status == 0 else { throw CLITestFailure(description: "\(name) \(arguments) failed") }
+    return String(decoding: try Data(contentsOf: output), as: UTF8.self)
+}
+
+/// Stops a test's own server (from a `defer`, so without awaiting).
+func stopServer(_ environment: [String: String]) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [scriptsFolder.appendingPathComponent("postgres.sh").path, "stop"]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    try? process.run()
+    while CLIProcess.exitStatus(of: process) == nil { usleep(20_000) }
+}
