@@ -42,7 +42,7 @@ extension PostgresJobStore {
         var binds = PostgresBindings()
         binds.append(id)
         binds.append(now)
-        binds.append(PostgresCoding.iso8601(now))
+        binds.append(StoreCoding.iso8601(now))
         binds.append("cancelled: \(reason)")
         return try await storage("cancelling a job") {
             if let job = try await jobs(sql.cancel, binds).first {

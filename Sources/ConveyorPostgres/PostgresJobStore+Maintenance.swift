@@ -81,7 +81,7 @@ extension PostgresJobStore {
     public func rescue(heartbeatBefore: Date, now: Date) async throws -> Int {
         var binds = PostgresBindings()
         binds.append(now)
-        binds.append(PostgresCoding.iso8601(now))
+        binds.append(StoreCoding.iso8601(now))
         binds.append(heartbeatBefore)
         let queues = try await storage("rescuing orphaned jobs") {
             var queues: [String] = []

@@ -16,7 +16,7 @@ extension PostgresJobStore {
                 id: id, kind: kind, queue: queue, state: try JobState(parsing: state), priority: Int(priority),
                 args: RawJSON(trusted: args), meta: RawJSON(trusted: meta), tags: tags, attempt: Int(attempt),
                 maxAttempts: Int(maxAttempts),
-                errors: errors == "[]" ? [] : try PostgresCoding.decoder.decode([JobErrorEntry].self, from: Data(errors.utf8)),
+                errors: errors == "[]" ? [] : try StoreCoding.decoder.decode([JobErrorEntry].self, from: Data(errors.utf8)),
                 insertedAt: insertedAt, scheduledAt: scheduledAt, attemptedAt: attemptedAt, finishedAt: finishedAt,
                 attemptedBy: attemptedBy, uniqueKey: uniqueKey))
         }
@@ -32,7 +32,7 @@ extension PostgresJobStore {
         binds.append(jobs.map { Int16($0.priority) })
         binds.append(jobs.map(\.args.text))
         binds.append(jobs.map(\.meta.text))
-        binds.append(jobs.map { PostgresCoding.json($0.tags) })
+        binds.append(jobs.map { StoreCoding.json($0.tags) })
         binds.append(jobs.map { Int32($0.maxAttempts) })
         binds.append(now)
         binds.append(jobs.map { $0.scheduledAt ?? now })
@@ -58,7 +58,7 @@ extension PostgresJobStore {
             binds.append(Int16(job.priority))
             binds.append(job.args.text)
             binds.append(job.meta.text)
-            binds.append(PostgresCoding.json(job.tags))
+            binds.append(StoreCoding.json(job.tags))
             binds.append(Int32(job.maxAttempts))
             binds.append(now)
             binds.append(scheduledAt)
@@ -98,10 +98,10 @@ extension PostgresJobStore {
                 result = value?.text ?? ""
             case .retry(let at, let entry):
                 scheduledAt = at
-                error = PostgresCoding.json(entry)
+                error = StoreCoding.json(entry)
             case .discard(let entry), .cancel(let entry):
                 finishedAt = now
-                error = PostgresCoding.json(entry)
+                error = StoreCoding.json(entry)
             case .snooze(let until):
                 scheduledAt = until
                 extra = 1
@@ -132,25 +132,4 @@ extension PostgresJobStore {
         binds.append(nodes)
         return binds
     }
-}
-
-enum PostgresCoding {
-    static func json(_ value: some Encodable) -> String {
-        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
 }

@@ -1,14 +1,10 @@
+import Conveyor
+
 /// Versioned migrations; `S` stands for the configured schema. Each runs once, in order, in
 /// one transaction holding an advisory lock, so several nodes can start at once.
 enum PostgresSchema {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-    }
-
-    static let migrations: [Migration] = [
-        Migration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
             CREATE TABLE S.jobs (
                 id bigserial PRIMARY KEY,
                 kind text NOT NULL,

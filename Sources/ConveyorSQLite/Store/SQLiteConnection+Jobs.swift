@@ -10,9 +10,9 @@ extension SQLiteConnection {
         return Job(
             id: row.int64(0), kind: row.text(1), queue: row.text(2), state: state, priority: row.int(4),
             args: RawJSON(trusted: row.text(5)), meta: RawJSON(trusted: row.text(6)),
-            tags: tagsText == "[]" ? [] : try SQLiteCoding.decoder.decode([String].self, from: Data(tagsText.utf8)),
+            tags: tagsText == "[]" ? [] : try StoreCoding.decoder.decode([String].self, from: Data(tagsText.utf8)),
             attempt: row.int(8), maxAttempts: row.int(9),
-            errors: errorsText == "[]" ? [] : try SQLiteCoding.decoder.decode([JobErrorEntry].self, from: Data(errorsText.utf8)),
+            errors: errorsText == "[]" ? [] : try StoreCoding.decoder.decode([JobErrorEntry].self, from: Data(errorsText.utf8)),
             insertedAt: SQLiteCoding.date(row.int64(11)), scheduledAt: SQLiteCoding.date(row.int64(12)),
             attemptedAt: row.optionalInt64(13).map(SQLiteCoding.date), finishedAt: row.optionalInt64(14).map(SQLiteCoding.date),
             attemptedBy: row.optionalText(15), uniqueKey: row.optionalText(16))
@@ -33,7 +33,7 @@ extension SQLiteConnection {
             let uniqueness = job.uniqueness(now: now)
             let values: [SQLiteValue] = [
                 .text(job.kind), .text(job.queue), .text(state.rawValue), .integer(Int64(job.priority)),
-                .text(job.args.text), .text(job.meta.text), .text(job.tags.isEmpty ? "[]" : SQLiteCoding.json(job.tags)),
+                .text(job.args.text), .text(job.meta.text), .text(job.tags.isEmpty ? "[]" : StoreCoding.json(job.tags)),
                 .integer(Int64(job.maxAttempts)), .integer(nowMicros), .integer(scheduledAt),
                 uniqueness.map { .text($0.key) } ?? .null, uniqueness.map { .text($0.states) } ?? .null,
             ]
@@ -49,32 +49,9 @@ extension SQLiteConnection {
     }
 }
 
-/// How values are stored: times as integer microseconds since 1970, lists as JSON text.
+/// How SQLite stores times: integer microseconds since 1970 (JSON goes through `StoreCoding`).
 enum SQLiteCoding {
     static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
     static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
 
-    static func json(_ value: some Encodable) -> String {
-        // Encoding strings and error entries cannot fail.
-        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    static func strings(_ json: String) -> [String] {
-        (try? decoder.decode([String].self, from: Data(json.utf8))) ?? []
-    }
-
-    static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 }

@@ -33,7 +33,7 @@ extension SQLiteJobStore {
         if let scheduledAt, scheduledAt <= nowMicros, state == .retryable || state == .scheduled { state = .available }
         return [
             .text(state.rawValue), scheduledAt.map { .integer($0) } ?? .null, finishedAt.map { .integer($0) } ?? .null,
-            error.map { .text(SQLiteCoding.json($0)) } ?? .null, result.map { .text($0.text) } ?? .null, .integer(extraAttempts),
+            error.map { .text(StoreCoding.json($0)) } ?? .null, result.map { .text($0.text) } ?? .null, .integer(extraAttempts),
             .integer(ack.attempt.jobID), .integer(Int64(ack.attempt.attempt)), .text(ack.attempt.node),
         ]
     }

@@ -52,7 +52,7 @@ extension SQLiteJobStore {
             try connection.writeTransaction {
                 let attempt = try connection.job(id: id)?.attempt ?? 0
                 let entry = JobErrorEntry(attempt: attempt, at: now, message: "cancelled: \(reason)")
-                let values: [SQLiteValue] = [.integer(id), .integer(SQLiteCoding.micros(now)), .text(SQLiteCoding.json(entry))]
+                let values: [SQLiteValue] = [.integer(id), .integer(SQLiteCoding.micros(now)), .text(StoreCoding.json(entry))]
                 if let job = try connection.query(SQLiteSQL.cancel, values, connection.readJob).first { return job }
                 throw try refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
             }

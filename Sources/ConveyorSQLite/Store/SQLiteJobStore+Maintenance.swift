@@ -5,8 +5,8 @@ extension SQLiteJobStore {
     public func heartbeat(_ node: NodeRecord) throws {
         try storage("recording a heartbeat") {
             try connection.run(SQLiteSQL.heartbeat, [
-                .text(node.name), .text(SQLiteCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
-                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)), .text(SQLiteCoding.json(node.kinds)),
+                .text(node.name), .text(StoreCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
+                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)), .text(StoreCoding.json(node.kinds)),
             ])
         }
     }
@@ -19,7 +19,7 @@ extension SQLiteJobStore {
         try storage("listing nodes") {
             try connection.query(SQLiteSQL.nodes) { row in
                 NodeRecord(
-                    name: row.text(0), queues: SQLiteCoding.strings(row.text(1)), kinds: SQLiteCoding.strings(row.text(5)),
+                    name: row.text(0), queues: StoreCoding.strings(row.text(1)), kinds: StoreCoding.strings(row.text(5)),
                     startedAt: SQLiteCoding.date(row.int64(2)), heartbeatAt: SQLiteCoding.date(row.int64(3)), running: row.int(4))
             }
         }
@@ -57,7 +57,7 @@ extension SQLiteJobStore {
         let queues = try storage("rescuing orphaned jobs") {
             try connection.writeTransaction {
                 try connection.query(SQLiteSQL.rescue, [
-                    .integer(SQLiteCoding.micros(now)), .text(SQLiteCoding.iso8601(now)), .integer(SQLiteCoding.micros(heartbeatBefore)),
+                    .integer(SQLiteCoding.micros(now)), .text(StoreCoding.iso8601(now)), .integer(SQLiteCoding.micros(heartbeatBefore)),
                 ]) { $0.text(0) }
             }
         }

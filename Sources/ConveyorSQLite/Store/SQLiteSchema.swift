@@ -1,13 +1,9 @@
+import Conveyor
+
 /// Versioned migrations: each runs once, in order, inside one write transaction.
 enum SQLiteSchema {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-    }
-
-    static let migrations: [Migration] = [
-        Migration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
             CREATE TABLE conveyor_jobs (
                 id INTEGER PRIMARY KEY,
                 kind TEXT NOT NULL,
