@@ -66,25 +66,31 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     public func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
 
     public func migrate() async throws {
-        try await storage("migrating the schema") {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: sql.lockMigrations), logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: sql.createSchema), logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: sql.createMigrations), logger: logger)
-                var applied = Set<Int>()
-                for try await version in try await connection.query(PostgresQuery(unsafeSQL: sql.appliedMigrations), logger: logger).decode(Int32.self) {
-                    applied.insert(Int(version))
+        do {
+            try await runMigrations()
+        } catch {
+            throw ConveyorError(.migration, "the schema '\(schema)' could not be brought up to date", underlying: error)
+        }
+    }
+
+    private func runMigrations() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql.lockMigrations), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: sql.createSchema), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: sql.createMigrations), logger: logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query(PostgresQuery(unsafeSQL: sql.appliedMigrations), logger: logger).decode(Int32.self) {
+                applied.insert(Int(version))
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                // The extended protocol takes one statement at a time.
+                for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try await connection.query(PostgresQuery(unsafeSQL: sql.migration(statement)), logger: logger)
                 }
-                for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
-                    // The extended protocol takes one statement at a time.
-                    for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        try await connection.query(PostgresQuery(unsafeSQL: sql.migration(statement)), logger: logger)
-                    }
-                    var binds = PostgresBindings()
-                    binds.append(Int32(migration.version))
-                    binds.append(migration.name)
-                    try await connection.query(PostgresQuery(unsafeSQL: sql.recordMigration, binds: binds), logger: logger)
-                }
+                var binds = PostgresBindings()
+                binds.append(Int32(migration.version))
+                binds.append(migration.name)
+                try await connection.query(PostgresQuery(unsafeSQL: sql.recordMigration, binds: binds), logger: logger)
             }
         }
     }

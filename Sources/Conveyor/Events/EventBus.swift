@@ -44,11 +44,4 @@ package final class EventBus<Event: Sendable>: Sendable {
         }
     }
 
-    package func finish() {
-        let subscribers = state.withLock { state in
-            defer { state.subscribers.removeAll() }
-            return Array(state.subscribers.values)
-        }
-        for subscriber in subscribers { subscriber.finish() }
-    }
 }

@@ -57,7 +57,6 @@ public struct RawJSON: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public static let emptyObject = RawJSON(trusted: "{}")
-    public static let emptyArray = RawJSON(trusted: "[]")
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -37,8 +37,6 @@ final class AckBuffer: Sendable {
         waiter?.resume()
     }
 
-    var isEmpty: Bool { state.withLock { $0.pending.isEmpty } }
-
     /// The attempts whose outcome waits here (or is being written: see `writing`).
     var pendingAttempts: Set<JobAttempt> { state.withLock { Set($0.pending.map(\.ack.attempt) + $0.writing) } }
 

@@ -12,7 +12,6 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
             case conflict
             case storage
             case migration
-            case shutdown
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -29,8 +28,6 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
         public static let storage = Code(base: .storage)
         /// The database schema could not be brought up to date.
         public static let migration = Code(base: .migration)
-        /// The runtime is shutting down and does not take new work.
-        public static let shutdown = Code(base: .shutdown)
     }
 
     /// What kind of failure this is.

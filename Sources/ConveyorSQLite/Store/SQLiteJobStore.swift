@@ -42,7 +42,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
     public nonisolated func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
 
     public func migrate() throws {
-        try storage("migrating the schema") {
+        do {
             try connection.run(SQLiteSchema.createMigrationsTable)
             try connection.writeTransaction {
                 let applied = Set(try connection.query("SELECT version FROM conveyor_migrations") { $0.int(0) })
@@ -52,6 +52,8 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
                                        [.integer(Int64(migration.version)), .text(migration.name), .integer(SQLiteCoding.micros(Date()))])
                 }
             }
+        } catch {
+            throw ConveyorError(.migration, "the schema of '\(configuration.path)' could not be brought up to date", underlying: error)
         }
     }
 
