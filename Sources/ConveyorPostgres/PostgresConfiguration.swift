@@ -10,11 +10,18 @@ public struct PostgresConfiguration: Sendable {
     public var schema: String
     /// How often an idle LISTEN connection is checked, and how long to wait before reconnecting.
     public var reconnectDelay: Duration
+    /// How long a store operation waits for PostgreSQL to answer before it fails (and is
+    /// retried by its caller). Generous: it exists for connections lost without a word.
+    public var answerTimeout: Duration
 
-    public init(client: PostgresClient.Configuration, schema: String = "conveyor", reconnectDelay: Duration = .seconds(1)) {
+    public init(
+        client: PostgresClient.Configuration, schema: String = "conveyor",
+        reconnectDelay: Duration = .seconds(1), answerTimeout: Duration = .seconds(30)
+    ) {
         self.client = client
         self.schema = schema
         self.reconnectDelay = reconnectDelay
+        self.answerTimeout = answerTimeout
     }
 
     /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`.

@@ -22,14 +22,14 @@ extension PostgresJobStore {
         if let beforeID = filter.beforeID { conditions.append("id < \(parameter { $0.append(beforeID) })") }
         binds.append(Int64(filter.limit))
         let text = sql.listJobs(where: conditions, limitParameter: index + 1)
-        return try await storage("listing jobs") { try await jobs(text, binds) }
+        return try await storage("listing jobs") { [self, binds] in try await jobs(text, binds) }
     }
 
     public func retry(id: Int64, now: Date) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)
         binds.append(now)
-        return try await storage("retrying a job") {
+        return try await storage("retrying a job") { [self, binds] in
             if let job = try await jobs(sql.retry, binds).first {
                 try await notify("a:\(job.queue)")
                 return job
@@ -44,7 +44,7 @@ extension PostgresJobStore {
         binds.append(now)
         binds.append(StoreCoding.iso8601(now))
         binds.append("cancelled: \(reason)")
-        return try await storage("cancelling a job") {
+        return try await storage("cancelling a job") { [self, binds] in
             if let job = try await jobs(sql.cancel, binds).first {
                 try await notify("c:\(id)")
                 return job
@@ -56,7 +56,7 @@ extension PostgresJobStore {
     public func delete(id: Int64) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)
-        return try await storage("deleting a job") {
+        return try await storage("deleting a job") { [self, binds] in
             if let job = try await jobs(sql.delete, binds).first { return job }
             throw try await refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
         }
@@ -68,13 +68,15 @@ extension PostgresJobStore {
     }
 
     public func queueSummaries() async throws -> [QueueSummary] {
-        try await storage("counting jobs") {
+        try await storage("counting jobs") { [self] in
             var summaries: [String: QueueSummary] = [:]
-            for try await (queue, state, count) in try await client.query(PostgresQuery(unsafeSQL: sql.countsByQueue), logger: logger).decode((String, String, Int64).self) {
+            for row in try await self.rows(self.sql.countsByQueue) {
+                let (queue, state, count) = try row.decode((String, String, Int64).self)
                 guard let state = JobState(rawValue: state) else { continue }
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = Int(count)
             }
-            for try await (queue, paused) in try await client.query(PostgresQuery(unsafeSQL: sql.queueSettings), logger: logger).decode((String, Bool).self) {
+            for row in try await self.rows(self.sql.queueSettings) {
+                let (queue, paused) = try row.decode((String, Bool).self)
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
             }
             return summaries.values.sorted { $0.name < $1.name }
@@ -86,7 +88,7 @@ extension PostgresJobStore {
         binds.append(queue)
         binds.append(paused)
         binds.append(now)
-        try await storage("pausing a queue") {
+        try await storage("pausing a queue") { [self, binds] in
             try await execute(sql.setPaused, binds)
             try await notify("q:\(queue)")
         }

@@ -7,9 +7,11 @@ extension PostgresJobStore {
     typealias JobRow = (Int64, String, String, String, Int16, String, String, [String], Int32, Int32, String,
                         Date, Date, Date?, Date?, String?, String?)
 
-    static func readJobs(_ rows: PostgresRowSequence) async throws -> [Job] {
+    static func readJobs(_ rows: [PostgresRow]) throws -> [Job] {
         var jobs: [Job] = []
-        for try await row in rows.decode(JobRow.self) {
+        jobs.reserveCapacity(rows.count)
+        for row in rows {
+            let row = try row.decode(JobRow.self)
             let (id, kind, queue, state, priority, args, meta, tags, attempt, maxAttempts, errors,
                  insertedAt, scheduledAt, attemptedAt, finishedAt, attemptedBy, uniqueKey) = row
             jobs.append(Job(
@@ -36,7 +38,7 @@ extension PostgresJobStore {
         binds.append(jobs.map { Int32($0.maxAttempts) })
         binds.append(now)
         binds.append(jobs.map { $0.scheduledAt ?? now })
-        let inserted = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger))
+        let inserted = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect())
         guard inserted.count == jobs.count else {
             throw ConveyorError(.storage, "inserted \(inserted.count) of \(jobs.count) jobs")
         }
@@ -64,14 +66,14 @@ extension PostgresJobStore {
             binds.append(scheduledAt)
             binds.append(uniqueness?.key)
             binds.append(uniqueness.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" })
-            if let inserted = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger)).first {
+            if let inserted = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger).collect()).first {
                 results.append(InsertResult(job: inserted, isDuplicate: false))
                 if inserted.state == .available { available.insert(inserted.queue) }
                 continue
             }
             var find = PostgresBindings()
             find.append(uniqueness?.key)
-            guard let existing = try await readJobs(connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger)).first else {
+            guard let existing = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger).collect()).first else {
                 throw ConveyorError(.storage, "insert of a \(job.kind) job conflicted with a constraint")
             }
             results.append(InsertResult(job: existing, isDuplicate: true))

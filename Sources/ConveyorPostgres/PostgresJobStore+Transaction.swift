@@ -28,7 +28,7 @@ extension PostgresJobStore {
     /// ``enqueue(_:args:options:on:now:)``.
     public func insert(_ jobs: [JobInsert], on connection: PostgresConnection, now: Date = Date()) async throws -> [InsertResult] {
         for job in jobs { try job.validate() }
-        return try await storage("inserting jobs in the caller's transaction") {
+        return try await storage("inserting jobs in the caller's transaction") { [self] in
             try await Self.insertEach(jobs, now: now, sql: sql, on: connection, logger: logger)
         }
     }

@@ -21,6 +21,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let client: PostgresClient
     let ownsClient: Bool
     let reconnectDelay: Duration
+    let answerTimeout: Duration
     let sql: PostgresSQL
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
@@ -30,6 +31,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try PostgresConfiguration.validateSchema(configuration.schema)
         self.schema = configuration.schema
         self.reconnectDelay = configuration.reconnectDelay
+        self.answerTimeout = configuration.answerTimeout
         self.logger = logger
         self.sql = PostgresSQL(schema: configuration.schema)
         self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
@@ -42,6 +44,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try PostgresConfiguration.validateSchema(schema)
         self.schema = schema
         self.reconnectDelay = .seconds(1)
+        self.answerTimeout = .seconds(30)
         self.logger = logger
         self.sql = PostgresSQL(schema: schema)
         self.client = client
@@ -74,7 +77,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     }
 
     private func runMigrations() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await withTransaction { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql.lockMigrations), logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: sql.createSchema), logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: sql.createMigrations), logger: logger)
@@ -97,11 +100,11 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
 
     public func insert(_ jobs: [JobInsert], now: Date) async throws -> [InsertResult] {
         guard !jobs.isEmpty else { return [] }
-        return try await storage("inserting jobs") {
+        return try await storage("inserting jobs") { [self] in
             if jobs.allSatisfy({ $0.unique == nil }) {
-                return try await client.withConnection { try await Self.insertBulk(jobs, now: now, sql: sql, on: $0, logger: logger) }
+                return try await self.withConnection { try await Self.insertBulk(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
             }
-            return try await client.withTransaction(logger: logger) { try await Self.insertEach(jobs, now: now, sql: sql, on: $0, logger: logger) }
+            return try await self.withTransaction { try await Self.insertEach(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
         }
     }
 
@@ -112,19 +115,15 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         binds.append(node)
         binds.append(queue)
         binds.append(Int64(limit))
-        let claimed = try await storage("claiming jobs") { try await jobs(sql.claim, binds) }
+        let claimed = try await storage("claiming jobs") { [self, binds] in try await jobs(sql.claim, binds) }
         return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
     }
 
     public func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
         guard !acks.isEmpty else { return [] }
         let binds = Self.acknowledgeBindings(acks, now: now)
-        return try await storage("storing job outcomes") {
-            var applied = Set<Int64>()
-            for try await id in try await client.query(PostgresQuery(unsafeSQL: sql.acknowledge, binds: binds), logger: logger).decode(Int64.self) {
-                applied.insert(id)
-            }
-            return applied
+        return try await storage("storing job outcomes") { [self, binds] in
+            Set(try await self.rows(self.sql.acknowledge, binds).map { try $0.decode(Int64.self) })
         }
     }
 
@@ -135,43 +134,33 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         binds.append(attempt.jobID)
         binds.append(Int32(attempt.attempt))
         binds.append(attempt.node)
-        try await storage("saving progress") { try await execute(sql.recordProgress, binds) }
+        try await storage("saving progress") { [self, binds] in try await execute(sql.recordProgress, binds) }
     }
 
     public func job(id: Int64) async throws -> Job? {
         var binds = PostgresBindings()
         binds.append(id)
-        return try await storage("reading a job") { try await jobs(sql.jobByID, binds).first }
+        return try await storage("reading a job") { [self, binds] in try await jobs(sql.jobByID, binds).first }
     }
 
     // MARK: - Helpers
 
-    /// Runs `body`, turning driver errors into ``ConveyorError``s that say what was being done
-    /// (postgres-nio redacts query text and values in its descriptions).
+    /// Runs `body`, turning driver errors into ``ConveyorError``s that say what was being done,
+    /// and gives up waiting after ``PostgresConfiguration/answerTimeout``.
     @discardableResult
-    func storage<T>(_ doing: String, _ body: () async throws -> T) async throws -> T {
+    func storage<T: Sendable>(_ doing: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await withAnswerDeadline(answerTimeout, body)
+        } catch is AnswerDeadlineExceeded {
+            throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")
         } catch let error as ConveyorError {
             throw error
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: error)
+            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: PostgresFailure(error))
+        } catch let error as PSQLError {
+            throw ConveyorError(.storage, "\(doing) failed", underlying: PostgresFailure(error))
         } catch {
             throw ConveyorError(.storage, "\(doing) failed", underlying: error)
         }
-    }
-
-    func jobs(_ text: String, _ binds: PostgresBindings) async throws -> [Job] {
-        try await Self.readJobs(client.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger))
-    }
-
-    func execute(_ text: String, _ binds: PostgresBindings) async throws {
-        try await client.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger)
-    }
-
-    func notify(_ payload: String) async throws {
-        var binds = PostgresBindings()
-        binds.append(payload)
-        try await execute(sql.notify, binds)
     }
 }

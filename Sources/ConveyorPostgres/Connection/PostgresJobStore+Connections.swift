@@ -1,0 +1,41 @@
+import Conveyor
+import Logging
+import PostgresNIO
+
+extension PostgresJobStore {
+    /// A pooled connection that is still open: a query on one that closed would never answer
+    /// (see ``withAnswerDeadline(_:_:)``), so a closed one fails at once and the caller retries.
+    func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            guard !connection.isClosed else {
+                throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")
+            }
+            return try await body(connection)
+        }
+    }
+
+    func withTransaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.withTransaction(logger: logger) { try await body($0) }
+        }
+    }
+
+    /// Runs one statement and reads all its rows before the connection goes back to the pool.
+    func rows(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        try await withConnection { try await $0.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger).collect() }
+    }
+
+    func execute(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws {
+        _ = try await rows(text, binds)
+    }
+
+    func jobs(_ text: String, _ binds: PostgresBindings) async throws -> [Job] {
+        try Self.readJobs(await rows(text, binds))
+    }
+
+    func notify(_ payload: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(payload)
+        try await execute(sql.notify, binds)
+    }
+}

@@ -1,0 +1,37 @@
+import ConveyorPostgres
+import Foundation
+import Testing
+
+/// The guard against queries that never answer (a postgres-nio query written to a connection
+/// that just closed): the caller is released on time, and at once when cancelled.
+struct AnswerDeadlineTests {
+    @Test func anAnswerInTimeIsReturned() async throws {
+        let value = try await withAnswerDeadline(.seconds(5)) { 42 }
+        #expect(value == 42)
+    }
+
+    @Test func anOperationsErrorIsThrown() async throws {
+        struct Broken: Error {}
+        await #expect(throws: Broken.self) { try await withAnswerDeadline(.seconds(5)) { throw Broken() } }
+    }
+
+    @Test func anOperationThatNeverAnswersTimesOut() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: AnswerDeadlineExceeded.self) {
+            try await withAnswerDeadline(.milliseconds(200)) { await Self.never() }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func cancellingTheCallerReleasesItAtOnce() async throws {
+        let caller = Task { try await withAnswerDeadline(.seconds(3_600)) { await Self.never() } }
+        try await Task.sleep(for: .milliseconds(50))
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+    }
+
+    /// Suspends forever and ignores cancellation, like the dropped query.
+    static func never() async {
+        await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+    }
+}
