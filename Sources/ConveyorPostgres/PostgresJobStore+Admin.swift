@@ -76,8 +76,10 @@ extension PostgresJobStore {
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = Int(count)
             }
             for row in try await self.rows(self.sql.queueSettings) {
-                let (queue, paused) = try row.decode((String, Bool).self)
+                let (queue, paused, concurrency, rateCount, ratePeriod) = try row.decode((String, Bool, Int32?, Int32?, Int64?).self)
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
+                summaries[queue]?.limits = QueueLimits(
+                    concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod)
             }
             return summaries.values.sorted { $0.name < $1.name }
         }
@@ -92,5 +94,19 @@ extension PostgresJobStore {
             try await execute(sql.setPaused, binds)
             try await notify("q:\(queue)")
         }
+    }
+
+    public func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(queue)
+        binds.append(limits.concurrency.map(Int32.init))
+        binds.append(limits.rate.map { Int32($0.count) })
+        binds.append(limits.rate?.periodMicros)
+        binds.append(now)
+        try await storage("setting queue limits") { [self, binds] in
+            try await execute(sql.setLimits, binds)
+            try await notify("q:\(queue)")
+        }
+        limited.invalidate()
     }
 }

@@ -33,6 +33,7 @@ extension PostgresJobStore {
                                     confirmed.store(true, ordering: .relaxed)
                                     delay = reconnectDelay
                                 } else if let signal = Self.signal(from: notification.payload) {
+                                    if case .queueChanged = signal { limited.invalidate() }
                                     signalBus.publish(signal)
                                 }
                             }

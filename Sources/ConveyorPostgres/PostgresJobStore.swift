@@ -25,6 +25,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let sql: PostgresSQL
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
+    let limited = LimitedQueues()
 
     /// A store with a connection pool of its own, which ``run()`` runs.
     public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "conveyor.postgres")) throws {
@@ -115,7 +116,12 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         binds.append(node)
         binds.append(queue)
         binds.append(Int64(limit))
-        let claimed = try await storage("claiming jobs") { [self, binds] in try await jobs(sql.claim, binds) }
+        let claimed = try await storage("claiming jobs") { [self, binds] in
+            if try await isLimited(queue), let jobs = try await claimWithinLimits(queue: queue, limit: limit, node: node, now: now) {
+                return jobs
+            }
+            return try await jobs(sql.claim, binds)
+        }
         return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
     }
 

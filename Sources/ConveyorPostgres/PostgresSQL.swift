@@ -59,20 +59,46 @@ struct PostgresSQL: Sendable {
 
     var notify: String { "SELECT pg_notify('\(channel)', $1)" }
 
-    /// Locks the chosen rows with SKIP LOCKED, so concurrent claimers take disjoint jobs.
-    var claim: String {
+    /// Locks the chosen rows with SKIP LOCKED, so concurrent claimers take disjoint jobs. It
+    /// claims nothing from a paused queue, nor from a limited one: those go through
+    /// ``claimWithinLimits`` under the queue's lock.
+    var claim: String { claim(guard: "AND NOT EXISTS (SELECT 1 FROM S.queues WHERE name = $3 AND (paused OR concurrency IS NOT NULL OR rate_count IS NOT NULL))") }
+
+    /// The claim for a limited queue, run after ``lockQueue`` has checked the queue is not paused.
+    var claimWithinLimits: String { claim(guard: "") }
+
+    private func claim(guard condition: String) -> String {
         q("""
         UPDATE S.jobs j SET state = 'executing', attempt = j.attempt + 1, attempted_at = $1, attempted_by = $2
         FROM (
             SELECT id FROM S.jobs
             WHERE state = 'available' AND queue = $3
-              AND NOT EXISTS (SELECT 1 FROM S.queues WHERE name = $3 AND paused)
+              \(condition)
             ORDER BY priority, scheduled_at, id
             LIMIT $4
             FOR UPDATE SKIP LOCKED
         ) c
         WHERE j.id = c.id
         RETURNING \(Self.jobColumnsJ)
+        """)
+    }
+
+    var limitedQueues: String { q("SELECT name FROM S.queues WHERE concurrency IS NOT NULL OR rate_count IS NOT NULL") }
+    /// Serialises the claims of one limited queue across nodes until the transaction ends.
+    var lockQueue: String { q("SELECT paused, concurrency, rate_count, rate_period FROM S.queues WHERE name = $1 FOR UPDATE") }
+    var limitCounts: String {
+        q("""
+        SELECT (SELECT count(*) FROM S.jobs WHERE state = 'executing' AND queue = $1),
+               (SELECT coalesce(sum(count), 0) FROM S.queue_starts WHERE queue = $1 AND started_at >= $2)
+        """)
+    }
+    var recordStarts: String { q("INSERT INTO S.queue_starts (queue, started_at, count) VALUES ($1, $2, $3)") }
+    var forgetStartsBefore: String { q("DELETE FROM S.queue_starts WHERE queue = $1 AND started_at < $2") }
+    var setLimits: String {
+        q("""
+        INSERT INTO S.queues (name, concurrency, rate_count, rate_period, updated_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_count = excluded.rate_count,
+            rate_period = excluded.rate_period, updated_at = excluded.updated_at
         """)
     }
 
@@ -128,7 +154,7 @@ struct PostgresSQL: Sendable {
     var delete: String { q("DELETE FROM S.jobs WHERE id = $1 AND state <> 'executing' RETURNING \(Self.jobColumns)") }
 
     var countsByQueue: String { q("SELECT queue, state, count(*) FROM S.jobs GROUP BY queue, state") }
-    var queueSettings: String { q("SELECT name, paused FROM S.queues") }
+    var queueSettings: String { q("SELECT name, paused, concurrency, rate_count, rate_period FROM S.queues") }
     var setPaused: String {
         q("""
         INSERT INTO S.queues (name, paused, updated_at) VALUES ($1, $2, $3)

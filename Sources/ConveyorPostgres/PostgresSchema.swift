@@ -48,5 +48,14 @@ enum PostgresSchema {
                 updated_at timestamptz NOT NULL
             );
             """),
+        SchemaMigration(version: 2, name: "queue limits across nodes", sql: """
+            ALTER TABLE S.queues ADD COLUMN concurrency integer, ADD COLUMN rate_count integer, ADD COLUMN rate_period bigint;
+            CREATE TABLE S.queue_starts (
+                queue text NOT NULL,
+                started_at timestamptz NOT NULL,
+                count integer NOT NULL
+            );
+            CREATE INDEX queue_starts_window ON S.queue_starts (queue, started_at);
+            """),
     ]
 }

@@ -76,6 +76,44 @@ struct PostgresProcessTests {
         }
     }
 
+    /// Limits set while three nodes run hold over all of them: a concurrency of 5 is never
+    /// exceeded (sampled), then a rate of 20 per second is never exceeded over any window.
+    @Test(.timeLimit(.minutes(2)))
+    func queueLimitsHoldAcrossThreeNodes() async throws {
+        let folder = try makeFolder()
+        try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
+            let serve = ["serve", "--database", url, "--queue", "default=10", "--poll-interval", "50ms"]
+            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+
+            let limit = try CLIProcess.run(["queues", "limit", "default", "--concurrency", "5", "--database", url], in: folder)
+            #expect(limit.status == 0, "\(limit.stderr)")
+            let sleeps = (0..<150).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(30)]))) }
+            _ = try await store.insert(sleeps, now: Date())
+            var mostExecuting = 0
+            while try await store.queueSummaries().first?.count(.completed) ?? 0 < 150 {
+                mostExecuting = max(mostExecuting, try await store.queueSummaries().first?.count(.executing) ?? 0)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(mostExecuting <= 5)
+            #expect(mostExecuting >= 2, "the nodes ran jobs side by side")
+            #expect(Set(try await allJobs(store).compactMap(\.attemptedBy)).count >= 2)
+
+            let rate = try CLIProcess.run(["queues", "limit", "default", "--rate", "20/1s", "--database", url], in: folder)
+            #expect(rate.status == 0, "\(rate.stderr)")
+            try await insertNoops(100, into: store)
+            try await eventually(timeout: .seconds(60)) {
+                try await store.queueSummaries().first?.count(.completed) == 250
+            }
+            let starts = try await allJobs(store).filter { $0.kind == "noop" }.compactMap(\.attemptedAt).sorted()
+            #expect(starts.count == 100)
+            let crowded = zip(starts, starts.dropFirst(20)).filter { $1.timeIntervalSince($0) < 0.999 }
+            #expect(crowded.isEmpty, "21 jobs started within one second: \(crowded.prefix(3))")
+            for node in nodes { node.terminate() }
+            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+        }
+    }
+
     /// PostgreSQL restarts in the middle of a run: nodes reconnect and finish; nothing is lost.
     @Test(.timeLimit(.minutes(3)))
     func nodesSurviveAServerRestart() async throws {

@@ -55,6 +55,15 @@ extension Conveyor {
         wake(queue: queue)
     }
 
+    /// Sets limits on `queue` that hold across every node (``QueueLimits/none`` removes them).
+    /// - Throws: ``ConveyorError`` (`invalidInput`) for a bad queue name or limit.
+    public func setLimits(_ limits: QueueLimits, queue: String) async throws {
+        try JobInsert.validateName(queue, field: "queue")
+        try limits.validate()
+        try await store.setLimits(limits, queue: queue, now: clock.now())
+        wake(queue: queue)
+    }
+
     /// The nodes that have heartbeated recently.
     public func nodes() async throws -> [NodeRecord] { try await store.nodes() }
 }

@@ -39,11 +39,14 @@ public struct QueueSummary: Sendable, Hashable, Codable {
     public var name: String
     public var counts: [JobState: Int]
     public var paused: Bool
+    /// Limits across all nodes (``QueueLimits/none`` when there are none).
+    public var limits: QueueLimits
 
-    public init(name: String, counts: [JobState: Int], paused: Bool) {
+    public init(name: String, counts: [JobState: Int], paused: Bool, limits: QueueLimits = .none) {
         self.name = name
         self.counts = counts
         self.paused = paused
+        self.limits = limits
     }
 
     public func count(_ state: JobState) -> Int { counts[state] ?? 0 }

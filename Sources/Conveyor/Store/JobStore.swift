@@ -53,6 +53,11 @@ public protocol JobStore: Sendable {
     /// Pauses or resumes a queue on every node.
     func setPaused(_ paused: Bool, queue: String, now: Date) async throws
 
+    /// Stores `limits` for `queue` (replacing any), effective at every node's next claim.
+    /// Claims must honour them without races: concurrent claims on any number of nodes never
+    /// start more jobs than the limits allow.
+    func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws
+
     /// Records that `node` is alive.
     func heartbeat(_ node: NodeRecord) async throws
 

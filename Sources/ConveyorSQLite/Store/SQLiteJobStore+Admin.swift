@@ -83,8 +83,13 @@ extension SQLiteJobStore {
                 guard let state = JobState(rawValue: state) else { continue }
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = count
             }
-            for (queue, paused) in try connection.query(SQLiteSQL.queueSettings, [], { ($0.text(0), $0.int(1) != 0) }) {
+            let settings = try connection.query(SQLiteSQL.queueSettings, []) { row in
+                (row.text(0), row.int(1) != 0, QueueLimits(
+                    concurrency: row.optionalInt64(2).map(Int.init), rateCount: row.optionalInt64(3).map(Int.init), ratePeriodMicros: row.optionalInt64(4)))
+            }
+            for (queue, paused, limits) in settings {
                 summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
+                summaries[queue]?.limits = limits
             }
             return summaries.values.sorted { $0.name < $1.name }
         }
@@ -93,6 +98,16 @@ extension SQLiteJobStore {
     public func setPaused(_ paused: Bool, queue: String, now: Date) throws {
         try storage("pausing a queue") {
             try connection.run(SQLiteSQL.setPaused, [.text(queue), .integer(paused ? 1 : 0), .integer(SQLiteCoding.micros(now))])
+        }
+        signalBus.publish(.queueChanged(queue: queue))
+    }
+
+    public func setLimits(_ limits: QueueLimits, queue: String, now: Date) throws {
+        try storage("setting queue limits") {
+            try connection.run(SQLiteSQL.setLimits, [
+                .text(queue), limits.concurrency.map { .integer(Int64($0)) } ?? .null, limits.rate.map { .integer(Int64($0.count)) } ?? .null,
+                limits.rate.map { .integer($0.periodMicros) } ?? .null, .integer(SQLiteCoding.micros(now)),
+            ])
         }
         signalBus.publish(.queueChanged(queue: queue))
     }

@@ -69,12 +69,42 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         guard limit > 0 else { return [] }
         let jobs = try storage("claiming jobs") {
             try connection.writeTransaction {
-                try connection.query(SQLiteSQL.claim, [.integer(SQLiteCoding.micros(now)), .text(node), .text(queue), .integer(Int64(limit))],
-                                     connection.readJob)
+                // The write lock is held from here to commit: no other claim can move the counts.
+                let limited = try connection.query(SQLiteSQL.queueLimits, [.text(queue)]) { row in
+                    (paused: row.int(0) != 0, limits: QueueLimits(
+                        concurrency: row.optionalInt64(1).map(Int.init), rateCount: row.optionalInt64(2).map(Int.init), ratePeriodMicros: row.optionalInt64(3)))
+                }.first
+                guard let limited else { return try claimJobs(queue: queue, limit: limit, node: node, now: now) }
+                return try claimLimited(queue: queue, limit: limit, limits: limited.limits, paused: limited.paused, node: node, now: now)
             }
         }
         // RETURNING gives rows in no promised order; run them in the order they were chosen.
         return jobs.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
+    }
+
+    private func claimJobs(queue: String, limit: Int, node: String, now: Date) throws -> [Job] {
+        try connection.query(SQLiteSQL.claim, [.integer(SQLiteCoding.micros(now)), .text(node), .text(queue), .integer(Int64(limit))],
+                             connection.readJob)
+    }
+
+    /// A claim within the queue's limits, inside the caller's write transaction.
+    private func claimLimited(queue: String, limit: Int, limits: QueueLimits, paused: Bool, node: String, now: Date) throws -> [Job] {
+        guard !paused else { return [] }
+        let nowMicros = SQLiteCoding.micros(now)
+        let executing = limits.concurrency == nil ? 0 : try connection.query(SQLiteSQL.executingInQueue, [.text(queue)]) { $0.int(0) }.first ?? 0
+        var started = 0
+        if let rate = limits.rate {
+            let windowStart = nowMicros - rate.periodMicros
+            try connection.run(SQLiteSQL.forgetStartsBefore, [.text(queue), .integer(windowStart)])
+            started = try connection.query(SQLiteSQL.startedSince, [.text(queue), .integer(windowStart)]) { $0.int(0) }.first ?? 0
+        }
+        let allowed = limits.allowance(requested: limit, executing: executing, startedInWindow: started)
+        guard allowed > 0 else { return [] }
+        let jobs = try claimJobs(queue: queue, limit: allowed, node: node, now: now)
+        if limits.rate != nil, !jobs.isEmpty {
+            try connection.run(SQLiteSQL.recordStarts, [.text(queue), .integer(nowMicros), .integer(Int64(jobs.count))])
+        }
+        return jobs
     }
 
     public func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {

@@ -67,7 +67,20 @@ enum SQLiteSQL {
     static let delete = "DELETE FROM conveyor_jobs WHERE id = ?1 AND state <> 'executing' RETURNING \(jobColumns)"
 
     static let countsByQueue = "SELECT queue, state, count(*) FROM conveyor_jobs GROUP BY queue, state"
-    static let queueSettings = "SELECT name, paused FROM conveyor_queues"
+    static let queueSettings = "SELECT name, paused, concurrency, rate_count, rate_period FROM conveyor_queues"
+    static let queueLimits = """
+        SELECT paused, concurrency, rate_count, rate_period FROM conveyor_queues
+        WHERE name = ?1 AND (concurrency IS NOT NULL OR rate_count IS NOT NULL)
+        """
+    static let setLimits = """
+        INSERT INTO conveyor_queues (name, concurrency, rate_count, rate_period, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_count = excluded.rate_count,
+            rate_period = excluded.rate_period, updated_at = excluded.updated_at
+        """
+    static let executingInQueue = "SELECT count(*) FROM conveyor_jobs WHERE state = 'executing' AND queue = ?1"
+    static let startedSince = "SELECT coalesce(sum(count), 0) FROM conveyor_queue_starts WHERE queue = ?1 AND started_at >= ?2"
+    static let recordStarts = "INSERT INTO conveyor_queue_starts (queue, started_at, count) VALUES (?1, ?2, ?3)"
+    static let forgetStartsBefore = "DELETE FROM conveyor_queue_starts WHERE queue = ?1 AND started_at < ?2"
     static let setPaused = """
         INSERT INTO conveyor_queues (name, paused, updated_at) VALUES (?1, ?2, ?3)
         ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at

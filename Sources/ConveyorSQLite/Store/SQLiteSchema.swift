@@ -53,6 +53,18 @@ enum SQLiteSchema {
                 updated_at INTEGER NOT NULL
             );
             """),
+        SchemaMigration(version: 2, name: "queue limits across nodes", sql: """
+            ALTER TABLE conveyor_queues ADD COLUMN concurrency INTEGER;
+            ALTER TABLE conveyor_queues ADD COLUMN rate_count INTEGER;
+            ALTER TABLE conveyor_queues ADD COLUMN rate_period INTEGER;
+            -- One row per claim that started jobs of a rate-limited queue: the sliding window.
+            CREATE TABLE conveyor_queue_starts (
+                queue TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                count INTEGER NOT NULL
+            );
+            CREATE INDEX conveyor_queue_starts_window ON conveyor_queue_starts (queue, started_at);
+            """),
     ]
 
     static let createMigrationsTable = """

@@ -3,11 +3,11 @@ import Conveyor
 
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "queues", abstract: "Show queues with counts by state; pause and resume them.",
-        subcommands: [List.self, Pause.self, Resume.self], defaultSubcommand: List.self)
+        commandName: "queues", abstract: "Show queues with counts by state; pause, resume and limit them.",
+        subcommands: [List.self, Pause.self, Resume.self, Limit.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Counts by state and the paused flag of every queue.")
+        static let configuration = CommandConfiguration(abstract: "Counts by state, paused flag and limits of every queue.")
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -15,9 +15,36 @@ struct QueuesCommand: AsyncParsableCommand {
             let queues = try await database.withConveyor { try await $0.queues() }
             if json { return try Output.json(queues) }
             let states = JobState.allCases
-            Output.table(["QUEUE", "PAUSED"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
-                [queue.name, queue.paused ? "yes" : "no"] + states.map { String(queue.count($0)) }
+            Output.table(["QUEUE", "PAUSED", "LIMITS"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
+                [queue.name, queue.paused ? "yes" : "no", Self.describe(queue.limits)] + states.map { String(queue.count($0)) }
             })
+        }
+
+        static func describe(_ limits: QueueLimits) -> String {
+            var parts: [String] = []
+            if let concurrency = limits.concurrency { parts.append("\(concurrency) at once") }
+            if let rate = limits.rate { parts.append("\(rate.count)/\(DurationArgument.format(rate.period))") }
+            return parts.isEmpty ? "-" : parts.joined(separator: ", ")
+        }
+    }
+
+    struct Limit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a queue's limits across all nodes, replacing any.",
+            discussion: """
+                An option left out means no limit of that kind; with neither, the queue's limits are removed. \
+                Nodes apply the change at their next claim, without a restart.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Queue name.") var queue: String
+        @Option(help: "At most this many jobs of the queue executing at once, over all nodes.") var concurrency: Int?
+        @Option(help: "At most COUNT jobs started per PERIOD over all nodes (sliding window): 10/1s, 600/1m.", transform: RateArgument.parse)
+        var rate: RateLimit?
+
+        func run() async throws {
+            let limits = QueueLimits(concurrency: concurrency, rate: rate)
+            try await database.withConveyor { try await $0.setLimits(limits, queue: queue) }
+            print(limits.isLimited ? "queue \(queue) limited to \(List.describe(limits))" : "queue \(queue) has no limits")
         }
     }
 

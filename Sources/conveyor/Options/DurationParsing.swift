@@ -25,4 +25,13 @@ struct DurationArgument: ExpressibleByArgument {
         guard value >= 0 else { throw ConveyorError(.invalidInput, field: field, "must not be negative, got \(text)") }
         return .milliseconds(Int64((value * scale * 1_000).rounded()))
     }
+
+    /// The shortest exact spelling `parse` reads back: `250ms`, `30s`, `5m`, `2h`, `1d`.
+    static func format(_ duration: Duration) -> String {
+        let millis = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        for (suffix, factor) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)] where millis % factor == 0 && millis > 0 {
+            return "\(millis / factor)\(suffix)"
+        }
+        return "\(millis)ms"
+    }
 }

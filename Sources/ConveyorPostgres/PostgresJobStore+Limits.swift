@@ -1,0 +1,86 @@
+import Conveyor
+import Foundation
+import PostgresNIO
+import Synchronization
+
+/// Which queues have limits, as last read. Only a hint for choosing the claim path: the plain
+/// claim refuses limited queues by itself, so a stale answer costs at most one empty claim.
+final class LimitedQueues: Sendable {
+    private struct Snapshot {
+        var names: Set<String> = []
+        var readAt: ContinuousClock.Instant?
+    }
+
+    private let snapshot = Mutex(Snapshot())
+    private let maximumAge: Duration = .seconds(1)
+
+    /// The names if read less than a second ago (and not invalidated since).
+    var fresh: Set<String>? {
+        snapshot.withLock { snapshot in
+            guard let readAt = snapshot.readAt, ContinuousClock.now - readAt < maximumAge else { return nil }
+            return snapshot.names
+        }
+    }
+
+    func store(_ names: Set<String>, readAt: ContinuousClock.Instant) {
+        snapshot.withLock { $0 = Snapshot(names: names, readAt: readAt) }
+    }
+
+    func invalidate() {
+        snapshot.withLock { $0.readAt = nil }
+    }
+}
+
+extension PostgresJobStore {
+    func isLimited(_ queue: String) async throws -> Bool {
+        if let names = limited.fresh { return names.contains(queue) }
+        let readAt = ContinuousClock.now
+        let names = Set(try await rows(sql.limitedQueues).map { try $0.decode(String.self) })
+        limited.store(names, readAt: readAt)
+        return names.contains(queue)
+    }
+
+    /// Claims from a limited queue while holding its row lock, so the count of executing jobs
+    /// and the starts in the rate window cannot change between reading them and claiming.
+    /// Answers nil when the queue turns out to have no limits (any more).
+    func claimWithinLimits(queue: String, limit: Int, node: String, now: Date) async throws -> [Job]? {
+        try await withTransaction { connection in
+            var lock = PostgresBindings()
+            lock.append(queue)
+            guard let row = try await connection.query(PostgresQuery(unsafeSQL: sql.lockQueue, binds: lock), logger: logger).collect().first else {
+                return nil
+            }
+            let (paused, concurrency, rateCount, ratePeriod) = try row.decode((Bool, Int32?, Int32?, Int64?).self)
+            let limits = QueueLimits(concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod)
+            guard limits.isLimited else { return nil }
+            guard !paused else { return [] }
+
+            let windowStart = now.addingTimeInterval(-Double(limits.rate?.periodMicros ?? 0) / 1_000_000)
+            var window = PostgresBindings()
+            window.append(queue)
+            window.append(windowStart)
+            if limits.rate != nil {
+                try await connection.query(PostgresQuery(unsafeSQL: sql.forgetStartsBefore, binds: window), logger: logger)
+            }
+            let counts = try await connection.query(PostgresQuery(unsafeSQL: sql.limitCounts, binds: window), logger: logger).collect()
+            guard let (executing, started) = try counts.first?.decode((Int64, Int64).self) else { return [] }
+            let allowed = limits.allowance(requested: limit, executing: Int(executing), startedInWindow: Int(started))
+            guard allowed > 0 else { return [] }
+
+            var claim = PostgresBindings(capacity: 4)
+            claim.append(now)
+            claim.append(node)
+            claim.append(queue)
+            claim.append(Int64(allowed))
+            let jobs = try Self.readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: claim), logger: logger).collect())
+            if limits.rate != nil, !jobs.isEmpty {
+                var starts = PostgresBindings()
+                starts.append(queue)
+                starts.append(now)
+                starts.append(Int32(jobs.count))
+                try await connection.query(PostgresQuery(unsafeSQL: sql.recordStarts, binds: starts), logger: logger)
+            }
+            return jobs
+        }
+    }
+}
