@@ -26,6 +26,9 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
     let limited = LimitedQueues()
+    let outbox = EventOutbox()
+    /// Tells this store's own notifications apart from other nodes'.
+    let instanceID = String(UInt64.random(in: 0 ... .max), radix: 36)
 
     /// A store with a connection pool of its own, which ``run()`` runs.
     public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "conveyor.postgres")) throws {
@@ -57,11 +60,12 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try self.init(configuration: PostgresConfiguration(url: url), logger: logger)
     }
 
-    /// Runs the connection pool and the notification listener until cancelled.
+    /// Runs the connection pool, the notification listener and the event sender until cancelled.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             if ownsClient { group.addTask { await self.client.run() } }
             group.addTask { await self.listenForSignals() }
+            group.addTask { await self.sendEvents() }
             try? await gracefulShutdown()
             group.cancelAll()
         }

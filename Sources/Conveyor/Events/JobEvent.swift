@@ -16,9 +16,11 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var progress: Double?
     /// For `progress`: the worker's message; for failures: the error message.
     public var message: String?
+    /// The node where it happened.
+    public var node: String?
 
     public init(kind: Kind, jobID: Int64, jobKind: String, queue: String, attempt: Int, at: Date,
-                progress: Double? = nil, message: String? = nil) {
+                progress: Double? = nil, message: String? = nil, node: String? = nil) {
         self.kind = kind
         self.jobID = jobID
         self.jobKind = jobKind
@@ -27,5 +29,6 @@ public struct JobEvent: Sendable, Hashable, Codable {
         self.at = at
         self.progress = progress
         self.message = message
+        self.node = node
     }
 }

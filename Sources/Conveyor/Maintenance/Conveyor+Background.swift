@@ -72,6 +72,7 @@ extension Conveyor {
             switch signal {
             case .jobsAvailable(let queue), .queueChanged(let queue): wake(queue: queue)
             case .jobCancelled(let id): running.stop(id, reason: .lost)
+            case .events(let events): eventBus.publish(events)
             }
         }
     }

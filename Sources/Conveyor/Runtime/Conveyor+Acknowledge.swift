@@ -36,7 +36,7 @@ extension Conveyor {
         let now = clock.now()
         var events: [JobEvent] = []
         var wakeQueues = Set<String>()
-        let publish = eventBus.hasSubscribers
+        let publish = wantsEvents
         for pending in batch {
             guard applied.contains(pending.job.id) else {
                 logger.info("outcome ignored: the attempt is no longer current", metadata: Self.metadata(pending.job))
@@ -54,7 +54,7 @@ extension Conveyor {
             case .release: events.append(JobEvent(.released, pending.job, at: now))
             }
         }
-        eventBus.publish(events)
+        emit(events)
         for queue in wakeQueues { wake(queue: queue) }
     }
 }

@@ -27,7 +27,7 @@ extension Conveyor {
     public func cancel(id: Int64, reason: String = "cancelled by user") async throws -> Job {
         let job = try await store.cancel(id: id, reason: reason, now: clock.now())
         running.stop(id, reason: .lost)
-        eventBus.publish(JobEvent(.cancelled, job, at: clock.now(), message: reason))
+        emit(JobEvent(.cancelled, job, at: clock.now(), message: reason))
         return job
     }
 

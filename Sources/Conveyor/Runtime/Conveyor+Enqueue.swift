@@ -63,8 +63,8 @@ extension Conveyor {
             if result.job.state == .available { queues.insert(result.job.queue) }
         }
         for queue in queues { wake(queue: queue) }
-        if eventBus.hasSubscribers {
-            eventBus.publish(results.filter { !$0.isDuplicate }.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) })
+        if wantsEvents {
+            emit(results.filter { !$0.isDuplicate }.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) })
         }
         return results
     }

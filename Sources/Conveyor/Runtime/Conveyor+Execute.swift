@@ -17,7 +17,7 @@ extension Conveyor {
             return PendingAck(ack: JobAck(attempt, failure(job, error, backoff: .exponential())), job: job)
         }
         running.register(attempt)
-        if eventBus.hasSubscribers { eventBus.publish(JobEvent(.started, job, at: startedAt)) }
+        if wantsEvents { emit(JobEvent(.started, job, at: startedAt)) }
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
         let context = JobContext(job: job, logger: logger) { fraction, message in
             try await progress.report(fraction, message)
@@ -131,7 +131,7 @@ final class ProgressReporter: Sendable {
     }
 
     func report(_ fraction: Double, _ message: String?) async throws {
-        conveyor.eventBus.publish(JobEvent(.progress, job, at: conveyor.clock.now(), progress: fraction, message: message))
+        conveyor.emit(JobEvent(.progress, job, at: conveyor.clock.now(), progress: fraction, message: message))
         let now = ContinuousClock.now
         let interval = conveyor.configuration.progressSaveInterval
         let save = state.withLock { state -> Bool in

@@ -28,6 +28,8 @@ public final class Conveyor: Service, Sendable {
     let acks = AckBuffer()
     let wakes: [String: WakeSignal]
     let metrics = JobMetrics()
+    /// The store, when it carries events to other nodes and the configuration allows it.
+    let eventSharing: (any JobEventSharing)?
     private let started = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
 
@@ -40,6 +42,7 @@ public final class Conveyor: Service, Sendable {
         self.store = store
         self.configuration = configuration
         self.wakes = configuration.queues.mapValues { _ in WakeSignal() }
+        self.eventSharing = configuration.shareEvents ? store as? any JobEventSharing : nil
         if configuration.migrateOnStart { try await store.migrate() }
     }
 
@@ -62,9 +65,24 @@ public final class Conveyor: Service, Sendable {
     /// The kinds of the registered workers.
     public var registeredKinds: [String] { workers.withLock { $0.keys.sorted() } }
 
-    /// Every job event from this process from now on: inserts, starts, progress, outcomes.
+    /// Every job event from now on: inserts, starts, progress, outcomes; from this process and,
+    /// on a store that shares events (PostgreSQL), from every other node too.
     /// A reader that falls far behind loses the oldest events rather than slowing the jobs.
     public func events() -> AsyncStream<JobEvent> { eventBus.subscribe() }
+
+    /// Whether anyone, here or on another node, may want events: building them costs a little.
+    var wantsEvents: Bool { eventSharing != nil || eventBus.hasSubscribers }
+
+    /// Publishes events that happened here, to local subscribers and to the other nodes.
+    func emit(_ events: [JobEvent]) {
+        guard !events.isEmpty else { return }
+        var events = events
+        for index in events.indices { events[index].node = node }
+        eventBus.publish(events)
+        eventSharing?.share(events)
+    }
+
+    func emit(_ event: JobEvent) { emit([event]) }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 

@@ -29,6 +29,9 @@ public struct ConveyorConfiguration: Sendable {
     public var progressSaveInterval: Duration
     /// Whether to create or upgrade the schema when the ``Conveyor`` is created.
     public var migrateOnStart: Bool
+    /// Whether this node sends its job events to the other nodes, when the store can carry
+    /// them (``JobEventSharing``: PostgreSQL). Receiving is always on.
+    public var shareEvents: Bool
     /// The time source for everything stored.
     public var clock: any JobClock
     public var logger: Logger
@@ -47,6 +50,7 @@ public struct ConveyorConfiguration: Sendable {
         ackBatchSize: Int = 1_000,
         progressSaveInterval: Duration = .milliseconds(250),
         migrateOnStart: Bool = true,
+        shareEvents: Bool = true,
         clock: any JobClock = SystemClock(),
         logger: Logger = Logger(label: "conveyor")
     ) {
@@ -63,6 +67,7 @@ public struct ConveyorConfiguration: Sendable {
         self.ackBatchSize = ackBatchSize
         self.progressSaveInterval = progressSaveInterval
         self.migrateOnStart = migrateOnStart
+        self.shareEvents = shareEvents
         self.clock = clock
         self.logger = logger
     }

@@ -96,6 +96,15 @@ public protocol JobStoreSignals: Sendable {
     func signals() -> AsyncStream<StoreSignal>
 }
 
+/// A store that carries job events between nodes, so that ``Conveyor/events()`` on every node
+/// (and every API server) sees the events of every job, wherever it runs. Best effort: events
+/// are not stored, and a node that is down misses them.
+public protocol JobEventSharing: Sendable {
+    /// Hands events that happened on this node to the others. Must return at once: buffer and
+    /// send in the background. Other nodes receive them as ``StoreSignal/events(_:)``.
+    func share(_ events: [JobEvent])
+}
+
 /// Something that changed in the store.
 public enum StoreSignal: Sendable, Hashable {
     /// Jobs became available in this queue.
@@ -104,4 +113,6 @@ public enum StoreSignal: Sendable, Hashable {
     case queueChanged(queue: String)
     /// A job was cancelled; the node running it should stop it.
     case jobCancelled(id: Int64)
+    /// Job events from other nodes (see ``JobEventSharing``).
+    case events([JobEvent])
 }

@@ -1,0 +1,64 @@
+import Conveyor
+import Foundation
+
+/// Job events as NOTIFY payloads: `e:SENDER` then one line per event, fields separated by tabs.
+/// PostgreSQL caps a payload below 8,000 bytes, so a batch is cut into as many as it takes.
+enum EventPayload {
+    static let prefix = "e:"
+    static let maximumBytes = 7_800
+    static let maximumMessageBytes = 500
+
+    static func encode(_ events: [JobEvent], sender: String) -> [String] {
+        let header = prefix + sender
+        var payloads: [String] = []
+        var current = header
+        for event in events {
+            let line = self.line(event)
+            if current.utf8.count + 1 + line.utf8.count > maximumBytes, current != header {
+                payloads.append(current)
+                current = header
+            }
+            current += "\n" + line
+        }
+        if current != header { payloads.append(current) }
+        return payloads
+    }
+
+    /// The sender and events of a payload, or nil if it is not an events payload.
+    static func decode(_ payload: String) -> (sender: String, events: [JobEvent])? {
+        guard payload.hasPrefix(prefix) else { return nil }
+        let lines = payload.dropFirst(prefix.count).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let sender = lines.first else { return nil }
+        return (String(sender), lines.dropFirst().compactMap(event))
+    }
+
+    private static func line(_ event: JobEvent) -> String {
+        let micros = Int64((event.at.timeIntervalSince1970 * 1_000_000).rounded())
+        return [
+            event.kind.rawValue, String(event.jobID), String(event.attempt), event.queue, event.jobKind,
+            clean(event.node ?? "", limit: 200), String(micros), event.progress.map { String($0) } ?? "",
+            clean(event.message ?? "", limit: maximumMessageBytes),
+        ].joined(separator: "\t")
+    }
+
+    private static func event(_ line: Substring) -> JobEvent? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 9, let kind = JobEvent.Kind(rawValue: String(fields[0])), let id = Int64(fields[1]),
+              let attempt = Int(fields[2]), let micros = Int64(fields[6]) else { return nil }
+        return JobEvent(
+            kind: kind, jobID: id, jobKind: String(fields[4]), queue: String(fields[3]), attempt: attempt,
+            at: Date(timeIntervalSince1970: Double(micros) / 1_000_000), progress: Double(fields[7]),
+            message: fields[8].isEmpty ? nil : String(fields[8]), node: fields[5].isEmpty ? nil : String(fields[5]))
+    }
+
+    /// Without the separators, and cut to `limit` bytes on a character boundary.
+    private static func clean(_ text: String, limit: Int) -> String {
+        var cleaned = ""
+        for character in text {
+            let piece = character == "\t" || character.isNewline ? " " : String(character)
+            guard cleaned.utf8.count + piece.utf8.count <= limit else { break }
+            cleaned += piece
+        }
+        return cleaned
+    }
+}
