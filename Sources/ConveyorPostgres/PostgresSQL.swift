@@ -28,21 +28,20 @@ struct PostgresSQL: Sendable {
     var recordMigration: String { q("INSERT INTO S.migrations (version, name) VALUES ($1, $2)") }
     func migration(_ sql: String) -> String { q(sql) }
 
-    /// Inserts many rows in one statement; tags and unique states travel as text and are
-    /// turned into arrays in SQL (unnest cannot take an array of arrays).
+    /// Inserts many rows in one statement and answers their ids. Tags travel as text[]
+    /// literals (unnest cannot take an array of arrays); $11 names the queues to wake.
     var insertBulk: String {
         q("""
         WITH inserted AS (
             INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at)
-            SELECT r.kind, r.queue, r.state, r.priority, r.args::jsonb, r.meta::jsonb,
-                   ARRAY(SELECT jsonb_array_elements_text(r.tags::jsonb)), r.max_attempts, $9, r.scheduled_at
+            SELECT r.kind, r.queue, r.state, r.priority, r.args::jsonb, r.meta::jsonb, r.tags::text[], r.max_attempts, $9, r.scheduled_at
             FROM unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::text[], $6::text[], $7::text[], $8::int4[], $10::timestamptz[])
                 AS r(kind, queue, state, priority, args, meta, tags, max_attempts, scheduled_at)
-            RETURNING \(Self.jobColumns)
+            RETURNING id
         ), notified AS (
-            SELECT pg_notify('\(channel)', 'a:' || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') q
+            SELECT pg_notify('\(channel)', 'a:' || queue) FROM unnest($11::text[]) AS queue
         )
-        SELECT inserted.* FROM inserted LEFT JOIN (SELECT count(*) FROM notified) n ON true ORDER BY id
+        SELECT inserted.id FROM inserted LEFT JOIN (SELECT count(*) FROM notified) n ON true
         """)
     }
 

@@ -32,6 +32,16 @@ public struct RawJSON: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(try JSONValue(parsing: text, field: field))
     }
 
+    /// Equal when they hold the same JSON value, whatever the spacing or key order: PostgreSQL's
+    /// jsonb gives back its own normalised text.
+    public static func == (lhs: RawJSON, rhs: RawJSON) -> Bool {
+        lhs.text == rhs.text || lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(value)
+    }
+
     /// The text parsed as a JSON value (`null` if it could not be parsed).
     public var value: JSONValue { (try? JSONValue(parsing: text, field: "json")) ?? .null }
 

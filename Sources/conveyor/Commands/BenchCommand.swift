@@ -26,6 +26,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-samples"), help: "Jobs timed one at a time for pickup latency.")
     var latencySamples = 200
 
+    @Flag(name: .customLong("share-events"), inversion: .prefixedNo,
+          help: "Send job events to other nodes (PostgreSQL), as `serve` does; --no-share-events measures without.")
+    var shareEvents = true
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -45,7 +49,7 @@ struct BenchCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let queue = "bench-\(UInt32.random(in: 0 ... .max))"
             let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
-                                                      retention: Retention(completed: nil, failed: nil), logger: logger)
+                                                      retention: Retention(completed: nil, failed: nil), shareEvents: shareEvents, logger: logger)
             let conveyor = try await Conveyor(store: store, configuration: configuration)
             let latency = LatencyProbe()
             let executed = ExecutionCounter()

@@ -8,7 +8,8 @@ struct StoreInsertTests {
     func insertedJobReadsBackWithEveryField(kind: StoreKind) async throws {
         let store = try await kind.make()
         let insert = JobInsert(kind: "mail.send", queue: "mail", args: RawJSON(.object(["to": .string("ädá@example.com"), "n": .number(3)])),
-                               priority: 4, maxAttempts: 7, tags: ["a", "b"], meta: RawJSON(.object(["trace": .string("x")])))
+                               priority: 4, maxAttempts: 7, tags: ["a", "b \"quoted\", {braced}", "back\\slash", ""],
+                               meta: RawJSON(.object(["trace": .string("x")])))
         let result = try await store.insert([insert], now: epoch)[0]
         #expect(!result.isDuplicate)
         let job = try #require(try await store.job(id: result.job.id))
@@ -21,7 +22,7 @@ struct StoreInsertTests {
         #expect(job.attempt == 0)
         #expect(job.args.value == .object(["to": .string("ädá@example.com"), "n": .number(3)]))
         #expect(job.meta.value["trace"] == .string("x"))
-        #expect(job.tags == ["a", "b"])
+        #expect(job.tags == ["a", "b \"quoted\", {braced}", "back\\slash", ""])
         #expect(job.insertedAt == epoch)
         #expect(job.scheduledAt == epoch)
         #expect(job.errors.isEmpty)
