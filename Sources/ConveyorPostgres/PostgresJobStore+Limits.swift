@@ -67,11 +67,7 @@ extension PostgresJobStore {
             let allowed = limits.allowance(requested: limit, executing: Int(executing), startedInWindow: Int(started))
             guard allowed > 0 else { return [] }
 
-            var claim = PostgresBindings(capacity: 4)
-            claim.append(now)
-            claim.append(node)
-            claim.append(queue)
-            claim.append(Int64(allowed))
+            let claim = Self.claimBindings(now: now, node: node, queue: queue, limit: allowed)
             let jobs = try Self.readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: claim), logger: logger).collect())
             if limits.rate != nil, !jobs.isEmpty {
                 var starts = PostgresBindings()

@@ -25,6 +25,16 @@ extension PostgresJobStore {
         return jobs
     }
 
+    /// The parameters of both claim statements.
+    static func claimBindings(now: Date, node: String, queue: String, limit: Int) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 4)
+        binds.append(now)
+        binds.append(node)
+        binds.append(queue)
+        binds.append(Int64(limit))
+        return binds
+    }
+
     /// Jobs without uniqueness: one statement, one round trip, whatever the count. Only the
     /// ids come back: the rest of each job is what was sent (decoding every column of every
     /// row cost more than the insert itself).

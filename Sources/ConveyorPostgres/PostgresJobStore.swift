@@ -115,11 +115,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
 
     public func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job] {
         guard limit > 0 else { return [] }
-        var binds = PostgresBindings(capacity: 4)
-        binds.append(now)
-        binds.append(node)
-        binds.append(queue)
-        binds.append(Int64(limit))
+        let binds = Self.claimBindings(now: now, node: node, queue: queue, limit: limit)
         let claimed = try await storage("claiming jobs") { [self, binds] in
             if try await isLimited(queue), let jobs = try await claimWithinLimits(queue: queue, limit: limit, node: node, now: now) {
                 return jobs
