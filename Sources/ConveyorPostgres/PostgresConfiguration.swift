@@ -4,7 +4,8 @@ public import PostgresNIO
 
 /// Where the PostgreSQL store connects and which schema holds its tables.
 public struct PostgresConfiguration: Sendable {
-    /// The connection settings handed to postgres-nio's `PostgresClient`.
+    /// The connection settings handed to postgres-nio's `PostgresClient`. The store sets the
+    /// connections' `search_path` to ``schema`` (its prepared statements name bare tables).
     public var client: PostgresClient.Configuration
     /// The schema for Conveyor's tables (created if missing). Letters, digits and `_`.
     public var schema: String

@@ -32,8 +32,10 @@ extension PostgresJobStore {
                                 if notification.payload == probe {
                                     confirmed.store(true, ordering: .relaxed)
                                     delay = reconnectDelay
-                                } else if let (sender, events) = EventPayload.decode(notification.payload) {
-                                    if sender != instanceID, !events.isEmpty { signalBus.publish(.events(events)) }
+                                } else if let sender = EventPayload.sender(of: notification.payload) {
+                                    guard sender != instanceID else { continue }
+                                    let events = EventPayload.events(in: notification.payload)
+                                    if !events.isEmpty { signalBus.publish(.events(events)) }
                                 } else if let signal = Self.signal(from: notification.payload) {
                                     if case .queueChanged = signal { limited.invalidate() }
                                     signalBus.publish(signal)

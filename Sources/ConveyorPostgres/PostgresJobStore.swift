@@ -18,8 +18,11 @@ public import ServiceLifecycle
 public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     /// The schema holding Conveyor's tables.
     public let schema: String
-    let client: PostgresClient
+    package let client: PostgresClient
     let ownsClient: Bool
+    /// Whether the pool's connections find the schema by `search_path`, so the hot path can
+    /// run prepared statements (see ``HotStatement``): true when the store made the pool.
+    var preparesStatements: Bool { ownsClient }
     let reconnectDelay: Duration
     let answerTimeout: Duration
     let sql: PostgresSQL
@@ -38,7 +41,10 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         self.answerTimeout = configuration.answerTimeout
         self.logger = logger
         self.sql = PostgresSQL(schema: configuration.schema)
-        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        var client = configuration.client
+        client.options.additionalStartupParameters.removeAll { $0.0 == "search_path" }
+        client.options.additionalStartupParameters.append(("search_path", configuration.schema))
+        self.client = PostgresClient(configuration: client, backgroundLogger: logger)
         self.ownsClient = true
     }
 
@@ -120,7 +126,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
             if try await isLimited(queue), let jobs = try await claimWithinLimits(queue: queue, limit: limit, node: node, now: now) {
                 return jobs
             }
-            return try await jobs(sql.claim, binds)
+            return try Self.readJobs(await rows(ClaimStatement.self, binds))
         }
         return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
     }
@@ -129,7 +135,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         guard !acks.isEmpty else { return [] }
         let binds = Self.acknowledgeBindings(acks, now: now)
         return try await storage("storing job outcomes") { [self, binds] in
-            Set(try await self.rows(self.sql.acknowledge, binds).map { try $0.decode(Int64.self) })
+            Set(try await self.rows(AcknowledgeStatement.self, binds).map { try $0.decode(Int64.self) })
         }
     }
 
@@ -170,3 +176,4 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         }
     }
 }
+

@@ -25,6 +25,16 @@ extension PostgresJobStore {
         try await withConnection { try await $0.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger).collect() }
     }
 
+    /// Runs a hot-path statement: prepared on the store's own pool, unnamed on a client it was handed.
+    func rows<Statement: HotStatement>(_ statement: Statement.Type, _ binds: PostgresBindings) async throws -> [PostgresRow] {
+        guard preparesStatements else { return try await rows(Statement.qualified(sql), binds) }
+        return try await withConnection { connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(Statement(bindings: binds), logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
     func execute(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws {
         _ = try await rows(text, binds)
     }

@@ -24,12 +24,17 @@ enum EventPayload {
         return payloads
     }
 
-    /// The sender and events of a payload, or nil if it is not an events payload.
-    static func decode(_ payload: String) -> (sender: String, events: [JobEvent])? {
+    /// Who sent an events payload, or nil if it is not one; read before the events so a node
+    /// skips its own payloads without parsing them.
+    static func sender(of payload: String) -> Substring? {
         guard payload.hasPrefix(prefix) else { return nil }
-        let lines = payload.dropFirst(prefix.count).split(separator: "\n", omittingEmptySubsequences: false)
-        guard let sender = lines.first else { return nil }
-        return (String(sender), lines.dropFirst().compactMap(event))
+        let rest = payload.dropFirst(prefix.count)
+        return rest[..<(rest.firstIndex(of: "\n") ?? rest.endIndex)]
+    }
+
+    /// The events of an events payload (lines that do not parse are skipped).
+    static func events(in payload: String) -> [JobEvent] {
+        payload.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().compactMap(event)
     }
 
     private static func line(_ event: JobEvent) -> String {
@@ -53,6 +58,8 @@ enum EventPayload {
 
     /// Without the separators, and cut to `limit` bytes on a character boundary.
     private static func clean(_ text: String, limit: Int) -> String {
+        // Most texts (node names, short messages) are printable ASCII that fits: as they are.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return text }
         var cleaned = ""
         for character in text {
             let piece = character == "\t" || character.isNewline ? " " : String(character)

@@ -23,7 +23,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await store.migrate()
             return store
         case .postgres:
-            let store = try PostgresJobStore(client: TestPostgres.client, schema: "t_\(UInt64.random(in: 0 ... .max))")
+            let store = try TestPostgres.store(schema: "t_\(UInt64.random(in: 0 ... .max))")
             try await store.migrate()
             return store
         }
@@ -37,14 +37,28 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             return try SQLiteJobStore(path: store.configuration.path)
         case .postgres:
             guard let store = store as? PostgresJobStore else { fatalError("not a PostgreSQL store") }
-            return try PostgresJobStore(client: TestPostgres.client, schema: store.schema)
+            return try TestPostgres.store(schema: store.schema)
         }
     }
 }
 
-/// One connection pool for the whole test process, on the server scripts/test.sh starts.
+/// The server scripts/test.sh starts: one shared pool (for stores on a client they were
+/// handed) and stores with pools of their own.
 enum TestPostgres {
     static let url = ProcessInfo.processInfo.environment["CONVEYOR_TEST_POSTGRES_URL"]
+
+    /// A store with a pool of its own, as in production (its connections' search_path is the
+    /// schema, so the hot path runs prepared statements); a small pool whose idle connections close.
+    static func store(schema: String) throws -> PostgresJobStore {
+        var configuration = try PostgresConfiguration(url: url ?? "")
+        configuration.schema = schema
+        configuration.client.options.maximumConnections = 4
+        configuration.client.options.connectionIdleTimeout = .seconds(5)
+        let store = try PostgresJobStore(configuration: configuration)
+        // Like the shared pool, it runs for the rest of the test process.
+        Task { await store.client.run() }
+        return store
+    }
 
     static let client: PostgresClient = {
         // Only reached when `url` is set (StoreKind.allCases gates it).
