@@ -125,6 +125,16 @@ extension PostgresJobStore {
         return results
     }
 
+    /// The parameters of ``PostgresSQL/complete``.
+    static func completeBindings(_ acks: [JobAck], now: Date) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 4)
+        binds.append(now)
+        binds.append(acks.map(\.attempt.jobID))
+        binds.append(acks.map { Int32($0.attempt.attempt) })
+        binds.append(acks.map(\.attempt.node))
+        return binds
+    }
+
     /// The arrays of ``PostgresSQL/acknowledge``; "" and the epoch stand for NULL.
     static func acknowledgeBindings(_ acks: [JobAck], now: Date) -> PostgresBindings {
         let epoch = Date(timeIntervalSince1970: 0)
@@ -172,5 +182,13 @@ extension PostgresJobStore {
         binds.append(attempts)
         binds.append(nodes)
         return binds
+    }
+}
+
+extension JobAck {
+    /// Completed without a result: the outcome ``PostgresSQL/complete`` stores.
+    var isPlainCompletion: Bool {
+        if case .completed(nil) = outcome { return true }
+        return false
     }
 }

@@ -133,9 +133,17 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
 
     public func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
         guard !acks.isEmpty else { return [] }
-        let binds = Self.acknowledgeBindings(acks, now: now)
-        return try await storage("storing job outcomes") { [self, binds] in
-            Set(try await self.rows(AcknowledgeStatement.self, binds).map { try $0.decode(Int64.self) })
+        let plain = acks.filter(\.isPlainCompletion)
+        let other = acks.filter { !$0.isPlainCompletion }
+        return try await storage("storing job outcomes") { [self] in
+            var stored = Set<Int64>()
+            if !plain.isEmpty {
+                for row in try await rows(CompleteStatement.self, Self.completeBindings(plain, now: now)) { stored.insert(try row.decode(Int64.self)) }
+            }
+            if !other.isEmpty {
+                for row in try await rows(AcknowledgeStatement.self, Self.acknowledgeBindings(other, now: now)) { stored.insert(try row.decode(Int64.self)) }
+            }
+            return stored
         }
     }
 

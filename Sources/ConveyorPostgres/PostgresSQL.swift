@@ -85,6 +85,8 @@ struct PostgresSQL: Sendable {
     var findUnique: String { q("SELECT \(Self.jobColumns) FROM S.jobs WHERE unique_key = $1 AND state = ANY (unique_states)") }
 
     var notify: String { "SELECT pg_notify('\(channel)', $1)" }
+    /// Every payload of $1, in order, in one transaction.
+    var notifyEach: String { "SELECT pg_notify('\(channel)', payload) FROM unnest($1::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n" }
 
     /// Locks the chosen rows with SKIP LOCKED, so concurrent claimers take disjoint jobs. It
     /// claims nothing from a paused queue, nor from a limited one: those go through
@@ -142,6 +144,17 @@ struct PostgresSQL: Sendable {
             max_attempts = j.max_attempts + a.extra
         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::int4[], $7::int8[], $8::int4[], $9::text[])
             AS a(state, scheduled_at, finished_at, error, result, extra, id, attempt, node)
+        WHERE j.id = a.id AND j.attempt = a.attempt AND j.attempted_by = a.node AND j.state = 'executing'
+        RETURNING j.id
+        """)
+    }
+
+    /// The common outcome alone (completed, no result): a narrower statement the server runs
+    /// faster than ``acknowledge``; fenced the same way.
+    var complete: String {
+        q("""
+        UPDATE S.jobs j SET state = 'completed', finished_at = $1
+        FROM unnest($2::int8[], $3::int4[], $4::text[]) AS a(id, attempt, node)
         WHERE j.id = a.id AND j.attempt = a.attempt AND j.attempted_by = a.node AND j.state = 'executing'
         RETURNING j.id
         """)

@@ -32,3 +32,10 @@ struct AcknowledgeStatement: HotStatement {
     static func qualified(_ sql: PostgresSQL) -> String { sql.acknowledge }
     let bindings: PostgresBindings
 }
+
+struct CompleteStatement: HotStatement {
+    static let name = "conveyor_complete"
+    static let sql = PostgresSQL.unqualified.complete
+    static func qualified(_ sql: PostgresSQL) -> String { sql.complete }
+    let bindings: PostgresBindings
+}

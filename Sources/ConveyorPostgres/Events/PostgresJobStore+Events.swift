@@ -1,13 +1,15 @@
 public import Conveyor
 import Logging
+import PostgresNIO
 
 extension PostgresJobStore: JobEventSharing {
     public func share(_ events: [JobEvent]) {
         outbox.add(events)
     }
 
-    /// Sends what the outbox holds every few milliseconds, in as few NOTIFYs as fit, until
-    /// cancelled: one round trip per batch instead of one per event.
+    /// Sends what the outbox holds every few milliseconds, until cancelled: all of it in one
+    /// statement, as few payloads as fit. One transaction per round, not per payload: each
+    /// transaction that notifies takes a transaction id and a durable commit.
     func sendEvents() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
@@ -16,13 +18,14 @@ extension PostgresJobStore: JobEventSharing {
                 logger.warning("job events dropped: PostgreSQL did not take them fast enough", metadata: ["count": "\(dropped)"])
             }
             guard !events.isEmpty else { continue }
-            for payload in EventPayload.encode(events, sender: instanceID) {
-                do {
-                    try await storage("sending job events") { [self] in try await notify(payload) }
-                } catch {
-                    logger.warning("job events could not be sent to other nodes", metadata: ["error": "\(error)"])
-                    break
-                }
+            var binds = PostgresBindings()
+            binds.append(EventPayload.encode(events, sender: instanceID))
+            do {
+                try await storage("sending job events") { [self, binds] in try await execute(sql.notifyEach, binds) }
+            } catch where !Task.isCancelled {
+                logger.warning("job events could not be sent to other nodes", metadata: ["error": "\(error)"])
+            } catch {
+                return
             }
         }
     }
