@@ -29,6 +29,11 @@ struct BadInputTests {
             (["jobs", "list", "--limit", "0"], "limit: must be between 1 and 1000"),
             (["serve", "--queue", "default"], "queue: 'default' is not NAME=CONCURRENCY"),
             (["jobs", "list", "--database", "mysql://x"], "database: 'mysql://x' is not a database URL"),
+            (["cron", "next", "0 24 * * *"], "cron: hour field: '24' is out of range 0-23"),
+            (["cron", "next", "0 0 32 * *"], "cron: day-of-month field: '32' is out of range 1-31"),
+            (["cron", "next", "@daily", "--tz", "Mars/Olympus"], "timezone: 'Mars/Olympus' is not a time zone"),
+            (["cron", "next", "0 0 30 2 *"], "cron: '0 0 30 2 *' never fires"),
+            (["cron", "next", "@daily", "--from", "yesterday"], "from: 'yesterday' is not a time"),
         ]
         for (arguments, message) in cases {
             let result = try CLIProcess.run(arguments, in: folder)
