@@ -262,4 +262,61 @@ struct PostgresSQL: Sendable {
         """)
     }
     var pruneNodes: String { q("DELETE FROM S.nodes WHERE heartbeat_at < $1") }
+
+    // Schedules
+
+    static let scheduleColumns = """
+        name, definition, active, disabled_reason, next_run_at, last_run_at, last_status, last_job_id, \
+        consecutive_failures, last_error, last_error_at, skipped_runs, created_at, updated_at
+        """
+    var createSchedule: String {
+        q("""
+        INSERT INTO S.schedules (name, definition, max_failures, active, next_run_at, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING
+        RETURNING \(Self.scheduleColumns)
+        """)
+    }
+    var updateSchedule: String {
+        q("UPDATE S.schedules SET definition = $2, max_failures = $3, next_run_at = $4, updated_at = $5 WHERE name = $1 RETURNING \(Self.scheduleColumns)")
+    }
+    var scheduleByName: String { q("SELECT \(Self.scheduleColumns) FROM S.schedules WHERE name = $1") }
+    var allSchedules: String { q("SELECT \(Self.scheduleColumns) FROM S.schedules ORDER BY name") }
+    var deleteSchedule: String { q("DELETE FROM S.schedules WHERE name = $1 RETURNING name") }
+    var setScheduleActive: String {
+        q("""
+        UPDATE S.schedules SET active = $2, next_run_at = $3, disabled_reason = $4, updated_at = $5,
+            consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures END
+        WHERE name = $1 RETURNING \(Self.scheduleColumns)
+        """)
+    }
+    var dueSchedules: String { q("SELECT \(Self.scheduleColumns) FROM S.schedules WHERE active AND next_run_at <= $1 ORDER BY next_run_at") }
+    /// Serialises fires of one schedule across nodes until the transaction ends.
+    var lockSchedule: String { q("SELECT active, next_run_at, last_job_id FROM S.schedules WHERE name = $1 FOR UPDATE") }
+    var jobState: String { q("SELECT state FROM S.jobs WHERE id = $1") }
+    /// $3 is 'skipped' or 'missed'.
+    var skipScheduleFire: String {
+        q("UPDATE S.schedules SET next_run_at = $2, last_status = $3, skipped_runs = skipped_runs + 1, updated_at = $4 WHERE name = $1")
+    }
+    var recordScheduleFire: String {
+        q("UPDATE S.schedules SET next_run_at = $2, last_run_at = $3, last_job_id = $4, last_status = 'enqueued', updated_at = $5 WHERE name = $1")
+    }
+    /// A run's end: the last status only for the latest run; failures in a row for every run.
+    var recordScheduleRun: String {
+        q("""
+        UPDATE S.schedules SET
+            last_status = CASE WHEN last_job_id = $2 THEN $3 ELSE last_status END,
+            consecutive_failures = CASE $3 WHEN 'failed' THEN consecutive_failures + 1 WHEN 'completed' THEN 0 ELSE consecutive_failures END,
+            last_error = CASE WHEN $3 = 'failed' THEN $4 ELSE last_error END,
+            last_error_at = CASE WHEN $3 = 'failed' THEN $5 ELSE last_error_at END,
+            updated_at = $5
+        WHERE name = $1
+        """)
+    }
+    var disableFailingSchedule: String {
+        q("""
+        UPDATE S.schedules SET active = false, next_run_at = NULL,
+            disabled_reason = 'deactivated after ' || consecutive_failures || ' failed runs in a row; last error: ' || coalesce(last_error, '?')
+        WHERE name = $1 AND active AND max_failures IS NOT NULL AND consecutive_failures >= max_failures
+        """)
+    }
 }

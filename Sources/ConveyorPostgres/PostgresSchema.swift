@@ -57,5 +57,25 @@ enum PostgresSchema {
             );
             CREATE INDEX queue_starts_window ON S.queue_starts (queue, started_at);
             """),
+        SchemaMigration(version: 3, name: "schedules", sql: """
+            CREATE TABLE S.schedules (
+                name text PRIMARY KEY,
+                definition text NOT NULL,
+                max_failures integer,
+                active boolean NOT NULL,
+                disabled_reason text,
+                next_run_at timestamptz,
+                last_run_at timestamptz,
+                last_status text,
+                last_job_id bigint,
+                consecutive_failures integer NOT NULL DEFAULT 0,
+                last_error text,
+                last_error_at timestamptz,
+                skipped_runs integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE INDEX schedules_due ON S.schedules (next_run_at) WHERE active;
+            """),
     ]
 }

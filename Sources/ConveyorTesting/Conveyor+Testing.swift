@@ -15,6 +15,15 @@ extension Conveyor {
         try await drain(queue: queue, stage: stageDueJobs, limit: limit)
     }
 
+    /// One scheduler pass by the clock, as every node runs it: stores the schedules declared in
+    /// the configuration (on the first pass), then fires (or skips, or records as missed) every due schedule whose
+    /// kind is registered here.
+    @discardableResult
+    public func runScheduler() async throws -> [String: ScheduleFireResult] {
+        try await declareConfiguredSchedules()
+        return try await fireDueSchedules()
+    }
+
     /// One maintenance pass as the leader would run it: stage due jobs, rescue jobs of nodes
     /// silent longer than `rescueAfter`, prune by retention.
     public func runMaintenance() async throws {

@@ -8,6 +8,9 @@ extension JobInsert {
         guard let unique else { return nil }
         var parts = [kind, queue]
         switch unique.basis {
+        case .key(let key):
+            // A leading "key" keeps these apart from computed keys, which start with the kind.
+            parts = ["key", key]
         case .args:
             parts.append(args.value.jsonText)
         case .keys(let keys):

@@ -13,6 +13,9 @@ public struct UniqueOptions: Sendable, Hashable {
         case keys([String])
         /// Kind and queue only: one such job at a time.
         case kindOnly
+        /// A key of your own, whatever the kind, queue and arguments (a schedule's fire uses
+        /// `schedule:NAME@TIME`).
+        case key(String)
     }
 
     public var basis: Basis

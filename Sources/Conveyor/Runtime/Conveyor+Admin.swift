@@ -73,4 +73,9 @@ extension ConveyorError {
     public static func jobNotFound(_ id: Int64) -> ConveyorError {
         ConveyorError(.notFound, field: "id", "no job with id \(id)")
     }
+
+    /// The error every store and API gives for a schedule name that is not stored.
+    public static func scheduleNotFound(_ name: String) -> ConveyorError {
+        ConveyorError(.notFound, field: "name", "no schedule named '\(name)'")
+    }
 }

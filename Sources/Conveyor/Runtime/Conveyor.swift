@@ -32,6 +32,8 @@ public final class Conveyor: Service, Sendable {
     let eventSharing: (any JobEventSharing)?
     private let started = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
+    /// Whether ``ConveyorConfiguration/schedules`` are stored (once per instance, at start).
+    let schedulesDeclared = Atomic<Bool>(false)
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise.
     ///
@@ -121,6 +123,9 @@ public final class Conveyor: Service, Sendable {
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.heartbeatLoop(startedAt: startedAt) }
             if configuration.runsMaintenance { background.addTask { await self.maintenanceLoop() } }
+            if configuration.runsScheduler, store is any ScheduleStore {
+                background.addTask { await self.schedulerLoop() }
+            }
             if let signals = store as? any JobStoreSignals {
                 background.addTask { await self.listen(to: signals) }
             }

@@ -32,6 +32,14 @@ public struct ConveyorConfiguration: Sendable {
     /// Whether this node sends its job events to the other nodes, when the store can carry
     /// them (``JobEventSharing``: PostgreSQL). Receiving is always on.
     public var shareEvents: Bool
+    /// Schedules declared in code: stored when the node starts (created, or updated if their
+    /// definition changed; history and the active flag are kept).
+    public var schedules: [ScheduleDefinition]
+    /// Whether this node fires due schedules (of the kinds it runs). Any number of nodes may:
+    /// each fire still inserts one job.
+    public var runsScheduler: Bool
+    /// How often this node looks for due schedules.
+    public var schedulerInterval: Duration
     /// The time source for everything stored.
     public var clock: any JobClock
     public var logger: Logger
@@ -51,6 +59,9 @@ public struct ConveyorConfiguration: Sendable {
         progressSaveInterval: Duration = .milliseconds(250),
         migrateOnStart: Bool = true,
         shareEvents: Bool = true,
+        schedules: [ScheduleDefinition] = [],
+        runsScheduler: Bool = true,
+        schedulerInterval: Duration = .seconds(1),
         clock: any JobClock = SystemClock(),
         logger: Logger = Logger(label: "conveyor")
     ) {
@@ -68,6 +79,9 @@ public struct ConveyorConfiguration: Sendable {
         self.progressSaveInterval = progressSaveInterval
         self.migrateOnStart = migrateOnStart
         self.shareEvents = shareEvents
+        self.schedules = schedules
+        self.runsScheduler = runsScheduler
+        self.schedulerInterval = schedulerInterval
         self.clock = clock
         self.logger = logger
     }

@@ -44,13 +44,7 @@ extension CronExpression {
 
     /// The next `count` fire times after `date` in `zone` (fewer if the expression stops firing).
     public func nextFires(after date: Date, in zone: TimeZone, count: Int) -> [Date] {
-        var fires: [Date] = []
-        var cursor = date
-        while fires.count < count, let next = nextFire(after: cursor, in: zone) {
-            fires.append(next)
-            cursor = next
-        }
-        return fires
+        Recurrence.fires(after: date, count: count) { nextFire(after: $0, in: zone) }
     }
 
     /// When a matching wall time fires, by the rules in ``nextFire(after:in:)``.

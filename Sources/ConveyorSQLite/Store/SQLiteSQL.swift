@@ -134,4 +134,54 @@ enum SQLiteSQL {
             SELECT id FROM conveyor_jobs WHERE queue = ?1 AND state = ?2 ORDER BY id DESC LIMIT ?4 OFFSET ?3)
         """
     static let pruneNodes = "DELETE FROM conveyor_nodes WHERE heartbeat_at < ?1"
+
+    // Schedules
+
+    static let scheduleColumns = """
+        name, definition, active, disabled_reason, next_run_at, last_run_at, last_status, last_job_id, \
+        consecutive_failures, last_error, last_error_at, skipped_runs, created_at, updated_at
+        """
+    static let createSchedule = """
+        INSERT INTO conveyor_schedules (name, definition, max_failures, active, next_run_at, created_at, updated_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (name) DO NOTHING
+        RETURNING \(scheduleColumns)
+        """
+    static let updateSchedule = """
+        UPDATE conveyor_schedules SET definition = ?2, max_failures = ?3, next_run_at = ?4, updated_at = ?5
+        WHERE name = ?1 RETURNING \(scheduleColumns)
+        """
+    static let scheduleByName = "SELECT \(scheduleColumns) FROM conveyor_schedules WHERE name = ?1"
+    static let allSchedules = "SELECT \(scheduleColumns) FROM conveyor_schedules ORDER BY name"
+    static let deleteSchedule = "DELETE FROM conveyor_schedules WHERE name = ?1"
+    static let setScheduleActive = """
+        UPDATE conveyor_schedules SET active = ?2, next_run_at = ?3, disabled_reason = ?4, updated_at = ?5,
+            consecutive_failures = CASE WHEN ?2 THEN 0 ELSE consecutive_failures END
+        WHERE name = ?1 RETURNING \(scheduleColumns)
+        """
+    static let dueSchedules = "SELECT \(scheduleColumns) FROM conveyor_schedules WHERE active AND next_run_at <= ?1 ORDER BY next_run_at"
+    static let lockSchedule = "SELECT active, next_run_at, last_job_id FROM conveyor_schedules WHERE name = ?1"
+    static let jobState = "SELECT state FROM conveyor_jobs WHERE id = ?1"
+    /// ?3 is 'skipped' or 'missed'.
+    static let skipScheduleFire = """
+        UPDATE conveyor_schedules SET next_run_at = ?2, last_status = ?3, skipped_runs = skipped_runs + 1, updated_at = ?4 WHERE name = ?1
+        """
+    static let recordScheduleFire = """
+        UPDATE conveyor_schedules SET next_run_at = ?2, last_run_at = ?3, last_job_id = ?4, last_status = 'enqueued', updated_at = ?5
+        WHERE name = ?1
+        """
+    /// A run's end: the last status only for the latest run; failures in a row for every run.
+    static let recordScheduleRun = """
+        UPDATE conveyor_schedules SET
+            last_status = CASE WHEN last_job_id = ?2 THEN ?3 ELSE last_status END,
+            consecutive_failures = CASE ?3 WHEN 'failed' THEN consecutive_failures + 1 WHEN 'completed' THEN 0 ELSE consecutive_failures END,
+            last_error = CASE WHEN ?3 = 'failed' THEN ?4 ELSE last_error END,
+            last_error_at = CASE WHEN ?3 = 'failed' THEN ?5 ELSE last_error_at END,
+            updated_at = ?5
+        WHERE name = ?1
+        """
+    static let disableFailingSchedule = """
+        UPDATE conveyor_schedules SET active = 0, next_run_at = NULL,
+            disabled_reason = 'deactivated after ' || consecutive_failures || ' failed runs in a row; last error: ' || coalesce(last_error, '?')
+        WHERE name = ?1 AND active AND max_failures IS NOT NULL AND consecutive_failures >= max_failures
+        """
 }

@@ -65,6 +65,28 @@ enum SQLiteSchema {
             );
             CREATE INDEX conveyor_queue_starts_window ON conveyor_queue_starts (queue, started_at);
             """),
+        SchemaMigration(version: 3, name: "schedules", sql: """
+            -- The definition is JSON (ScheduleDefinition); the columns are what queries and
+            -- the scheduler's updates touch.
+            CREATE TABLE conveyor_schedules (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                max_failures INTEGER,
+                active INTEGER NOT NULL,
+                disabled_reason TEXT,
+                next_run_at INTEGER,
+                last_run_at INTEGER,
+                last_status TEXT,
+                last_job_id INTEGER,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                last_error_at INTEGER,
+                skipped_runs INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX conveyor_schedules_due ON conveyor_schedules (next_run_at) WHERE active;
+            """),
     ]
 
     static let createMigrationsTable = """

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import Synchronization
+
+extension Conveyor {
+    /// Fires due schedules every `schedulerInterval` until cancelled.
+    func schedulerLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await declareConfiguredSchedules()
+                try await fireDueSchedules()
+            } catch {
+                logger.error("firing schedules failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.schedulerInterval)
+        }
+    }
+
+    /// One pass: every due schedule whose job kind runs here is fired, skipped or recorded
+    /// as missed. Every node may do this at once: the store lets one of them win each fire.
+    @discardableResult
+    package func fireDueSchedules() async throws -> [String: ScheduleFireResult] {
+        guard let store = store as? any ScheduleStore else { return [:] }
+        let now = clock.now()
+        var results: [String: ScheduleFireResult] = [:]
+        for schedule in try await store.dueSchedules(now: now) {
+            // Fired by nodes that run the kind, so every node resolves the same worker defaults.
+            guard let worker = workers.withLock({ $0[schedule.definition.kind] }), let plan = FirePlan(for: schedule, now: now) else { continue }
+            let job = plan.runs ? try scheduleJob(schedule.definition, key: ScheduleKey.fire(schedule.name, at: plan.fireAt),
+                                                  fireAt: plan.fireAt, defaults: worker.options) : nil
+            let fire = ScheduleFire(name: schedule.name, expectedNextRunAt: schedule.nextRunAt, nextRunAt: plan.nextRunAt,
+                                    fireAt: plan.fireAt, job: job, skipWhileRunning: schedule.definition.overlap == .skip)
+            let result = try await store.fireSchedule(fire, now: now)
+            report(result, schedule: schedule, plan: plan)
+            results[schedule.name] = result
+        }
+        return results
+    }
+
+    private func report(_ result: ScheduleFireResult, schedule: Schedule, plan: FirePlan) {
+        let metadata: Logger.Metadata = ["schedule": "\(schedule.name)", "fire_at": "\(plan.fireAt.formatted(.iso8601))"]
+        switch result {
+        case .fired(let job):
+            logger.debug("schedule fired", metadata: metadata.merging(["job.id": "\(job.id)"]) { $1 })
+            announceInserted(job)
+        case .skipped:
+            logger.info("schedule fire skipped: its previous run has not finished", metadata: metadata)
+        case .missed:
+            logger.warning("schedule fire missed: later than its misfire grace; skipped until the next fire", metadata: metadata.merging([
+                "misfire_grace": "\(schedule.definition.misfireGrace)",
+                "next_run_at": "\(plan.nextRunAt.map { $0.formatted(.iso8601) } ?? "none")",
+            ]) { $1 })
+        case .lost:
+            break
+        }
+    }
+
+    /// The job of one fire: the definition's options over the worker's, the schedule and fire
+    /// time in its meta, and a unique key that outlives the job's states.
+    func scheduleJob(_ definition: ScheduleDefinition, key: String, fireAt: Date, defaults: JobOptions) throws(ConveyorError) -> JobInsert {
+        var options = EnqueueOptions(queue: definition.queue, priority: definition.priority, maxAttempts: definition.maxAttempts)
+        options.meta = ["schedule": .string(definition.name), "fire_at": .string(fireAt.formatted(.iso8601))]
+        options.unique = UniqueOptions(by: .key(key), states: Set(JobState.allCases))
+        return try options.resolve(kind: definition.kind, args: definition.args, defaults: defaults, now: clock.now())
+    }
+
+    func announceInserted(_ job: Job) {
+        if job.state == .available { wake(queue: job.queue) }
+        if wantsEvents { emit(JobEvent(.inserted, job, at: job.insertedAt)) }
+    }
+
+    /// Stores the schedules of ``ConveyorConfiguration/schedules``, once per instance: new ones
+    /// are created, changed ones updated (their history and active flag stay). Code is the
+    /// source of truth: a run-time edit of a declared schedule lasts until a node starts.
+    package func declareConfiguredSchedules() async throws {
+        guard !schedulesDeclared.load(ordering: .relaxed), let store = store as? any ScheduleStore else { return }
+        let now = clock.now()
+        for definition in configuration.schedules {
+            try definition.validate()
+            let next = definition.recurrence.nextFire(after: now, in: definition.zone)
+            guard let existing = try await store.schedule(named: definition.name) else {
+                do {
+                    _ = try await store.createSchedule(definition, active: true, nextRunAt: next, now: now)
+                } catch let error as ConveyorError where error.code == .conflict {
+                    // Another node declared it first.
+                }
+                continue
+            }
+            guard existing.definition != definition else { continue }
+            let keepNext = existing.definition.recurrence == definition.recurrence && existing.definition.timeZone == definition.timeZone
+            _ = try await store.updateSchedule(definition, nextRunAt: keepNext ? existing.nextRunAt : next, now: now)
+        }
+        schedulesDeclared.store(true, ordering: .relaxed)
+    }
+
+    /// Tells schedules how their runs ended (called with outcomes the store applied).
+    func recordScheduleRuns(_ batch: [PendingAck], applied: Set<Int64>) async {
+        guard let store = store as? any ScheduleStore else { return }
+        for pending in batch where applied.contains(pending.job.id) {
+            guard let name = ScheduleKey.schedule(ofStoredKey: pending.job.uniqueKey) else { continue }
+            let status: ScheduleRunStatus, error: String?
+            switch pending.ack.outcome {
+            case .completed: (status, error) = (.completed, nil)
+            case .discard(let entry): (status, error) = (.failed, entry.message)
+            case .cancel(let entry): (status, error) = (.cancelled, entry.message)
+            case .retry, .snooze, .release: continue
+            }
+            do {
+                try await store.recordScheduleRun(name: name, jobID: pending.job.id, status: status, error: error, now: clock.now())
+            } catch {
+                logger.error("recording a schedule's run failed", metadata: ["schedule": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+}

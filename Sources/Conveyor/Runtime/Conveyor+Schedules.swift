@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+
+/// Schedules managed at run time. Changes reach every node at its next scheduler pass (every
+/// second by default), without a restart.
+extension Conveyor {
+    /// Stores a new schedule; its first fire is the recurrence's next after now.
+    ///
+    /// - Throws: ``ConveyorError``: `invalidInput` naming the field at fault, `unknownKind` if
+    ///   no node runs the kind, `conflict` if the name is taken. Nothing is stored then.
+    @discardableResult
+    public func addSchedule(_ definition: ScheduleDefinition, active: Bool = true) async throws -> Schedule {
+        let store = try scheduleStore()
+        try await validate(definition)
+        let next = active ? definition.recurrence.nextFire(after: clock.now(), in: definition.zone) : nil
+        return try await store.createSchedule(definition, active: active, nextRunAt: next, now: clock.now())
+    }
+
+    /// Replaces a schedule's definition, keeping its history. Its next fire is recomputed when
+    /// the recurrence or the zone changed.
+    ///
+    /// - Throws: ``ConveyorError``: as ``addSchedule(_:active:)``, or `notFound`.
+    @discardableResult
+    public func updateSchedule(_ definition: ScheduleDefinition) async throws -> Schedule {
+        let store = try scheduleStore()
+        try await validate(definition)
+        let existing = try await schedule(named: definition.name)
+        let sameTiming = existing.definition.recurrence == definition.recurrence && existing.definition.timeZone == definition.timeZone
+        let next = !existing.active ? nil : sameTiming ? existing.nextRunAt : definition.recurrence.nextFire(after: clock.now(), in: definition.zone)
+        return try await store.updateSchedule(definition, nextRunAt: next, now: clock.now())
+    }
+
+    /// Every schedule, by name.
+    public func schedules() async throws -> [Schedule] {
+        try await scheduleStore().schedules()
+    }
+
+    /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
+    public func schedule(named name: String) async throws -> Schedule {
+        guard let schedule = try await scheduleStore().schedule(named: name) else { throw ConveyorError.scheduleNotFound(name) }
+        return schedule
+    }
+
+    /// Deletes a schedule; jobs it already inserted stay.
+    public func deleteSchedule(named name: String) async throws {
+        try await scheduleStore().deleteSchedule(named: name)
+    }
+
+    /// Makes a schedule fire again from its next fire after now, with its failure count reset.
+    @discardableResult
+    public func activateSchedule(named name: String) async throws -> Schedule {
+        let schedule = try await schedule(named: name)
+        let next = schedule.definition.recurrence.nextFire(after: clock.now(), in: schedule.definition.zone)
+        return try await scheduleStore().setScheduleActive(true, name: name, nextRunAt: next, reason: nil, now: clock.now())
+    }
+
+    /// Stops a schedule firing (it can still be triggered).
+    @discardableResult
+    public func deactivateSchedule(named name: String) async throws -> Schedule {
+        try await scheduleStore().setScheduleActive(false, name: name, nextRunAt: nil, reason: nil, now: clock.now())
+    }
+
+    /// Inserts the schedule's job now, whatever its recurrence and active flag; its next
+    /// regular fire stays as it was.
+    ///
+    /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
+    @discardableResult
+    public func triggerSchedule(named name: String) async throws -> Job {
+        let store = try scheduleStore()
+        let schedule = try await schedule(named: name)
+        let now = clock.now()
+        let defaults = workers.withLock { $0[schedule.definition.kind] }?.options ?? JobOptions()
+        let job = try scheduleJob(schedule.definition, key: ScheduleKey.trigger(name, at: now), fireAt: now, defaults: defaults)
+        let fire = ScheduleFire(name: name, expectedNextRunAt: nil, nextRunAt: nil, fireAt: now, job: job, skipWhileRunning: false)
+        guard case .fired(let inserted) = try await store.fireSchedule(fire, now: now) else { throw ConveyorError.scheduleNotFound(name) }
+        announceInserted(inserted)
+        return inserted
+    }
+
+    private func scheduleStore() throws -> any ScheduleStore {
+        guard let store = store as? any ScheduleStore else {
+            throw ConveyorError(.invalidInput, field: "database", "this store does not keep schedules")
+        }
+        return store
+    }
+
+    private func validate(_ definition: ScheduleDefinition) async throws {
+        try definition.validate()
+        if let worker = workers.withLock({ $0[definition.kind] }) {
+            try worker.validateArgs(definition.args)
+            return
+        }
+        let known = Set(try await store.nodes().flatMap(\.kinds))
+        guard known.contains(definition.kind) else {
+            throw ConveyorError(.unknownKind, field: "kind",
+                                "no worker for kind '\(definition.kind)' is registered here or on any running node; known kinds: \(known.union(registeredKinds).sorted().joined(separator: ", "))")
+        }
+    }
+}

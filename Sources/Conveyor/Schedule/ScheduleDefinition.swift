@@ -1,0 +1,77 @@
+import Foundation
+
+/// What a schedule does and when: the part its owner sets, in code or at run time.
+///
+/// ```swift
+/// ScheduleDefinition(name: "morning-brief", kind: "brief.send", recurrence: .daily(hour: 8),
+///                    timeZone: "America/New_York", overlap: .skip)
+/// ```
+public struct ScheduleDefinition: Sendable, Hashable {
+    /// Unique name: letters, digits and `. _ - :`.
+    public var name: String
+    /// The job kind each fire inserts.
+    public var kind: String
+    /// The job's arguments (a JSON object).
+    public var args: RawJSON
+    public var recurrence: Recurrence
+    /// IANA time zone the recurrence runs in.
+    public var timeZone: String
+    /// Queue, priority and attempts of the job; nil takes the worker's defaults.
+    public var queue: String?
+    public var priority: Int?
+    public var maxAttempts: Int?
+    public var description: String
+    /// Whether a fire may start while the previous run's job is not yet finished.
+    public var overlap: OverlapPolicy
+    /// How late a fire may still run (after downtime, say); later ones are skipped and logged.
+    public var misfireGrace: Duration
+    /// Runs failing in a row before the schedule deactivates itself; nil never does.
+    public var maxConsecutiveFailures: Int?
+
+    public init(
+        name: String, kind: String, args: RawJSON = RawJSON(.object([:])), recurrence: Recurrence, timeZone: String = "UTC",
+        queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, description: String = "",
+        overlap: OverlapPolicy = .allow, misfireGrace: Duration = .seconds(60), maxConsecutiveFailures: Int? = 5
+    ) {
+        self.name = name
+        self.kind = kind
+        self.args = args
+        self.recurrence = recurrence
+        self.timeZone = timeZone
+        self.queue = queue
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.description = description
+        self.overlap = overlap
+        self.misfireGrace = misfireGrace
+        self.maxConsecutiveFailures = maxConsecutiveFailures
+    }
+
+    /// Refuses what could not run: bad names, an unknown zone, a recurrence out of range.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field at fault.
+    public func validate() throws(ConveyorError) {
+        try JobInsert.validateName(name, field: "name")
+        try JobInsert.validateName(kind, field: "kind")
+        guard case .object = args.value else { throw .invalid("args", "must be a JSON object") }
+        _ = try CronExpression.zone(named: timeZone)
+        try recurrence.validate()
+        if let queue { try JobInsert.validateName(queue, field: "queue") }
+        if let priority, !(0...9).contains(priority) { throw .invalid("priority", "must be between 0 (highest) and 9 (lowest), got \(priority)") }
+        if let maxAttempts, maxAttempts < 1 { throw .invalid("max_attempts", "must be at least 1, got \(maxAttempts)") }
+        guard description.count <= 1_000 else { throw .invalid("description", "must be at most 1000 characters") }
+        guard misfireGrace >= .zero else { throw .invalid("misfire_grace", "must not be negative") }
+        if let limit = maxConsecutiveFailures, limit < 1 { throw .invalid("max_consecutive_failures", "must be at least 1, or none") }
+    }
+
+    /// The zone, known valid after ``validate()``.
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
+}
+
+/// Whether a schedule's runs may overlap.
+public enum OverlapPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Every fire inserts a job.
+    case allow
+    /// A fire is skipped (and counted) while the previous run's job is not finished.
+    case skip
+}

@@ -1,0 +1,150 @@
+public import Conveyor
+public import Foundation
+import PostgresNIO
+
+extension PostgresJobStore: ScheduleStore {
+    public func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) async throws -> Schedule {
+        var binds = PostgresBindings()
+        binds.append(definition.name)
+        binds.append(StoreCoding.json(definition))
+        binds.append(definition.maxConsecutiveFailures.map(Int32.init))
+        binds.append(active)
+        binds.append(nextRunAt)
+        binds.append(now)
+        guard let created = try await storage("creating a schedule", { [self, binds] in try await schedules(sql.createSchedule, binds).first }) else {
+            throw ConveyorError(.conflict, field: "name", "a schedule named '\(definition.name)' already exists")
+        }
+        return created
+    }
+
+    public func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) async throws -> Schedule {
+        var binds = PostgresBindings()
+        binds.append(definition.name)
+        binds.append(StoreCoding.json(definition))
+        binds.append(definition.maxConsecutiveFailures.map(Int32.init))
+        binds.append(nextRunAt)
+        binds.append(now)
+        guard let updated = try await storage("updating a schedule", { [self, binds] in try await schedules(sql.updateSchedule, binds).first }) else {
+            throw ConveyorError.scheduleNotFound(definition.name)
+        }
+        return updated
+    }
+
+    public func schedule(named name: String) async throws -> Schedule? {
+        var binds = PostgresBindings()
+        binds.append(name)
+        return try await storage("reading a schedule") { [self, binds] in try await schedules(sql.scheduleByName, binds).first }
+    }
+
+    public func schedules() async throws -> [Schedule] {
+        try await storage("listing schedules") { [self] in try await schedules(sql.allSchedules, PostgresBindings()) }
+    }
+
+    public func deleteSchedule(named name: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(name)
+        guard try await storage("deleting a schedule", { [self, binds] in try await rows(sql.deleteSchedule, binds).count }) > 0 else {
+            throw ConveyorError.scheduleNotFound(name)
+        }
+    }
+
+    public func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) async throws -> Schedule {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(active)
+        binds.append(nextRunAt)
+        binds.append(reason)
+        binds.append(now)
+        guard let schedule = try await storage("changing a schedule", { [self, binds] in try await schedules(sql.setScheduleActive, binds).first }) else {
+            throw ConveyorError.scheduleNotFound(name)
+        }
+        return schedule
+    }
+
+    public func dueSchedules(now: Date) async throws -> [Schedule] {
+        var binds = PostgresBindings()
+        binds.append(now)
+        return try await storage("reading due schedules") { [self, binds] in try await schedules(sql.dueSchedules, binds) }
+    }
+
+    public func fireSchedule(_ fire: ScheduleFire, now: Date) async throws -> ScheduleFireResult {
+        try await storage("firing a schedule") { [self] in
+            try await withTransaction { connection in
+                var lock = PostgresBindings()
+                lock.append(fire.name)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.lockSchedule, binds: lock), logger: logger).collect()
+                guard let (active, storedNext, lastJob) = try rows.first?.decode((Bool, Date?, Int64?).self) else { return .lost }
+                // A regular fire happens only if no other node moved the schedule since it was read.
+                let next: Date?
+                if let expected = fire.expectedNextRunAt {
+                    guard active, storedNext == Self.storedDate(expected) else { return .lost }
+                    next = fire.nextRunAt
+                } else {
+                    next = storedNext
+                }
+                func skip(_ status: ScheduleRunStatus) async throws {
+                    var binds = PostgresBindings()
+                    binds.append(fire.name)
+                    binds.append(next)
+                    binds.append(status.rawValue)
+                    binds.append(now)
+                    try await connection.query(PostgresQuery(unsafeSQL: sql.skipScheduleFire, binds: binds), logger: logger)
+                }
+                guard let job = fire.job else {
+                    try await skip(.missed)
+                    return .missed
+                }
+                if fire.skipWhileRunning, let lastJob {
+                    var binds = PostgresBindings()
+                    binds.append(lastJob)
+                    let state = try await connection.query(PostgresQuery(unsafeSQL: sql.jobState, binds: binds), logger: logger).collect()
+                        .first?.decode(String.self)
+                    if let state, JobState(rawValue: state)?.isFinal == false {
+                        try await skip(.skipped)
+                        return .skipped
+                    }
+                }
+                let inserted = try await Self.insertEach([job], now: now, sql: sql, on: connection, logger: logger)[0].job
+                var binds = PostgresBindings()
+                binds.append(fire.name)
+                binds.append(next)
+                binds.append(fire.fireAt)
+                binds.append(inserted.id)
+                binds.append(now)
+                try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleFire, binds: binds), logger: logger)
+                return .fired(inserted)
+            }
+        }
+    }
+
+    public func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(jobID)
+        binds.append(status.rawValue)
+        binds.append(error)
+        binds.append(now)
+        try await storage("recording a schedule's run") { [self, binds] in
+            try await withTransaction { connection in
+                try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleRun, binds: binds), logger: logger)
+                var disable = PostgresBindings()
+                disable.append(name)
+                try await connection.query(PostgresQuery(unsafeSQL: sql.disableFailingSchedule, binds: disable), logger: logger)
+            }
+        }
+    }
+
+    private typealias ScheduleRow = (String, String, Bool, String?, Date?, Date?, String?, Int64?, Int32, String?, Date?, Int32, Date, Date)
+
+    private func schedules(_ text: String, _ binds: PostgresBindings) async throws -> [Schedule] {
+        try await rows(text, binds).map { row in
+            let (_, definition, active, disabledReason, nextRunAt, lastRunAt, lastStatus, lastJobID, failures, lastError, lastErrorAt,
+                 skipped, createdAt, updatedAt) = try row.decode(ScheduleRow.self)
+            return Schedule(
+                definition: try StoreCoding.decoder.decode(ScheduleDefinition.self, from: Data(definition.utf8)), active: active,
+                disabledReason: disabledReason, nextRunAt: nextRunAt, lastRunAt: lastRunAt, lastStatus: lastStatus.flatMap(ScheduleRunStatus.init(rawValue:)),
+                lastJobID: lastJobID, consecutiveFailures: Int(failures), lastError: lastError, lastErrorAt: lastErrorAt, skippedRuns: Int(skipped),
+                createdAt: createdAt, updatedAt: updatedAt)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+public import Conveyor
+public import Foundation
+
+extension SQLiteJobStore: ScheduleStore {
+    public func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) throws -> Schedule {
+        let values: [SQLiteValue] = [
+            .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
+            .integer(active ? 1 : 0), micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
+        ]
+        guard let created = try storage("creating a schedule", { try connection.query(SQLiteSQL.createSchedule, values, readSchedule).first }) else {
+            throw ConveyorError(.conflict, field: "name", "a schedule named '\(definition.name)' already exists")
+        }
+        return created
+    }
+
+    public func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) throws -> Schedule {
+        let values: [SQLiteValue] = [
+            .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
+            micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
+        ]
+        guard let updated = try storage("updating a schedule", { try connection.query(SQLiteSQL.updateSchedule, values, readSchedule).first }) else {
+            throw ConveyorError.scheduleNotFound(definition.name)
+        }
+        return updated
+    }
+
+    public func schedule(named name: String) throws -> Schedule? {
+        try storage("reading a schedule") { try connection.query(SQLiteSQL.scheduleByName, [.text(name)], readSchedule).first }
+    }
+
+    public func schedules() throws -> [Schedule] {
+        try storage("listing schedules") { try connection.query(SQLiteSQL.allSchedules, [], readSchedule) }
+    }
+
+    public func deleteSchedule(named name: String) throws {
+        guard try storage("deleting a schedule", { try connection.run(SQLiteSQL.deleteSchedule, [.text(name)]) }) > 0 else {
+            throw ConveyorError.scheduleNotFound(name)
+        }
+    }
+
+    public func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) throws -> Schedule {
+        let values: [SQLiteValue] = [.text(name), .integer(active ? 1 : 0), micros(nextRunAt), reason.map { .text($0) } ?? .null, .integer(SQLiteCoding.micros(now))]
+        guard let schedule = try storage("changing a schedule", { try connection.query(SQLiteSQL.setScheduleActive, values, readSchedule).first }) else {
+            throw ConveyorError.scheduleNotFound(name)
+        }
+        return schedule
+    }
+
+    public func dueSchedules(now: Date) throws -> [Schedule] {
+        try storage("reading due schedules") { try connection.query(SQLiteSQL.dueSchedules, [.integer(SQLiteCoding.micros(now))], readSchedule) }
+    }
+
+    public func fireSchedule(_ fire: ScheduleFire, now: Date) throws -> ScheduleFireResult {
+        let result = try storage("firing a schedule") {
+            try connection.writeTransaction { () throws -> ScheduleFireResult in
+                let rows = try connection.query(SQLiteSQL.lockSchedule, [.text(fire.name)]) { ($0.int(0) != 0, $0.optionalInt64(1), $0.optionalInt64(2)) }
+                guard let (active, storedNext, lastJob) = rows.first else { return .lost }
+                // A regular fire happens only if no other process moved the schedule since it was read.
+                let next: SQLiteValue
+                if let expected = fire.expectedNextRunAt {
+                    guard active, storedNext == SQLiteCoding.micros(expected) else { return .lost }
+                    next = micros(fire.nextRunAt)
+                } else {
+                    next = storedNext.map { .integer($0) } ?? .null
+                }
+                let nowMicros = SQLiteValue.integer(SQLiteCoding.micros(now))
+                guard let job = fire.job else {
+                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(ScheduleRunStatus.missed.rawValue), nowMicros])
+                    return .missed
+                }
+                if fire.skipWhileRunning, let lastJob,
+                   let state = try connection.query(SQLiteSQL.jobState, [.integer(lastJob)], { $0.text(0) }).first,
+                   JobState(rawValue: state)?.isFinal == false {
+                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(ScheduleRunStatus.skipped.rawValue), nowMicros])
+                    return .skipped
+                }
+                let inserted = try connection.insertJobs([job], now: now)[0].job
+                try connection.run(SQLiteSQL.recordScheduleFire, [
+                    .text(fire.name), next, .integer(SQLiteCoding.micros(fire.fireAt)), .integer(inserted.id), nowMicros,
+                ])
+                return .fired(inserted)
+            }
+        }
+        if case .fired(let job) = result, job.state == .available { signalAvailable([job.queue]) }
+        return result
+    }
+
+    public func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
+        try storage("recording a schedule's run") {
+            try connection.writeTransaction {
+                try connection.run(SQLiteSQL.recordScheduleRun, [
+                    .text(name), .integer(jobID), .text(status.rawValue), error.map { .text($0) } ?? .null, .integer(SQLiteCoding.micros(now)),
+                ])
+                try connection.run(SQLiteSQL.disableFailingSchedule, [.text(name)])
+            }
+        }
+    }
+
+    private func micros(_ date: Date?) -> SQLiteValue {
+        date.map { .integer(SQLiteCoding.micros($0)) } ?? .null
+    }
+
+    private func readSchedule(_ row: SQLiteStatement) throws -> Schedule {
+        let definition = try StoreCoding.decoder.decode(ScheduleDefinition.self, from: Data(row.text(1).utf8))
+        let date = { (column: Int32) in row.optionalInt64(column).map(SQLiteCoding.date) }
+        return Schedule(
+            definition: definition, active: row.int(2) != 0, disabledReason: row.optionalText(3), nextRunAt: date(4), lastRunAt: date(5),
+            lastStatus: row.optionalText(6).flatMap(ScheduleRunStatus.init(rawValue:)), lastJobID: row.optionalInt64(7),
+            consecutiveFailures: row.int(8), lastError: row.optionalText(9), lastErrorAt: date(10), skippedRuns: row.int(11),
+            createdAt: SQLiteCoding.date(row.int64(12)), updatedAt: SQLiteCoding.date(row.int64(13)))
+    }
+}
