@@ -34,6 +34,18 @@ struct BadInputTests {
             (["cron", "next", "@daily", "--tz", "Mars/Olympus"], "timezone: 'Mars/Olympus' is not a time zone"),
             (["cron", "next", "0 0 30 2 *"], "cron: '0 0 30 2 *' never fires"),
             (["cron", "next", "@daily", "--from", "yesterday"], "from: 'yesterday' is not a time"),
+            (["schedules", "add", "s", "--kind", "noop", "--daily", "24:00"], "recurrence.hour: must be between 0 and 23, got 24"),
+            (["schedules", "add", "s", "--kind", "noop", "--monthly", "32@08:00"], "recurrence.day: must be between 1 and 31, got 32"),
+            (["schedules", "add", "s", "--kind", "noop", "--cron", "0 0 * * 8"], "cron: day-of-week field: '8' is out of range 0-7"),
+            (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--tz", "Mars/Olympus"], "timezone: 'Mars/Olympus' is not a time zone"),
+            (["schedules", "add", "s", "--kind", "noop", "--daily", "8"], "daily: '8' is not a time"),
+            (["schedules", "add", "s", "--kind", "noop"], "recurrence: give one of --cron"),
+            (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--hourly", "5"], "recurrence: give one of --cron"),
+            (["schedules", "add", "s", "--kind", "nosuch", "--daily", "08:00"], "kind: no worker for kind 'nosuch'"),
+            (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--overlap", "never"], "overlap: 'never' is not allow or skip"),
+            (["schedules", "show", "nope"], "name: no schedule named 'nope'"),
+            (["schedules", "trigger", "nope"], "name: no schedule named 'nope'"),
+            (["schedules", "delete", "nope"], "name: no schedule named 'nope'"),
         ]
         for (arguments, message) in cases {
             let result = try CLIProcess.run(arguments, in: folder)
@@ -44,6 +56,7 @@ struct BadInputTests {
         let jobs = try await store.jobs(matching: JobFilter())
         #expect(jobs.count == 1)
         #expect(jobs.first?.args.value == .object(["a": .number(1)]))
+        #expect(try await store.schedules().isEmpty)
     }
 
     @Test func commandsPrintJSONForScripts() async throws {

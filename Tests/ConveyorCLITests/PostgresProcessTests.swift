@@ -177,3 +177,40 @@ func stopServer(_ environment: [String: String]) {
     try? process.run()
     while CLIProcess.exitStatus(of: process) == nil { usleep(20_000) }
 }
+
+@Suite("CLI: schedules on several PostgreSQL nodes", .enabled(if: testPostgresURL != nil))
+struct PostgresScheduleProcessTests {
+    /// Three `serve` nodes fire a schedule every second for a few seconds of real time: one
+    /// job per fire time, with no fire time missing between the first and the last.
+    @Test(.timeLimit(.minutes(2)))
+    func threeNodesFireEachSecondExactlyOnce() async throws {
+        let folder = try makeFolder()
+        try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
+            let added = try CLIProcess.run(["schedules", "add", "tick", "--kind", "noop", "--every", "1s", "--database", url], in: folder)
+            #expect(added.status == 0, "\(added.stderr)")
+            let serve = ["serve", "--database", url, "--poll-interval", "50ms", "--scheduler-interval", "100ms"]
+            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+            try await eventually(timeout: .seconds(60)) {
+                try await store.queueSummaries().first?.count(.completed) ?? 0 >= 6
+            }
+            let deactivated = try CLIProcess.run(["schedules", "deactivate", "tick", "--database", url], in: folder)
+            #expect(deactivated.status == 0, "\(deactivated.stderr)")
+            try await Task.sleep(for: .milliseconds(300))
+            for node in nodes { node.terminate() }
+            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+
+            let fires = try await allJobs(store).compactMap { job -> Date? in
+                guard case .string(let text) = job.meta.value["fire_at"] else { return nil }
+                return try? Date(text, strategy: .iso8601)
+            }.sorted()
+            #expect(fires.count >= 6)
+            #expect(Set(fires).count == fires.count, "a fire time produced two jobs")
+            if let first = fires.first, let last = fires.last {
+                #expect(fires.count == Int(last.timeIntervalSince(first).rounded()) + 1, "a fire time between \(first) and \(last) produced no job")
+            }
+            let schedule = try #require(try await store.schedule(named: "tick"))
+            #expect(schedule.lastStatus == .completed || schedule.lastStatus == .enqueued)
+        }
+    }
+}

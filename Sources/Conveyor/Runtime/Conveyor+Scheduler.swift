@@ -42,6 +42,11 @@ extension Conveyor {
         switch result {
         case .fired(let job):
             logger.debug("schedule fired", metadata: metadata.merging(["job.id": "\(job.id)"]) { $1 })
+            if let due = schedule.nextRunAt, due < plan.fireAt {
+                logger.warning("schedule fires since its last run were coalesced into one", metadata: metadata.merging([
+                    "first_due_at": "\(due.formatted(.iso8601))",
+                ]) { $1 })
+            }
             announceInserted(job)
         case .skipped:
             logger.info("schedule fire skipped: its previous run has not finished", metadata: metadata)

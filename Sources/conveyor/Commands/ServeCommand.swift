@@ -31,6 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("grace-period"), help: "On shutdown, how long running jobs may finish.")
     var gracePeriod: DurationArgument?
 
+    @Option(name: .customLong("scheduler-interval"), help: "How often this node looks for due schedules (default 1s).")
+    var schedulerInterval: DurationArgument?
+
+    @Flag(name: .customLong("no-scheduler"), help: "Do not fire schedules on this node.")
+    var noScheduler = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -50,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let heartbeatInterval { configuration.heartbeatInterval = heartbeatInterval.duration }
         if let rescueAfter { configuration.rescueAfter = rescueAfter.duration }
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
+        if let schedulerInterval { configuration.schedulerInterval = schedulerInterval.duration }
+        configuration.runsScheduler = !noScheduler
 
         let configured = configuration
         try await database.withStore { store in
