@@ -102,28 +102,24 @@ struct SchedulesCommand: AsyncParsableCommand {
         }
     }
 
-    struct Activate: AsyncParsableCommand {
+    struct Activate: ScheduleChangeCommand {
         static let configuration = CommandConfiguration(abstract: "Fire again from the next time after now; resets the failure count.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Schedule name.") var name: String
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let schedule = try await database.withConveyor { try await $0.activateSchedule(named: name) }
-            try SchedulesCommand.report(schedule, json: json, "schedule \(name) is active")
-        }
+        func act(on conveyor: Conveyor) async throws -> Schedule { try await conveyor.activateSchedule(named: name) }
+        var message: String { "schedule \(name) is active" }
     }
 
-    struct Deactivate: AsyncParsableCommand {
+    struct Deactivate: ScheduleChangeCommand {
         static let configuration = CommandConfiguration(abstract: "Stop firing (it can still be triggered).")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Schedule name.") var name: String
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            let schedule = try await database.withConveyor { try await $0.deactivateSchedule(named: name) }
-            try SchedulesCommand.report(schedule, json: json, "schedule \(name) is inactive")
-        }
+        func act(on conveyor: Conveyor) async throws -> Schedule { try await conveyor.deactivateSchedule(named: name) }
+        var message: String { "schedule \(name) is inactive" }
     }
 
     struct Trigger: AsyncParsableCommand {
@@ -158,5 +154,20 @@ struct SchedulesCommand: AsyncParsableCommand {
         case .cron(let expression): return "cron \(expression)"
         case .every(let interval): return "every \(DurationArgument.format(interval))"
         }
+    }
+}
+
+/// A schedules subcommand that changes one schedule and reports it.
+protocol ScheduleChangeCommand: AsyncParsableCommand {
+    var database: DatabaseOptions { get }
+    var json: Bool { get }
+    var message: String { get }
+    func act(on conveyor: Conveyor) async throws -> Schedule
+}
+
+extension ScheduleChangeCommand {
+    func run() async throws {
+        let schedule = try await database.withConveyor { try await act(on: $0) }
+        try SchedulesCommand.report(schedule, json: json, message)
     }
 }
