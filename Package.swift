@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
         .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
+        .library(name: "ConveyorServer", targets: ["ConveyorServer"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
     ],
     dependencies: [
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Without its default traits: no swift-configuration, no full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         .target(
@@ -50,10 +53,20 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: upcoming),
+        .target(
+            name: "ConveyorServer",
+            dependencies: [
+                "Conveyor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -73,6 +86,15 @@ let package = Package(
         .testTarget(
             name: "ConveyorSQLiteTests",
             dependencies: ["Conveyor", "ConveyorSQLite", "CSQLite"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ConveyorServerTests",
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorServer", "ConveyorTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

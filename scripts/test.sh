@@ -18,8 +18,8 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
-# The SQLite store links the system libsqlite3.
-install_debian_packages libsqlite3-dev
+# The SQLite store links the system libsqlite3; the event-stream test follows a stream with curl.
+install_debian_packages libsqlite3-dev curl
 
 echo "==> building (debug, with tests)"
 log=$(mktemp)

@@ -16,7 +16,7 @@ struct MultiProcessTests {
         for chunk in stride(from: 0, to: total, by: 1_000) {
             _ = try await store.insert((chunk..<chunk + 1_000).map { JobInsert(kind: "noop", args: RawJSON(.object(["n": .number(Double($0))]))) }, now: Date())
         }
-        let serve = ["serve", "--queue", "default=20", "--poll-interval", "20ms", "--grace-period", "5s"]
+        let serve = ["serve", "--port", "0", "--queue", "default=20", "--poll-interval", "20ms", "--grace-period", "5s"]
         let first = try CLIProcess.start(serve + ["--node", "first"], in: folder, log: "first.log")
         let second = try CLIProcess.start(serve + ["--node", "second"], in: folder, log: "second.log")
         defer {
@@ -54,7 +54,7 @@ struct MultiProcessTests {
         let store = try SQLiteJobStore(path: path)
         try await store.migrate()
         let job = try await store.insert([JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(1_500)])))], now: Date())[0].job
-        let fast = ["serve", "--poll-interval", "50ms", "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
+        let fast = ["serve", "--port", "0", "--poll-interval", "50ms", "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
         let doomed = try CLIProcess.start(fast + ["--node", "doomed"], in: folder, log: "doomed.log")
         try await eventually { try await store.job(id: job.id)?.state == .executing }
         let survivor = try CLIProcess.start(fast + ["--node", "survivor"], in: folder, log: "survivor.log")

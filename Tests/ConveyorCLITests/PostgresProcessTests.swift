@@ -51,7 +51,7 @@ struct PostgresProcessTests {
         try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
             let total = 30_000
             try await insertNoops(total, into: store)
-            let serve = ["serve", "--database", url, "--queue", "default=20", "--poll-interval", "100ms",
+            let serve = ["serve", "--port", "0", "--database", url, "--queue", "default=20", "--poll-interval", "100ms",
                          "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
             let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
             defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
@@ -82,7 +82,7 @@ struct PostgresProcessTests {
     func queueLimitsHoldAcrossThreeNodes() async throws {
         let folder = try makeFolder()
         try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
-            let serve = ["serve", "--database", url, "--queue", "default=10", "--poll-interval", "50ms"]
+            let serve = ["serve", "--port", "0", "--database", url, "--queue", "default=10", "--poll-interval", "50ms"]
             let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
             defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
 
@@ -126,7 +126,7 @@ struct PostgresProcessTests {
         try await withPostgresStore(url: url) { store, schemaURL in
             let total = 20_000
             try await insertNoops(total, into: store)
-            let serve = ["serve", "--database", schemaURL, "--queue", "default=20", "--poll-interval", "100ms",
+            let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=20", "--poll-interval", "100ms",
                          "--heartbeat-interval", "500ms", "--rescue-after", "5s"]
             let nodes = try ["a", "b"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
             defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
@@ -188,7 +188,7 @@ struct PostgresScheduleProcessTests {
         try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
             let added = try CLIProcess.run(["schedules", "add", "tick", "--kind", "noop", "--every", "1s", "--database", url], in: folder)
             #expect(added.status == 0, "\(added.stderr)")
-            let serve = ["serve", "--database", url, "--poll-interval", "50ms", "--scheduler-interval", "100ms"]
+            let serve = ["serve", "--port", "0", "--database", url, "--poll-interval", "50ms", "--scheduler-interval", "100ms"]
             let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
             defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
             try await eventually(timeout: .seconds(60)) {

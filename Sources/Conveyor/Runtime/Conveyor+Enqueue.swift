@@ -89,6 +89,7 @@ extension Conveyor {
     @discardableResult
     public func enqueue(kind: String, args: JSONValue = .object([:]), options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
         try JobInsert.validateName(kind, field: "kind")
+        guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
         let worker = workers.withLock { $0[kind] }
         if let worker {

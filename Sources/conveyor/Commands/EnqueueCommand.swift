@@ -44,7 +44,6 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parsedArgs = try JSONValue(parsing: args, field: "args")
-        guard case .object = parsedArgs else { throw ConveyorError(.invalidInput, field: "args", "must be a JSON object, as in {\"ms\": 100}") }
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags)
         if let delay { options.delay = try DurationArgument.parse(delay, field: "in") }
         if let at {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conveyor
+import ConveyorServer
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -8,8 +9,11 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run queues with the built-in workers (noop, sleep, fail) until SIGINT or SIGTERM.",
-        discussion: "On SIGINT/SIGTERM it stops claiming, lets running jobs finish within --grace-period, then puts the rest back.")
+        abstract: "Run queues with the built-in workers (noop, sleep, fail), the scheduler and the HTTP API until SIGINT or SIGTERM.",
+        discussion: """
+            On SIGINT/SIGTERM it stops claiming, lets running jobs finish within --grace-period, then puts the rest back. \
+            The API needs a key (--api-key KEY:SCOPE or $CONVEYOR_API_KEYS) unless it listens on loopback only.
+            """)
 
     @OptionGroup var database: DatabaseOptions
 
@@ -40,6 +44,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Address the HTTP API listens on. Without API keys only loopback is allowed.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port of the HTTP API (0 picks a free one).")
+    var port = 8080
+
+    @Flag(name: .customLong("no-http"), help: "Run workers and the scheduler without the HTTP API.")
+    var noHTTP = false
+
+    @Option(name: .customLong("api-key"), help: "An API key as KEY:SCOPE, scope read, write or admin (repeatable; also $CONVEYOR_API_KEYS, comma-separated).")
+    var apiKeys: [String] = []
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ConveyorError(.invalidInput, field: "log-level", "'\(logLevel)' is not a level; use trace, debug, info, notice, warning, error or critical")
@@ -59,14 +75,29 @@ struct ServeCommand: AsyncParsableCommand {
         if let schedulerInterval { configuration.schedulerInterval = schedulerInterval.duration }
         configuration.runsScheduler = !noScheduler
 
+        let environmentKeys = ProcessInfo.processInfo.environment["CONVEYOR_API_KEYS"].map { $0.split(separator: ",").map(String.init) } ?? []
+        let keys = try APIKeys(parsing: apiKeys + environmentKeys)
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host)
+        if !noHTTP, keys.isEmpty, !loopback {
+            throw ConveyorError(.invalidInput, field: "host", "listening on '\(host)' needs an API key (--api-key KEY:SCOPE); without one only loopback is allowed")
+        }
+        guard (0...65_535).contains(port) else { throw ConveyorError(.invalidInput, field: "port", "must be between 0 and 65535, got \(port)") }
+
         let configured = configuration
         try await database.withStore { store in
             let conveyor = try await Conveyor(store: store, configuration: configured)
             conveyor.registerBuiltInWorkers()
             logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: conveyor)]
+            if !noHTTP {
+                if keys.isEmpty {
+                    logger.warning("NO API KEYS: the HTTP API is open to every local user and process; listening on loopback only. Pass --api-key KEY:SCOPE to require keys.")
+                }
+                let server = ConveyorServer(conveyor: conveyor, keys: keys)
+                services.append(.init(service: server.application(host: host, port: port, logger: logger)))
+            }
             let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [.init(service: conveyor)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

@@ -1,0 +1,115 @@
+public import Conveyor
+import Foundation
+public import Hummingbird
+import Logging
+
+/// The error body every route answers with: `{"error": {"code", "message", "field"}}`, with a
+/// status that follows the code.
+public struct APIError: HTTPResponseError {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let field: String?
+    public let message: String
+
+    public init(status: HTTPResponse.Status, code: String, field: String? = nil, message: String) {
+        self.status = status
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    /// A Conveyor error as the API reports it.
+    public init(_ error: ConveyorError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .invalidInput: .badRequest
+        case .notFound: .notFound
+        case .unknownKind: .unprocessableContent
+        case .conflict: .conflict
+        case .storage: .serviceUnavailable
+        default: .internalServerError
+        }
+        self.init(status: status, code: error.code.description, field: error.field, message: error.message)
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try APIEncoding.encoder.encode(Body(error: .init(code: code, message: message, field: field)))
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns whatever a route throws into an ``APIError``: Conveyor's errors by their code, a
+/// body that does not decode by the field at fault, anything else as a 500 that says little.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = ConveyorRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as ConveyorError {
+            throw APIError(error)
+        } catch let error as DecodingError {
+            throw APIError(Self.describe(error))
+        } catch let error as HTTPError {
+            throw APIError(status: error.status, code: error.status == .notFound ? "not_found" : "bad_request",
+                           message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            throw APIError(status: .internalServerError, code: "internal", message: "the server failed to answer; see its log")
+        }
+    }
+
+    /// The field (as a dotted snake_case path) and what is wrong with it.
+    static func describe(_ error: DecodingError) -> ConveyorError {
+        func path(_ keys: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            let all = keys + (last.map { [$0] } ?? [])
+            return all.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue.snakeCased }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return ConveyorError(.invalidInput, field: path(context.codingPath, key), "is required")
+        case .typeMismatch(let type, let context):
+            return ConveyorError(.invalidInput, field: path(context.codingPath), "must be \(Self.name(of: type))")
+        case .valueNotFound(let type, let context):
+            return ConveyorError(.invalidInput, field: path(context.codingPath), "must be \(Self.name(of: type)), not null")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return ConveyorError(.invalidInput, field: "body", "is not valid JSON")
+        case .dataCorrupted(let context):
+            return ConveyorError(.invalidInput, field: path(context.codingPath), context.debugDescription)
+        @unknown default:
+            return ConveyorError(.invalidInput, field: "body", "could not be read")
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "a \(String(describing: type))"
+        }
+    }
+}
+
+extension String {
+    var snakeCased: String {
+        unicodeScalars.reduce(into: "") { result, scalar in
+            if CharacterSet.uppercaseLetters.contains(scalar) {
+                result += "_" + String(scalar).lowercased()
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+}

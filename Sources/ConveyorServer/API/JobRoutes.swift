@@ -1,0 +1,135 @@
+import Conveyor
+import Foundation
+import Hummingbird
+
+/// `/api/v1/jobs`: list with filters and a cursor, show, enqueue by kind, retry, cancel, delete.
+struct JobRoutes {
+    let conveyor: Conveyor
+
+    func add(to group: RouterGroup<ConveyorRequestContext>) {
+        group.get("jobs") { request, context in
+            try context.require(.read)
+            return JSONResponse(try await list(request))
+        }
+        group.post("jobs") { request, context in
+            try context.require(.write)
+            let body = try await request.json(EnqueueBody.self, context: context)
+            let result = try await conveyor.enqueue(kind: body.kind, args: body.args ?? .object([:]), options: try body.options())
+            return JSONResponse(EnqueuedJob(job: result.job, duplicate: result.isDuplicate), status: result.isDuplicate ? .ok : .created)
+        }
+        group.get("jobs/{id}") { _, context in
+            try context.require(.read)
+            return JSONResponse(try await conveyor.job(id: try Self.id(context)))
+        }
+        group.post("jobs/{id}/retry") { _, context in
+            try context.require(.write)
+            return JSONResponse(try await conveyor.retry(id: try Self.id(context)))
+        }
+        group.post("jobs/{id}/cancel") { request, context in
+            try context.require(.write)
+            let reason = request.query("reason") ?? "cancelled through the API"
+            return JSONResponse(try await conveyor.cancel(id: try Self.id(context), reason: reason))
+        }
+        group.delete("jobs/{id}") { _, context in
+            try context.require(.admin)
+            return JSONResponse(try await conveyor.delete(id: try Self.id(context)))
+        }
+    }
+
+    static func id(_ context: ConveyorRequestContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw ConveyorError(.invalidInput, field: "id", "'\(text)' is not a job id") }
+        return id
+    }
+
+    /// A page of jobs, newest first; `next_before_id` continues it.
+    private func list(_ request: Request) async throws -> JobPage {
+        var filter = JobFilter()
+        filter.states = Set(try request.queryValues("state").map { try JobState(parsing: $0) })
+        filter.queues = Set(request.queryValues("queue"))
+        filter.kinds = Set(request.queryValues("kind"))
+        filter.tag = request.query("tag")
+        filter.insertedAfter = try request.query("inserted_after").map { try Self.date($0, field: "inserted_after") }
+        filter.insertedBefore = try request.query("inserted_before").map { try Self.date($0, field: "inserted_before") }
+        filter.beforeID = try request.query("before_id").map { try Self.integer($0, field: "before_id") }
+        if let limit = request.query("limit") { filter.limit = Int(try Self.integer(limit, field: "limit")) }
+        let jobs = try await conveyor.jobs(matching: filter)
+        return JobPage(jobs: jobs, nextBeforeId: jobs.count == filter.limit ? jobs.last?.id : nil)
+    }
+
+    static func date(_ text: String, field: String) throws -> Date {
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw ConveyorError(.invalidInput, field: field, "'\(text)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
+        }
+        return date
+    }
+
+    static func integer(_ text: String, field: String) throws -> Int64 {
+        guard let value = Int64(text) else { throw ConveyorError(.invalidInput, field: field, "'\(text)' is not a whole number") }
+        return value
+    }
+}
+
+struct JobPage: Encodable, Sendable {
+    let jobs: [Job]
+    let nextBeforeId: Int64?
+}
+
+/// A job with whether the enqueue found an existing unique one instead.
+struct EnqueuedJob: Encodable, Sendable {
+    let job: Job
+    let duplicate: Bool
+
+    private enum CodingKeys: String, CodingKey { case duplicate }
+
+    func encode(to encoder: any Encoder) throws {
+        try job.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(duplicate, forKey: .duplicate)
+    }
+}
+
+/// `POST /api/v1/jobs`.
+struct EnqueueBody: Decodable {
+    let kind: String
+    let args: JSONValue?
+    let queue: String?
+    let priority: Int?
+    let maxAttempts: Int?
+    let scheduledAt: Date?
+    let delaySeconds: Double?
+    let tags: [String]?
+    let meta: [String: JSONValue]?
+    let unique: UniqueBody?
+
+    struct UniqueBody: Decodable {
+        /// "args" (default), "kind" or "keys".
+        let by: String?
+        let keys: [String]?
+        let periodSeconds: Double?
+        let states: [String]?
+    }
+
+    func options() throws -> EnqueueOptions {
+        var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags ?? [], meta: meta ?? [:])
+        options.at = scheduledAt
+        if let delaySeconds {
+            guard delaySeconds.isFinite, delaySeconds >= 0 else { throw ConveyorError(.invalidInput, field: "delay_seconds", "must not be negative") }
+            options.delay = .milliseconds(Int64(delaySeconds * 1_000))
+        }
+        if let unique {
+            let basis: UniqueOptions.Basis
+            switch unique.by ?? "args" {
+            case "args": basis = .args
+            case "kind": basis = .kindOnly
+            case "keys":
+                guard let keys = unique.keys, !keys.isEmpty else { throw ConveyorError(.invalidInput, field: "unique.keys", "name the args fields that make a job unique") }
+                basis = .keys(keys)
+            case let other: throw ConveyorError(.invalidInput, field: "unique.by", "'\(other)' is not args, kind or keys")
+            }
+            let states = try unique.states.map { Set(try $0.map { try JobState(parsing: $0, field: "unique.states") }) } ?? UniqueOptions.defaultStates
+            options.unique = UniqueOptions(by: basis, period: unique.periodSeconds.map { .milliseconds(Int64($0 * 1_000)) }, states: states)
+        }
+        return options
+    }
+}

@@ -1,0 +1,58 @@
+import Conveyor
+import Hummingbird
+
+/// `/api/v1/queues` and `/api/v1/nodes`: counts by state, pause, resume, limits; the nodes.
+struct QueueRoutes {
+    let conveyor: Conveyor
+
+    func add(to group: RouterGroup<ConveyorRequestContext>) {
+        group.get("queues") { _, context in
+            try context.require(.read)
+            return JSONResponse(QueueList(queues: try await conveyor.queues()))
+        }
+        group.post("queues/{name}/pause") { _, context in
+            try context.require(.admin)
+            return JSONResponse(try await change(context) { try await conveyor.pause(queue: $0) })
+        }
+        group.post("queues/{name}/resume") { _, context in
+            try context.require(.admin)
+            return JSONResponse(try await change(context) { try await conveyor.resume(queue: $0) })
+        }
+        group.put("queues/{name}/limits") { request, context in
+            try context.require(.admin)
+            let limits = try await request.json(LimitsBody.self, context: context).limits()
+            return JSONResponse(try await change(context) { try await conveyor.setLimits(limits, queue: $0) })
+        }
+        group.get("nodes") { _, context in
+            try context.require(.read)
+            return JSONResponse(NodeList(nodes: try await conveyor.nodes()))
+        }
+    }
+
+    /// Applies `action` to the named queue and answers the queue as it is now.
+    private func change(_ context: ConveyorRequestContext, _ action: (String) async throws -> Void) async throws -> QueueSummary {
+        let name = try context.parameters.require("name")
+        try await action(name)
+        return try await conveyor.queues().first { $0.name == name } ?? QueueSummary(name: name, counts: [:], paused: false)
+    }
+}
+
+struct QueueList: Encodable, Sendable { let queues: [QueueSummary] }
+struct NodeList: Encodable, Sendable { let nodes: [NodeRecord] }
+
+/// `PUT /api/v1/queues/{name}/limits`: `{"concurrency": 5, "rate": {"count": 100, "period_seconds": 60}}`;
+/// a field left out (or null) removes that limit.
+struct LimitsBody: Decodable {
+    struct Rate: Decodable {
+        let count: Int
+        let periodSeconds: Double
+    }
+    let concurrency: Int?
+    let rate: Rate?
+
+    func limits() throws -> QueueLimits {
+        let limits = QueueLimits(concurrency: concurrency, rate: rate.map { RateLimit(count: $0.count, period: .milliseconds(Int64($0.periodSeconds * 1_000))) })
+        try limits.validate()
+        return limits
+    }
+}

@@ -1,0 +1,62 @@
+import Conveyor
+import Hummingbird
+
+/// `/api/v1/schedules`: list, show, create, replace, delete, activate, deactivate, trigger.
+struct ScheduleRoutes {
+    let conveyor: Conveyor
+
+    func add(to group: RouterGroup<ConveyorRequestContext>) {
+        group.get("schedules") { _, context in
+            try context.require(.read)
+            return JSONResponse(ScheduleList(schedules: try await conveyor.schedules()))
+        }
+        group.post("schedules") { request, context in
+            try context.require(.admin)
+            let body = try await request.json(ScheduleBody.self, context: context)
+            return JSONResponse(try await conveyor.addSchedule(body.definition, active: body.active ?? true), status: .created)
+        }
+        group.get("schedules/{name}") { _, context in
+            try context.require(.read)
+            return JSONResponse(try await conveyor.schedule(named: try context.parameters.require("name")))
+        }
+        group.put("schedules/{name}") { request, context in
+            try context.require(.admin)
+            var definition = try await request.json(ScheduleBody.self, context: context).definition
+            definition.name = try context.parameters.require("name")
+            return JSONResponse(try await conveyor.updateSchedule(definition))
+        }
+        group.delete("schedules/{name}") { _, context in
+            try context.require(.admin)
+            try await conveyor.deleteSchedule(named: try context.parameters.require("name"))
+            return Response(status: .noContent)
+        }
+        group.post("schedules/{name}/activate") { _, context in
+            try context.require(.admin)
+            return JSONResponse(try await conveyor.activateSchedule(named: try context.parameters.require("name")))
+        }
+        group.post("schedules/{name}/deactivate") { _, context in
+            try context.require(.admin)
+            return JSONResponse(try await conveyor.deactivateSchedule(named: try context.parameters.require("name")))
+        }
+        group.post("schedules/{name}/trigger") { _, context in
+            try context.require(.write)
+            return JSONResponse(try await conveyor.triggerSchedule(named: try context.parameters.require("name")), status: .created)
+        }
+    }
+}
+
+struct ScheduleList: Encodable, Sendable { let schedules: [Schedule] }
+
+/// A schedule's definition (the fields of ``ScheduleDefinition`` in snake_case) and, on
+/// create, whether it starts active.
+struct ScheduleBody: Decodable {
+    let definition: ScheduleDefinition
+    let active: Bool?
+
+    private enum CodingKeys: String, CodingKey { case active }
+
+    init(from decoder: any Decoder) throws {
+        definition = try ScheduleDefinition(from: decoder)
+        active = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .active)
+    }
+}

@@ -1,0 +1,48 @@
+public import Conveyor
+public import Hummingbird
+public import Logging
+
+/// Conveyor over HTTP: the JSON API under `/api/v1`, live events, `/health` and `/ready`.
+///
+/// Mount it into your own Hummingbird application with ``addRoutes(to:)``, or let
+/// `conveyor serve --port` run it.
+///
+/// ```swift
+/// let router = Router(context: ConveyorRequestContext.self)
+/// ConveyorServer(conveyor: conveyor, keys: try APIKeys(parsing: ["…:admin"])).addRoutes(to: router)
+/// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// ```
+public struct ConveyorServer: Sendable {
+    public let conveyor: Conveyor
+    public let keys: APIKeys
+
+    public init(conveyor: Conveyor, keys: APIKeys) {
+        self.conveyor = conveyor
+        self.keys = keys
+    }
+
+    public func addRoutes(to router: Router<ConveyorRequestContext>) {
+        router.add(middleware: APIErrorMiddleware())
+        router.get("health") { _, _ in JSONResponse(["status": "ok"]) }
+        router.get("ready") { _, _ in
+            do {
+                _ = try await conveyor.queues()
+                return JSONResponse(["status": "ready"])
+            } catch {
+                throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the database does not answer: \(error)")
+            }
+        }
+        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys))
+        JobRoutes(conveyor: conveyor).add(to: api)
+        QueueRoutes(conveyor: conveyor).add(to: api)
+        ScheduleRoutes(conveyor: conveyor).add(to: api)
+        EventRoutes(conveyor: conveyor).add(to: api)
+    }
+
+    /// An application serving these routes at `host`:`port`.
+    public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        let router = Router(context: ConveyorRequestContext.self)
+        addRoutes(to: router)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "conveyor"), logger: logger)
+    }
+}

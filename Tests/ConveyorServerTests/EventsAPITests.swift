@@ -1,0 +1,48 @@
+import Conveyor
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite("API: live events")
+struct EventsAPITests {
+    /// `curl -N` on one job's event stream shows its progress and its completion.
+    @Test(.timeLimit(.minutes(1)))
+    func curlFollowsOneJobToItsEnd() async throws {
+        try await withAPI(runQueues: true) { client, conveyor in
+            let port = try #require(client.port)
+            // Enqueued on a paused queue, so the stream is open before the job starts.
+            try await conveyor.pause(queue: "default")
+            let job = try await conveyor.enqueue(StepsWorker.self, args: .init()).job
+            let other = try await conveyor.enqueue(kind: "noop").job
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).txt")
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sN", "--max-time", "20", "-H", "Authorization: Bearer \(readKey)",
+                              "http://127.0.0.1:\(port)/api/v1/events?job=\(job.id)"]
+            curl.standardOutput = try FileHandle(forWritingTo: file)
+            try curl.run()
+            defer { if curl.isRunning { curl.terminate() } }
+            var text = ""
+            // The stream is open once its first comment arrives; then the job may start.
+            try await waitFor { text = try String(contentsOf: file, encoding: .utf8); return text.contains(": conveyor events") }
+            try await conveyor.resume(queue: "default")
+            try await waitFor { text = try String(contentsOf: file, encoding: .utf8); return text.contains("event: completed") }
+            #expect(text.contains("event: started"), "\(text)")
+            #expect(text.contains("event: progress"))
+            #expect(text.contains("\"progress_message\":\"step 2\"") || text.contains("\"message\":\"step 2\""), "\(text)")
+            #expect(text.contains("event: completed"))
+            #expect(!text.contains("\"job_id\":\(other.id),"), "another job's events leaked into this job's stream")
+        }
+    }
+}
+
+/// Polls `condition` every 20 ms for up to 15 seconds.
+func waitFor(_ condition: () throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(15)
+    while try !condition() {
+        guard ContinuousClock.now < deadline else { throw CancellationError() }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}

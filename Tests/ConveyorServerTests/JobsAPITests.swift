@@ -1,0 +1,115 @@
+import Conveyor
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("API: jobs over HTTP")
+struct JobsAPITests {
+    @Test func enqueueShowListRetryCancelDelete() async throws {
+        try await withAPI { client, conveyor in
+            var (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "sleep", "args": {"ms": 5}, "queue": "slow", "priority": 3, "tags": ["api"]}"#)
+            #expect(status == .created)
+            let id = try #require(body["id"] as? Int)
+            #expect(body["state"] as? String == "available")
+            #expect(body["queue"] as? String == "slow")
+            #expect(body["duplicate"] as? Bool == false)
+
+            (status, body) = try await client.call(.get, "/api/v1/jobs/\(id)", key: readKey)
+            #expect(status == .ok)
+            #expect(body["kind"] as? String == "sleep")
+            #expect((body["args"] as? [String: Any])?["ms"] as? Int == 5)
+
+            for n in 0..<3 { _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop", "args": {"n": \#(n)}}"#) }
+            (status, body) = try await client.call(.get, "/api/v1/jobs?kind=noop&limit=2", key: readKey)
+            let page = try #require(body["jobs"] as? [[String: Any]])
+            #expect(page.count == 2)
+            let cursor = try #require(body["next_before_id"] as? Int)
+            (_, body) = try await client.call(.get, "/api/v1/jobs?kind=noop&limit=2&before_id=\(cursor)", key: readKey)
+            #expect((body["jobs"] as? [[String: Any]])?.count == 1)
+            #expect(body["next_before_id"] == nil || body["next_before_id"] is NSNull)
+            (_, body) = try await client.call(.get, "/api/v1/jobs?state=available,scheduled&queue=slow&tag=api", key: readKey)
+            #expect((body["jobs"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
+
+            (status, body) = try await client.call(.post, "/api/v1/jobs/\(id)/cancel?reason=not%20needed", key: writeKey)
+            #expect(status == .ok)
+            #expect(body["state"] as? String == "cancelled")
+            (status, body) = try await client.call(.post, "/api/v1/jobs/\(id)/cancel", key: writeKey)
+            #expect(status == .conflict)
+            #expect(body.error.code == "conflict" && body.error.field == "state")
+            (status, body) = try await client.call(.post, "/api/v1/jobs/\(id)/retry", key: writeKey)
+            #expect(status == .ok && body["state"] as? String == "available")
+            (status, _) = try await client.call(.delete, "/api/v1/jobs/\(id)")
+            #expect(status == .ok)
+            (status, body) = try await client.call(.get, "/api/v1/jobs/\(id)", key: readKey)
+            #expect(status == .notFound)
+            #expect(body.error.code == "not_found" && body.error.field == "id")
+            #expect(try await conveyor.jobs().count == 3)
+        }
+    }
+
+    @Test func uniqueEnqueueAnswersTheExistingJob() async throws {
+        try await withAPI { client, _ in
+            let json = #"{"kind": "noop", "args": {"user": 7}, "unique": {"by": "keys", "keys": ["user"], "period_seconds": 60}}"#
+            let (first, created) = try await client.call(.post, "/api/v1/jobs", json: json)
+            let (second, again) = try await client.call(.post, "/api/v1/jobs", json: json)
+            #expect(first == .created && second == .ok)
+            #expect(again["duplicate"] as? Bool == true)
+            #expect(again["id"] as? Int == created["id"] as? Int)
+        }
+    }
+
+    /// Every bad request is refused with the field at fault, and nothing is stored.
+    @Test func badRequestsNameTheFieldAndChangeNothing() async throws {
+        try await withAPI { client, conveyor in
+            let cases: [(String, String, HTTPResponse.Status, String, String)] = [
+                ("POST", "{not json", .badRequest, "invalid_input", "body"),
+                ("POST", #"{"args": {}}"#, .badRequest, "invalid_input", "kind"),
+                ("POST", #"{"kind": 5}"#, .badRequest, "invalid_input", "kind"),
+                ("POST", #"{"kind": "noop", "priority": "high"}"#, .badRequest, "invalid_input", "priority"),
+                ("POST", #"{"kind": "noop", "priority": 12}"#, .badRequest, "invalid_input", "priority"),
+                ("POST", #"{"kind": "noop", "args": [1]}"#, .badRequest, "invalid_input", "args"),
+                ("POST", #"{"kind": "sleep", "args": {"ms": "long"}}"#, .badRequest, "invalid_input", "args"),
+                ("POST", #"{"kind": "no.such.kind"}"#, .unprocessableContent, "unknown_kind", "kind"),
+                ("POST", #"{"kind": "noop", "unique": {"by": "colour"}}"#, .badRequest, "invalid_input", "unique.by"),
+                ("POST", #"{"kind": "noop", "delay_seconds": -1}"#, .badRequest, "invalid_input", "delay_seconds"),
+            ]
+            for (_, json, status, code, field) in cases {
+                let (answered, body) = try await client.call(.post, "/api/v1/jobs", json: json)
+                #expect(answered == status, "\(json): \(body)")
+                #expect(body.error.code == code, "\(json): \(body)")
+                #expect(body.error.field == field, "\(json): \(body)")
+                #expect(body.error.message?.isEmpty == false)
+            }
+            let queries: [(String, String)] = [
+                ("/api/v1/jobs?state=finished", "state"), ("/api/v1/jobs?limit=0", "limit"), ("/api/v1/jobs?limit=many", "limit"),
+                ("/api/v1/jobs?inserted_after=yesterday", "inserted_after"), ("/api/v1/jobs/abc", "id"),
+            ]
+            for (uri, field) in queries {
+                let (status, body) = try await client.call(.get, uri, key: readKey)
+                #expect(status == .badRequest, "\(uri): \(body)")
+                #expect(body.error.field == field, "\(uri): \(body)")
+            }
+            #expect(try await conveyor.jobs().isEmpty)
+        }
+    }
+
+    @Test func keysAreRequiredAndScopesHold() async throws {
+        try await withAPI { client, conveyor in
+            var (status, body) = try await client.call(.get, "/api/v1/jobs", key: nil)
+            #expect(status == .unauthorized && body.error.code == "unauthorized")
+            (status, body) = try await client.call(.get, "/api/v1/jobs", key: "not-a-key-at-all-really")
+            #expect(status == .unauthorized)
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: readKey, json: #"{"kind": "noop"}"#)
+            #expect(status == .forbidden && body.error.code == "forbidden")
+            #expect(body.error.message?.contains("write") == true)
+            (status, _) = try await client.call(.post, "/api/v1/queues/default/pause", key: writeKey)
+            #expect(status == .forbidden)
+            (status, _) = try await client.call(.get, "/health", key: nil)
+            #expect(status == .ok)
+            (status, _) = try await client.call(.get, "/ready", key: nil)
+            #expect(status == .ok)
+            #expect(try await conveyor.jobs().isEmpty)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Conveyor
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("API: queues, schedules and nodes over HTTP")
+struct QueuesAndSchedulesAPITests {
+    @Test func queuesPauseResumeAndLimits() async throws {
+        try await withAPI { client, conveyor in
+            _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop"}"#)
+            var (status, body) = try await client.call(.post, "/api/v1/queues/default/pause")
+            #expect(status == .ok && body["paused"] as? Bool == true)
+            (status, body) = try await client.call(.put, "/api/v1/queues/default/limits", json: #"{"concurrency": 5, "rate": {"count": 100, "period_seconds": 60}}"#)
+            #expect(status == .ok)
+            let limits = body["limits"] as? [String: Any]
+            #expect(limits?["concurrency"] as? Int == 5)
+            (status, body) = try await client.call(.put, "/api/v1/queues/default/limits", json: #"{"concurrency": 0}"#)
+            #expect(status == .badRequest && body.error.field == "concurrency")
+            (status, body) = try await client.call(.post, "/api/v1/queues/has%20space/pause")
+            #expect(status == .badRequest && body.error.field == "queue")
+            (status, body) = try await client.call(.get, "/api/v1/queues", key: readKey)
+            let queues = try #require(body["queues"] as? [[String: Any]])
+            #expect(queues.first?["name"] as? String == "default")
+            #expect((queues.first?["counts"] as? [String: Any])?["available"] as? Int == 1)
+            (status, body) = try await client.call(.post, "/api/v1/queues/default/resume")
+            #expect(status == .ok && body["paused"] as? Bool == false)
+            #expect(try await conveyor.queues().first?.limits.concurrency == 5)
+            (status, body) = try await client.call(.get, "/api/v1/nodes", key: readKey)
+            #expect(status == .ok && body["nodes"] is [Any])
+        }
+    }
+
+    @Test func schedulesCreateShowChangeTriggerAndDelete() async throws {
+        try await withAPI { client, conveyor in
+            let json = #"{"name": "brief", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "time_zone": "America/New_York", "overlap": "skip"}"#
+            var (status, body) = try await client.call(.post, "/api/v1/schedules", json: json)
+            #expect(status == .created, "\(body)")
+            #expect(body["cron"] as? String == "0 8 * * *")
+            #expect(body["active"] as? Bool == true)
+            #expect(body["next_run_at"] is String)
+            (status, body) = try await client.call(.post, "/api/v1/schedules", json: json)
+            #expect(status == .conflict && body.error.field == "name")
+
+            let bad: [(String, String)] = [
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "daily", "hour": 24}}"#, "recurrence.hour"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "monthly", "day": 32, "hour": 8}}"#, "recurrence.day"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "cron", "expression": "61 * * * *"}}"#, "cron"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "time_zone": "Mars/Olympus"}"#, "timezone"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "sometimes"}}"#, "recurrence.type"),
+                (#"{"name": "a", "kind": "noop"}"#, "recurrence"),
+            ]
+            for (json, field) in bad {
+                (status, body) = try await client.call(.post, "/api/v1/schedules", json: json)
+                #expect(status == .badRequest, "\(json): \(body)")
+                #expect(body.error.field == field, "\(json): \(body)")
+            }
+
+            (status, body) = try await client.call(.put, "/api/v1/schedules/brief", json: #"{"name": "ignored", "kind": "noop", "recurrence": {"type": "cron", "expression": "*/5 * * * *"}}"#)
+            #expect(status == .ok && body["name"] as? String == "brief" && body["cron"] as? String == "*/5 * * * *")
+            (status, body) = try await client.call(.post, "/api/v1/schedules/brief/trigger", key: writeKey)
+            #expect(status == .created && body["kind"] as? String == "noop")
+            (status, body) = try await client.call(.post, "/api/v1/schedules/brief/deactivate")
+            #expect(status == .ok && body["active"] as? Bool == false)
+            (status, body) = try await client.call(.post, "/api/v1/schedules/brief/activate")
+            #expect(status == .ok && body["active"] as? Bool == true)
+            (status, body) = try await client.call(.get, "/api/v1/schedules", key: readKey)
+            #expect((body["schedules"] as? [[String: Any]])?.count == 1)
+            (status, _) = try await client.call(.delete, "/api/v1/schedules/brief")
+            #expect(status == .noContent)
+            (status, body) = try await client.call(.get, "/api/v1/schedules/brief", key: readKey)
+            #expect(status == .notFound && body.error.field == "name")
+            #expect(try await conveyor.schedules().isEmpty)
+            #expect(try await conveyor.jobs().count == 1)
+        }
+    }
+}
