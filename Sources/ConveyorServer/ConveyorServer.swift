@@ -15,10 +15,13 @@ public import Logging
 public struct ConveyorServer: Sendable {
     public let conveyor: Conveyor
     public let keys: APIKeys
+    /// Served at `/metrics` (with a `read` key when keys are set); nil leaves it out.
+    public let metrics: PrometheusMetrics?
 
-    public init(conveyor: Conveyor, keys: APIKeys) {
+    public init(conveyor: Conveyor, keys: APIKeys, metrics: PrometheusMetrics? = nil) {
         self.conveyor = conveyor
         self.keys = keys
+        self.metrics = metrics
     }
 
     public func addRoutes(to router: Router<ConveyorRequestContext>) {
@@ -30,6 +33,13 @@ public struct ConveyorServer: Sendable {
                 return JSONResponse(["status": "ready"])
             } catch {
                 throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the database does not answer: \(error)")
+            }
+        }
+        if let metrics {
+            router.group("metrics").add(middleware: APIKeyMiddleware(keys: keys)).get { _, context in
+                try context.require(.read)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: try await metrics.render(conveyor))))
             }
         }
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys))

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Prometheus
 
 let adminKey = "admin-key-0123456789"
 let writeKey = "write-key-0123456789"
@@ -18,6 +19,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestCl
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-api-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
+    _ = TestMetrics.shared
     let store = try SQLiteJobStore(path: folder.appendingPathComponent("api.sqlite").path)
     var logger = Logger(label: "test.api")
     logger.logLevel = .warning
@@ -26,7 +28,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestCl
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())
     let keys = try APIKeys(parsing: ["\(adminKey):admin", "\(writeKey):write", "\(readKey):read"])
-    let app = ConveyorServer(conveyor: conveyor, keys: keys).application(host: "127.0.0.1", port: 0, logger: logger)
+    let app = ConveyorServer(conveyor: conveyor, keys: keys, metrics: TestMetrics.shared).application(host: "127.0.0.1", port: 0, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         if runQueues { group.addTask { try await conveyor.run() } }
         defer {
@@ -68,4 +70,13 @@ extension [String: Any] {
         let detail = self["error"] as? [String: Any]
         return (detail?["code"] as? String, detail?["field"] as? String, detail?["message"] as? String)
     }
+}
+
+/// swift-metrics takes one backend per process: every test server shares this one.
+enum TestMetrics {
+    static let shared: PrometheusMetrics = {
+        let metrics = PrometheusMetrics()
+        metrics.bootstrap()
+        return metrics
+    }()
 }

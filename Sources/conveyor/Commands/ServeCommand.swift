@@ -65,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let metrics = PrometheusMetrics()
+        if !noHTTP { metrics.bootstrap() }
         let logger = Logger(label: "conveyor")
         var configuration = ConveyorConfiguration(queues: try Self.parseQueues(queues), logger: logger)
         if let node { configuration.node = node }
@@ -93,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if keys.isEmpty {
                     logger.warning("NO API KEYS: the HTTP API is open to every local user and process; listening on loopback only. Pass --api-key KEY:SCOPE to require keys.")
                 }
-                let server = ConveyorServer(conveyor: conveyor, keys: keys)
+                let server = ConveyorServer(conveyor: conveyor, keys: keys, metrics: metrics)
                 services.append(.init(service: server.application(host: host, port: port, logger: logger)))
             }
             let group = ServiceGroup(
