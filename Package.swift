@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorServer", targets: ["ConveyorServer"]),
+        .library(name: "ConveyorHTTP", targets: ["ConveyorHTTP"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         // Without its default traits: no swift-configuration, no full Foundation.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -55,6 +58,11 @@ let package = Package(
         ),
         .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: upcoming),
         .target(
+            name: "ConveyorHTTP",
+            dependencies: ["Conveyor", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "ConveyorServer",
             dependencies: [
                 "Conveyor",
@@ -69,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorServer",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorServer", "ConveyorHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,9 +102,10 @@ let package = Package(
         .testTarget(
             name: "ConveyorServerTests",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorServer", "ConveyorTesting",
+                "Conveyor", "ConveyorSQLite", "ConveyorServer", "ConveyorTesting", "ConveyorHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: upcoming

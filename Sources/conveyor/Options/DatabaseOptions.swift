@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conveyor
+import ConveyorHTTP
 import ConveyorPostgres
 import PostgresNIO
 import ConveyorSQLite
@@ -24,7 +25,7 @@ struct DatabaseOptions: ParsableArguments {
     func withConveyor<T: Sendable>(_ body: (Conveyor) async throws -> T) async throws -> T {
         try await withStore { store in
             let conveyor = try await Conveyor(store: store, configuration: ConveyorConfiguration(queues: [:]))
-            conveyor.registerBuiltInWorkers()
+            conveyor.registerCommandLineWorkers()
             return try await body(conveyor)
         }
     }
@@ -87,5 +88,13 @@ enum DatabaseURL {
                 return try await body(store)
             }
         }
+    }
+}
+
+extension Conveyor {
+    /// The workers every command knows: `noop`, `sleep`, `fail` and `http`.
+    func registerCommandLineWorkers() {
+        registerBuiltInWorkers()
+        register(HTTPWorker())
     }
 }
