@@ -33,6 +33,10 @@ if grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$log"; then
   exit 1
 fi
 
+echo "==> validating the OpenAPI document"
+python3 -m pip install -q --disable-pip-version-check openapi-spec-validator 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
+python3 scripts/validate-openapi.py
+
 echo "==> starting a private PostgreSQL"
 export CONVEYOR_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
 trap 'bash scripts/postgres.sh stop' EXIT

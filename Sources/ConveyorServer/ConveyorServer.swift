@@ -27,6 +27,9 @@ public struct ConveyorServer: Sendable {
     public func addRoutes(to router: Router<ConveyorRequestContext>) {
         router.add(middleware: APIErrorMiddleware())
         router.get("health") { _, _ in JSONResponse(["status": "ok"]) }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         router.get("ready") { _, _ in
             do {
                 _ = try await conveyor.queues()
