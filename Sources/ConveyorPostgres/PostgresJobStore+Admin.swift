@@ -25,6 +25,19 @@ extension PostgresJobStore {
         return try await storage("listing jobs") { [self, binds] in try await jobs(text, binds) }
     }
 
+    public func finishedJobs(queue: String, since: Date, limit: Int) async throws -> [FinishedJob] {
+        var binds = PostgresBindings()
+        binds.append(queue)
+        binds.append(since)
+        binds.append(Int64(limit))
+        return try await storage("reading a queue's activity") { [self, binds] in
+            try await rows(sql.finishedJobs, binds).map { row in
+                let (state, finishedAt, waited) = try row.decode((String, Date, Double?).self)
+                return FinishedJob(state: JobState(rawValue: state) ?? .completed, finishedAt: finishedAt, waitedSeconds: waited)
+            }
+        }
+    }
+
     public func retry(id: Int64, now: Date) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)

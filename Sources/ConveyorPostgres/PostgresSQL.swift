@@ -263,6 +263,14 @@ struct PostgresSQL: Sendable {
     }
     var pruneNodes: String { q("DELETE FROM S.nodes WHERE heartbeat_at < $1") }
 
+    var finishedJobs: String {
+        q("""
+        SELECT state, finished_at, extract(epoch FROM attempted_at - scheduled_at)::float8 FROM S.jobs
+        WHERE state IN ('completed', 'discarded') AND finished_at >= $2 AND queue = $1
+        ORDER BY finished_at LIMIT $3
+        """)
+    }
+
     // Schedules
 
     static let scheduleColumns = """

@@ -629,6 +629,68 @@ enum OpenAPIDocument {
      }
     }
    },
+   "QueueActivity": {
+    "type": "object",
+    "required": [
+     "queue",
+     "minutes"
+    ],
+    "properties": {
+     "queue": {
+      "type": "string"
+     },
+     "minutes": {
+      "type": "array",
+      "description": "Every minute of the window, oldest first.",
+      "items": {
+       "type": "object",
+       "required": [
+        "start",
+        "completed",
+        "failed"
+       ],
+       "properties": {
+        "start": {
+         "type": "string",
+         "format": "date-time"
+        },
+        "completed": {
+         "type": "integer"
+        },
+        "failed": {
+         "type": "integer",
+         "description": "Discarded jobs."
+        }
+       }
+      }
+     },
+     "latency": {
+      "type": "object",
+      "nullable": true,
+      "description": "How long the jobs that finished in the window waited to start.",
+      "required": [
+       "p50_seconds",
+       "p95_seconds",
+       "max_seconds",
+       "samples"
+      ],
+      "properties": {
+       "p50_seconds": {
+        "type": "number"
+       },
+       "p95_seconds": {
+        "type": "number"
+       },
+       "max_seconds": {
+        "type": "number"
+       },
+       "samples": {
+        "type": "integer"
+       }
+      }
+     }
+    }
+   },
    "Status": {
     "type": "object",
     "required": [
@@ -1380,6 +1442,85 @@ enum OpenAPIDocument {
       }
      }
     }
+   }
+  },
+  "/api/v1/queues/{name}/activity": {
+   "get": {
+    "operationId": "queueActivity",
+    "summary": "Completed and failed jobs per minute, and how long jobs waited to start.",
+    "tags": [
+     "queues"
+    ],
+    "x-scope": "read",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The activity.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/QueueActivity"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "A bad queue name or window.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No key, or an unknown key.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The key's scope is too small.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "description": "Queue name.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "minutes",
+      "in": "query",
+      "required": false,
+      "description": "The window, 1 to 1440 minutes (default 30).",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1440
+      }
+     }
+    ]
    }
   },
   "/api/v1/queues/{name}/pause": {

@@ -26,6 +26,10 @@ struct QueuesAndSchedulesAPITests {
             (status, body) = try await client.call(.post, "/api/v1/queues/default/resume")
             #expect(status == .ok && body["paused"] as? Bool == false)
             #expect(try await conveyor.queues().first?.limits.concurrency == 5)
+            (status, body) = try await client.call(.get, "/api/v1/queues/default/activity?minutes=5", key: readKey)
+            #expect(status == .ok && (body["minutes"] as? [Any])?.count == 5)
+            (status, body) = try await client.call(.get, "/api/v1/queues/default/activity?minutes=0", key: readKey)
+            #expect(status == .badRequest && body.error.field == "minutes")
             (status, body) = try await client.call(.get, "/api/v1/nodes", key: readKey)
             #expect(status == .ok && body["nodes"] is [Any])
         }

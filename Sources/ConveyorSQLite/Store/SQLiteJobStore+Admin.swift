@@ -95,6 +95,15 @@ extension SQLiteJobStore {
         }
     }
 
+    public func finishedJobs(queue: String, since: Date, limit: Int) throws -> [FinishedJob] {
+        try storage("reading a queue's activity") {
+            try connection.query(SQLiteSQL.finishedJobs, [.text(queue), .integer(SQLiteCoding.micros(since)), .integer(Int64(limit))]) { row in
+                FinishedJob(state: JobState(rawValue: row.text(0)) ?? .completed, finishedAt: SQLiteCoding.date(row.int64(1)),
+                            waitedSeconds: row.optionalInt64(2).map { Double($0) / 1_000_000 })
+            }
+        }
+    }
+
     public func setPaused(_ paused: Bool, queue: String, now: Date) throws {
         try storage("pausing a queue") {
             try connection.run(SQLiteSQL.setPaused, [.text(queue), .integer(paused ? 1 : 0), .integer(SQLiteCoding.micros(now))])

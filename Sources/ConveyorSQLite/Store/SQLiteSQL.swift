@@ -135,6 +135,12 @@ enum SQLiteSQL {
         """
     static let pruneNodes = "DELETE FROM conveyor_nodes WHERE heartbeat_at < ?1"
 
+    static let finishedJobs = """
+        SELECT state, finished_at, attempted_at - scheduled_at FROM conveyor_jobs
+        WHERE state IN ('completed', 'discarded') AND finished_at >= ?2 AND queue = ?1
+        ORDER BY finished_at LIMIT ?3
+        """
+
     // Schedules
 
     static let scheduleColumns = """

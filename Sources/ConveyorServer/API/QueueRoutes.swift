@@ -10,6 +10,11 @@ struct QueueRoutes {
             try context.require(.read)
             return JSONResponse(QueueList(queues: try await conveyor.queues()))
         }
+        group.get("queues/{name}/activity") { request, context in
+            try context.require(.read)
+            let minutes = try request.query("minutes").map { Int(try JobRoutes.integer($0, field: "minutes")) } ?? 30
+            return JSONResponse(try await conveyor.activity(queue: try context.parameters.require("name"), minutes: minutes))
+        }
         group.post("queues/{name}/pause") { _, context in
             try context.require(.admin)
             return JSONResponse(try await change(context) { try await conveyor.pause(queue: $0) })
