@@ -691,6 +691,25 @@ enum OpenAPIDocument {
      }
     }
    },
+   "BulkResult": {
+    "type": "object",
+    "required": [
+     "count",
+     "ids"
+    ],
+    "properties": {
+     "count": {
+      "type": "integer"
+     },
+     "ids": {
+      "type": "array",
+      "items": {
+       "type": "integer",
+       "format": "int64"
+      }
+     }
+    }
+   },
    "Status": {
     "type": "object",
     "required": [
@@ -1038,6 +1057,205 @@ enum OpenAPIDocument {
       }
      }
     }
+   }
+  },
+  "/api/v1/jobs/retry": {
+   "post": {
+    "operationId": "retryJobs",
+    "summary": "Retry every finished job the filter names (at least a state, queue, kind or tag; at most 10,000).",
+    "tags": [
+     "jobs"
+    ],
+    "x-scope": "write",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "What changed.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BulkResult"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "No filter, or a bad one.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No key, or an unknown key.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The key's scope is too small.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "description": "Job states, repeated or comma-separated.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "queue",
+      "in": "query",
+      "required": false,
+      "description": "Queues.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "kind",
+      "in": "query",
+      "required": false,
+      "description": "Kinds.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "tag",
+      "in": "query",
+      "required": false,
+      "description": "A tag.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ]
+   }
+  },
+  "/api/v1/jobs/cancel": {
+   "post": {
+    "operationId": "cancelJobs",
+    "summary": "Cancel every unfinished job the filter names (at least a state, queue, kind or tag; at most 10,000).",
+    "tags": [
+     "jobs"
+    ],
+    "x-scope": "write",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "What changed.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BulkResult"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "No filter, or a bad one.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No key, or an unknown key.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The key's scope is too small.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "description": "Job states, repeated or comma-separated.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "queue",
+      "in": "query",
+      "required": false,
+      "description": "Queues.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "kind",
+      "in": "query",
+      "required": false,
+      "description": "Kinds.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "tag",
+      "in": "query",
+      "required": false,
+      "description": "A tag.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "reason",
+      "in": "query",
+      "required": false,
+      "description": "Stored with each job.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ]
    }
   },
   "/api/v1/jobs/{id}": {

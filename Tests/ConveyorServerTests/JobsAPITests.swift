@@ -48,6 +48,26 @@ struct JobsAPITests {
         }
     }
 
+    @Test func bulkCancelAndRetryByFilter() async throws {
+        try await withAPI { client, conveyor in
+            for n in 0..<3 { _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop", "queue": "bulk", "args": {"n": \#(n)}}"#) }
+            _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop", "queue": "other"}"#)
+            var (status, body) = try await client.call(.post, "/api/v1/jobs/cancel?queue=bulk&reason=cleanup", key: writeKey)
+            #expect(status == .ok && body["count"] as? Int == 3)
+            #expect((body["ids"] as? [Int])?.count == 3)
+            (status, body) = try await client.call(.post, "/api/v1/jobs/retry?state=cancelled&queue=bulk", key: writeKey)
+            #expect(status == .ok && body["count"] as? Int == 3)
+            (status, body) = try await client.call(.post, "/api/v1/jobs/cancel", key: writeKey)
+            #expect(status == .badRequest && body.error.field == "filter")
+            (status, body) = try await client.call(.post, "/api/v1/jobs/retry?state=finished", key: writeKey)
+            #expect(status == .badRequest && body.error.field == "state")
+            (status, _) = try await client.call(.post, "/api/v1/jobs/cancel?queue=bulk", key: readKey)
+            #expect(status == .forbidden)
+            let states = try await conveyor.jobs().map(\.state)
+            #expect(states.filter { $0 == .available }.count == 4)
+        }
+    }
+
     @Test func uniqueEnqueueAnswersTheExistingJob() async throws {
         try await withAPI { client, _ in
             let json = #"{"kind": "noop", "args": {"user": 7}, "unique": {"by": "keys", "keys": ["user"], "period_seconds": 60}}"#

@@ -17,6 +17,15 @@ struct JobRoutes {
             let result = try await conveyor.enqueue(kind: body.kind, args: body.args ?? .object([:]), options: try body.options())
             return JSONResponse(EnqueuedJob(job: result.job, duplicate: result.isDuplicate), status: result.isDuplicate ? .ok : .created)
         }
+        group.post("jobs/retry") { request, context in
+            try context.require(.write)
+            return JSONResponse(BulkResult(try await conveyor.retryJobs(matching: try filter(request))))
+        }
+        group.post("jobs/cancel") { request, context in
+            try context.require(.write)
+            let reason = request.query("reason") ?? "cancelled through the API"
+            return JSONResponse(BulkResult(try await conveyor.cancelJobs(matching: try filter(request), reason: reason)))
+        }
         group.get("jobs/{id}") { _, context in
             try context.require(.read)
             return JSONResponse(try await conveyor.job(id: try Self.id(context)))
@@ -44,6 +53,14 @@ struct JobRoutes {
 
     /// A page of jobs, newest first; `next_before_id` continues it.
     private func list(_ request: Request) async throws -> JobPage {
+        let filter = try filter(request)
+        let jobs = try await conveyor.jobs(matching: filter)
+        return JobPage(jobs: jobs, nextBeforeId: jobs.count == filter.limit ? jobs.last?.id : nil)
+    }
+
+    /// The filter the query names: `state`, `queue`, `kind`, `tag`, `inserted_after`,
+    /// `inserted_before`, `before_id`, `limit`.
+    private func filter(_ request: Request) throws -> JobFilter {
         var filter = JobFilter()
         filter.states = Set(try request.queryValues("state").map { try JobState(parsing: $0) })
         filter.queues = Set(request.queryValues("queue"))
@@ -53,8 +70,7 @@ struct JobRoutes {
         filter.insertedBefore = try request.query("inserted_before").map { try Self.date($0, field: "inserted_before") }
         filter.beforeID = try request.query("before_id").map { try Self.integer($0, field: "before_id") }
         if let limit = request.query("limit") { filter.limit = Int(try Self.integer(limit, field: "limit")) }
-        let jobs = try await conveyor.jobs(matching: filter)
-        return JobPage(jobs: jobs, nextBeforeId: jobs.count == filter.limit ? jobs.last?.id : nil)
+        return filter
     }
 
     static func date(_ text: String, field: String) throws -> Date {
@@ -67,6 +83,17 @@ struct JobRoutes {
     static func integer(_ text: String, field: String) throws -> Int64 {
         guard let value = Int64(text) else { throw ConveyorError(.invalidInput, field: field, "'\(text)' is not a whole number") }
         return value
+    }
+}
+
+/// What a bulk retry or cancel changed.
+struct BulkResult: Encodable, Sendable {
+    let count: Int
+    let ids: [Int64]
+
+    init(_ jobs: [Job]) {
+        count = jobs.count
+        ids = jobs.map(\.id)
     }
 }
 

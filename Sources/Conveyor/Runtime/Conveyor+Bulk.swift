@@ -1,0 +1,50 @@
+import Foundation
+
+/// Retry and cancel many jobs at once, chosen by a filter.
+extension Conveyor {
+    /// Retries every job matching `filter` that can be retried (retryable, discarded,
+    /// cancelled or completed), newest first; at most `maximum`. Jobs whose state changed
+    /// meanwhile are passed over.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`, field `filter`) for a filter that names
+    ///   no state, queue, kind or tag: a bulk change of everything is refused.
+    /// - Returns: the jobs as they are now, available again.
+    public func retryJobs(matching filter: JobFilter, maximum: Int = 10_000) async throws -> [Job] {
+        let retryable: Set<JobState> = [.retryable, .discarded, .cancelled, .completed]
+        return try await forEachJob(matching: filter, in: retryable, maximum: maximum) { try await self.retry(id: $0.id) }
+    }
+
+    /// Cancels every job matching `filter` that has not finished (scheduled, available,
+    /// executing or retryable); running ones are stopped. At most `maximum`.
+    ///
+    /// - Throws: as ``retryJobs(matching:maximum:)``.
+    public func cancelJobs(matching filter: JobFilter, reason: String = "cancelled by user", maximum: Int = 10_000) async throws -> [Job] {
+        let open: Set<JobState> = [.scheduled, .available, .executing, .retryable]
+        return try await forEachJob(matching: filter, in: open, maximum: maximum) { try await self.cancel(id: $0.id, reason: reason) }
+    }
+
+    private func forEachJob(matching filter: JobFilter, in allowed: Set<JobState>, maximum: Int,
+                            _ change: (Job) async throws -> Job) async throws -> [Job] {
+        guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || filter.tag != nil else {
+            throw ConveyorError.invalid("filter", "name at least a state, queue, kind or tag; a bulk change of every job is refused")
+        }
+        var page = filter
+        page.states = filter.states.isEmpty ? allowed : filter.states.intersection(allowed)
+        page.limit = 1_000
+        var changed: [Job] = []
+        guard !page.states.isEmpty else { return changed }
+        while changed.count < maximum {
+            let jobs = try await self.jobs(matching: page)
+            for job in jobs where changed.count < maximum {
+                do {
+                    changed.append(try await change(job))
+                } catch let error as ConveyorError where error.code == .conflict || error.code == .notFound {
+                    continue
+                }
+            }
+            guard jobs.count == page.limit, let last = jobs.last else { break }
+            page.beforeID = last.id
+        }
+        return changed
+    }
+}
