@@ -15,6 +15,28 @@ enum OpenAPIDocument {
   }
  ],
  "components": {
+  "responses": {
+   "Unauthorized": {
+    "description": "No key, or an unknown key.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "Forbidden": {
+    "description": "The key's scope is too small.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   }
+  },
   "securitySchemes": {
    "bearer": {
     "type": "http",
@@ -816,24 +838,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -873,24 +881,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1027,24 +1021,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "requestBody": {
@@ -1094,24 +1074,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1189,24 +1155,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1303,24 +1255,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1391,24 +1329,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1481,24 +1405,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1571,24 +1481,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1640,24 +1536,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -1697,24 +1579,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1776,24 +1644,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1844,24 +1698,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1912,24 +1752,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -1980,24 +1806,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    }
@@ -2027,24 +1839,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     }
    },
@@ -2102,24 +1900,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "requestBody": {
@@ -2169,24 +1953,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2255,24 +2025,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2324,24 +2080,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2392,24 +2134,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2460,24 +2188,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2528,24 +2242,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
@@ -2596,24 +2296,10 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "No key, or an unknown key.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthorized"
      },
      "403": {
-      "description": "The key's scope is too small.",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "parameters": [
