@@ -30,12 +30,14 @@ public struct ConveyorServer: Sendable {
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        router.get("ready") { _, _ in
+        router.get("ready") { _, context in
             do {
                 _ = try await conveyor.queues()
                 return JSONResponse(["status": "ready"])
             } catch {
-                throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the database does not answer: \(error)")
+                // The details stay in the log: this route needs no key.
+                context.logger.warning("not ready", metadata: ["error": "\(error)"])
+                throw APIError(status: .serviceUnavailable, code: "not_ready", message: "the database does not answer")
             }
         }
         if let metrics {

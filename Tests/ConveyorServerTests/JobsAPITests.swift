@@ -93,6 +93,8 @@ struct JobsAPITests {
                 ("POST", #"{"kind": "no.such.kind"}"#, .unprocessableContent, "unknown_kind", "kind"),
                 ("POST", #"{"kind": "noop", "unique": {"by": "colour"}}"#, .badRequest, "invalid_input", "unique.by"),
                 ("POST", #"{"kind": "noop", "delay_seconds": -1}"#, .badRequest, "invalid_input", "delay_seconds"),
+                ("POST", #"{"kind": "noop", "delay_seconds": 1e30}"#, .badRequest, "invalid_input", "delay_seconds"),
+                ("POST", #"{"kind": "noop", "unique": {"period_seconds": 1e300}}"#, .badRequest, "invalid_input", "unique.period_seconds"),
             ]
             for (_, json, status, code, field) in cases {
                 let (answered, body) = try await client.call(.post, "/api/v1/jobs", json: json)

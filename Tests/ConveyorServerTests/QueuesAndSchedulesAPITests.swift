@@ -17,6 +17,8 @@ struct QueuesAndSchedulesAPITests {
             #expect(limits?["concurrency"] as? Int == 5)
             (status, body) = try await client.call(.put, "/api/v1/queues/default/limits", json: #"{"concurrency": 0}"#)
             #expect(status == .badRequest && body.error.field == "concurrency")
+            (status, body) = try await client.call(.put, "/api/v1/queues/default/limits", json: #"{"rate": {"count": 5, "period_seconds": 1e40}}"#)
+            #expect(status == .badRequest && body.error.field == "rate.period_seconds")
             (status, body) = try await client.call(.post, "/api/v1/queues/has%20space/pause")
             #expect(status == .badRequest && body.error.field == "queue")
             (status, body) = try await client.call(.get, "/api/v1/queues", key: readKey)
@@ -53,6 +55,8 @@ struct QueuesAndSchedulesAPITests {
                 (#"{"name": "a", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "time_zone": "Mars/Olympus"}"#, "timezone"),
                 (#"{"name": "a", "kind": "noop", "recurrence": {"type": "sometimes"}}"#, "recurrence.type"),
                 (#"{"name": "a", "kind": "noop"}"#, "recurrence"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "every", "seconds": 1e30}}"#, "recurrence.seconds"),
+                (#"{"name": "a", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "misfire_grace_seconds": -5}"#, "misfire_grace_seconds"),
             ]
             for (json, field) in bad {
                 (status, body) = try await client.call(.post, "/api/v1/schedules", json: json)

@@ -17,7 +17,7 @@ extension Recurrence: Codable {
         case "weekly": self = .weekly(weekday: try int(.weekday), hour: try int(.hour), minute: try minute())
         case "monthly": self = .monthly(day: try int(.day), hour: try int(.hour), minute: try minute())
         case "cron": self = .cron(try container.decode(String.self, forKey: .expression))
-        case "every": self = .every(.milliseconds(Int64((try container.decode(Double.self, forKey: .seconds) * 1_000).rounded())))
+        case "every": self = .every(try .seconds(checked: try container.decode(Double.self, forKey: .seconds), field: "recurrence.seconds"))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container,
                                                    debugDescription: "'\(type)' is not manual, hourly, daily, weekly, monthly, cron or every")
@@ -73,7 +73,7 @@ extension ScheduleDefinition: Codable {
             maxAttempts: try container.decodeIfPresent(Int.self, forKey: .maxAttempts),
             description: try container.decodeIfPresent(String.self, forKey: .description) ?? "",
             overlap: try container.decodeIfPresent(OverlapPolicy.self, forKey: .overlap) ?? .allow,
-            misfireGrace: .milliseconds(Int64(((try container.decodeIfPresent(Double.self, forKey: .misfireGraceSeconds) ?? 60) * 1_000).rounded())),
+            misfireGrace: try .seconds(checked: try container.decodeIfPresent(Double.self, forKey: .misfireGraceSeconds) ?? 60, field: "misfire_grace_seconds"),
             maxConsecutiveFailures: try container.decodeIfPresent(Int.self, forKey: .maxConsecutiveFailures))
     }
 

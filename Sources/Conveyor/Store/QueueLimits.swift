@@ -59,7 +59,7 @@ public struct RateLimit: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         count = try container.decode(Int.self, forKey: .count)
-        period = .microseconds(Int64((try container.decode(Double.self, forKey: .periodSeconds) * 1_000_000).rounded()))
+        period = try .seconds(checked: try container.decode(Double.self, forKey: .periodSeconds), field: "rate.period_seconds")
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -61,3 +61,16 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
+
+extension Duration {
+    /// `seconds` read from outside (JSON, the command line) as a duration: a finite number from
+    /// 0 to ten years, so the conversion cannot overflow.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming `field`.
+    public static func seconds(checked seconds: Double, field: String) throws(ConveyorError) -> Duration {
+        guard seconds.isFinite, (0...315_360_000).contains(seconds) else {
+            throw ConveyorError.invalid(field, "must be a number of seconds from 0 to 315360000 (ten years), got \(seconds)")
+        }
+        return .milliseconds(Int64((seconds * 1_000).rounded()))
+    }
+}

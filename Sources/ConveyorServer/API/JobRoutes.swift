@@ -140,10 +140,7 @@ struct EnqueueBody: Decodable {
     func options() throws -> EnqueueOptions {
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags ?? [], meta: meta ?? [:])
         options.at = scheduledAt
-        if let delaySeconds {
-            guard delaySeconds.isFinite, delaySeconds >= 0 else { throw ConveyorError(.invalidInput, field: "delay_seconds", "must not be negative") }
-            options.delay = .milliseconds(Int64(delaySeconds * 1_000))
-        }
+        if let delaySeconds { options.delay = try .seconds(checked: delaySeconds, field: "delay_seconds") }
         if let unique {
             let basis: UniqueOptions.Basis
             switch unique.by ?? "args" {
@@ -155,7 +152,8 @@ struct EnqueueBody: Decodable {
             case let other: throw ConveyorError(.invalidInput, field: "unique.by", "'\(other)' is not args, kind or keys")
             }
             let states = try unique.states.map { Set(try $0.map { try JobState(parsing: $0, field: "unique.states") }) } ?? UniqueOptions.defaultStates
-            options.unique = UniqueOptions(by: basis, period: unique.periodSeconds.map { .milliseconds(Int64($0 * 1_000)) }, states: states)
+            let period = try unique.periodSeconds.map { try Duration.seconds(checked: $0, field: "unique.period_seconds") }
+            options.unique = UniqueOptions(by: basis, period: period, states: states)
         }
         return options
     }

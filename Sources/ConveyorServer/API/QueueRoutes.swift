@@ -56,7 +56,8 @@ struct LimitsBody: Decodable {
     let rate: Rate?
 
     func limits() throws -> QueueLimits {
-        let limits = QueueLimits(concurrency: concurrency, rate: rate.map { RateLimit(count: $0.count, period: .milliseconds(Int64($0.periodSeconds * 1_000))) })
+        let period = try rate.map { try Duration.seconds(checked: $0.periodSeconds, field: "rate.period_seconds") }
+        let limits = QueueLimits(concurrency: concurrency, rate: rate.map { RateLimit(count: $0.count, period: period ?? .zero) })
         try limits.validate()
         return limits
     }

@@ -23,7 +23,7 @@ struct DurationArgument: ExpressibleByArgument {
             throw ConveyorError(.invalidInput, field: field, "'\(text)' is not a duration; use 500ms, 30s, 5m, 2h or 1d")
         }
         guard value >= 0 else { throw ConveyorError(.invalidInput, field: field, "must not be negative, got \(text)") }
-        return .milliseconds(Int64((value * scale * 1_000).rounded()))
+        return try .seconds(checked: value * scale, field: field)
     }
 
     /// The shortest exact spelling `parse` reads back: `250ms`, `30s`, `5m`, `2h`, `1d`.
