@@ -18,8 +18,9 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
-# The SQLite store links the system libsqlite3; the event-stream test follows a stream with curl.
-install_debian_packages libsqlite3-dev curl
+# The SQLite store links the system libsqlite3; the event-stream test follows a stream with
+# curl; the dashboard is tested in Debian's headless Chromium.
+install_debian_packages libsqlite3-dev curl chromium
 
 echo "==> building (debug, with tests)"
 log=$(mktemp)
@@ -34,8 +35,9 @@ if grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$log"; then
 fi
 
 echo "==> validating the OpenAPI document"
-python3 -m pip install -q --disable-pip-version-check openapi-spec-validator 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
+python3 -m pip install -q --disable-pip-version-check openapi-spec-validator websocket-client 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
 python3 scripts/validate-openapi.py
+export CONVEYOR_BROWSER_TESTS=1
 
 echo "==> starting a private PostgreSQL"
 export CONVEYOR_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)

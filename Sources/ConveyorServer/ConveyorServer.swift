@@ -2,7 +2,8 @@ public import Conveyor
 public import Hummingbird
 public import Logging
 
-/// Conveyor over HTTP: the JSON API under `/api/v1`, live events, `/health` and `/ready`.
+/// Conveyor over HTTP: the JSON API under `/api/v1`, live events, the web dashboard at `/`,
+/// `/metrics`, `/openapi.json`, `/health` and `/ready`.
 ///
 /// Mount it into your own Hummingbird application with ``addRoutes(to:)``, or let
 /// `conveyor serve --port` run it.
@@ -17,6 +18,8 @@ public struct ConveyorServer: Sendable {
     public let keys: APIKeys
     /// Served at `/metrics` (with a `read` key when keys are set); nil leaves it out.
     public let metrics: PrometheusMetrics?
+
+    let sessions = DashboardSessions()
 
     public init(conveyor: Conveyor, keys: APIKeys, metrics: PrometheusMetrics? = nil) {
         self.conveyor = conveyor
@@ -41,17 +44,18 @@ public struct ConveyorServer: Sendable {
             }
         }
         if let metrics {
-            router.group("metrics").add(middleware: APIKeyMiddleware(keys: keys)).get { _, context in
+            router.group("metrics").add(middleware: APIKeyMiddleware(keys: keys, sessions: sessions)).get { _, context in
                 try context.require(.read)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: try await metrics.render(conveyor))))
             }
         }
-        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys))
+        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys, sessions: sessions))
         JobRoutes(conveyor: conveyor).add(to: api)
         QueueRoutes(conveyor: conveyor).add(to: api)
         ScheduleRoutes(conveyor: conveyor).add(to: api)
         EventRoutes(conveyor: conveyor).add(to: api)
+        DashboardRoutes(conveyor: conveyor, keys: keys, sessions: sessions).add(to: router)
     }
 
     /// An application serving these routes at `host`:`port`.

@@ -19,8 +19,8 @@ public enum Recurrence: Sendable, Hashable {
     /// at :00, :05, …), whatever the time zone.
     case every(Duration)
 
-    /// The cron expression equal to this recurrence, if it has one.
-    var cronText: String? {
+    /// The cron expression equal to this recurrence, if it has one (not `manual` nor `every`).
+    public var cronText: String? {
         switch self {
         case .manual, .every: nil
         case .hourly(let minute): "\(minute) * * * *"

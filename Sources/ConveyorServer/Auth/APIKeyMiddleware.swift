@@ -2,18 +2,33 @@ public import Hummingbird
 
 /// Requires `Authorization: Bearer KEY` with a key whose scope covers the route. Without any
 /// key configured every request passes (the server then listens on loopback only).
+///
+/// A GET may instead carry a signed-in dashboard session's cookie, so the dashboard's pages
+/// can follow the event stream (a browser's `EventSource` sends no headers). Changes always
+/// need the header: a cookie alone never authorises them.
 public struct APIKeyMiddleware: RouterMiddleware {
     public typealias Context = ConveyorRequestContext
     let keys: APIKeys
+    let sessions: DashboardSessions?
 
     public init(keys: APIKeys) {
+        self.init(keys: keys, sessions: nil)
+    }
+
+    init(keys: APIKeys, sessions: DashboardSessions?) {
         self.keys = keys
+        self.sessions = sessions
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         guard !keys.isEmpty else {
             context.scope = .admin
+            return try await next(request, context)
+        }
+        if request.headers[.authorization] == nil, request.method == .get,
+           let session = sessions?.session(request.cookies[DashboardSessions.cookieName]?.value) {
+            context.scope = session.scope
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {

@@ -1,0 +1,160 @@
+"""Drives the dashboard in headless Chromium over the DevTools protocol (run by
+DashboardBrowserTests against a live server): signs in with a key, checks each page, watches a
+job enqueued through the API appear and reach `completed` on the jobs page without a reload,
+checks that forms refuse posts without the session's token, and that the jobs page fits a
+phone. With --screenshots DIR it saves a PNG of each page there (docs/screenshots)."""
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket  # websocket-client
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", required=True)
+parser.add_argument("--key", required=True)
+parser.add_argument("--screenshots")
+args = parser.parse_args()
+
+
+def api(method, path, body=None):
+    request = urllib.request.Request(args.url + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": "Bearer " + args.key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"{}")
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="conveyor-chromium-")
+        port = 9300 + os.getpid() % 500
+        binary = shutil.which("chromium") or shutil.which("chromium-browser")
+        if not binary:
+            sys.exit("chromium is not installed (scripts/test.sh installs it)")
+        self.process = subprocess.Popen([binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                         f"--remote-debugging-port={port}", "--remote-allow-origins=*", f"--user-data-dir={self.profile}",
+                                         "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while True:
+            try:
+                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=20)
+        self.next_id = 0
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        return result.get("result", {}).get("value")
+
+    def wait(self, expression, what, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; page text: {self.evaluate('document.body && document.body.innerText')!r}")
+
+    def open(self, path):
+        self.call("Page.navigate", url=args.url + path)
+        self.wait(f"location.pathname === {json.dumps(path.split('?')[0])} && document.readyState === 'complete'", f"{path} to load")
+
+    def screenshot(self, name):
+        if not args.screenshots:
+            return
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+        with open(os.path.join(args.screenshots, name + ".png"), "wb") as file:
+            file.write(base64.b64decode(data))
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+browser = Browser()
+try:
+    # Unsigned visitors are sent to sign in; a wrong key is refused, the right one lets them in.
+    browser.call("Page.navigate", url=args.url + "/jobs")
+    browser.wait("location.pathname === '/login' && document.readyState === 'complete'", "the redirect to /login")
+    browser.evaluate("document.querySelector('input[name=key]').value = 'not-the-key-at-all'; document.querySelector('form').submit()")
+    browser.wait("document.body.innerText.includes('That key is not known here.')", "the refusal")
+    browser.evaluate(f"document.querySelector('input[name=key]').value = {json.dumps(args.key)}; document.querySelector('form').submit()")
+    browser.wait("location.pathname === '/' && document.readyState === 'complete'", "the overview after signing in")
+
+    seed = api("POST", "/api/v1/jobs", {"kind": "noop"})
+    browser.open("/")
+    browser.wait("document.querySelector('[data-queue=\"default\"]') !== null", "the default queue card")
+    assert browser.evaluate("document.querySelector('[data-queue=\"default\"] svg') !== null"), "the queue's chart is missing"
+    browser.screenshot("overview")
+
+    # A job enqueued while the page is open appears and completes without a reload.
+    browser.open("/jobs")
+    browser.evaluate("window.__sameDocument = 42")
+    job = api("POST", "/api/v1/jobs", {"kind": "sleep", "args": {"ms": 1200}})
+    row = f"document.querySelector('tr[data-job=\"{job['id']}\"]')"
+    browser.wait(f"{row} !== null", f"job {job['id']} to appear")
+    browser.wait(f"{row} && {row}.dataset.state === 'completed'", f"job {job['id']} to reach completed")
+    assert browser.evaluate("window.__sameDocument") == 42, "the page reloaded"
+    assert not browser.evaluate("document.body.innerText.includes('Older jobs')"), "a next-page link with nothing after it"
+    browser.screenshot("jobs")
+
+    browser.open(f"/jobs/{job['id']}")
+    assert browser.evaluate("document.querySelector('[data-state]').dataset.state") == "completed"
+    assert browser.evaluate("document.querySelector('progress').value") == 1
+    assert "slept_ms" in browser.evaluate("document.body.innerText"), "the result is missing"
+    browser.screenshot("job")
+
+    # A post without the session's form token is refused (as one from another site would be).
+    status = browser.evaluate(f"fetch('/jobs/{seed['id']}/retry', {{method: 'POST', body: 'form_token=forged', "
+                              "headers: {'Content-Type': 'application/x-www-form-urlencoded'}}).then(r => r.status)")
+    assert status == 403, f"a forged form answered {status}"
+    # The page's own form works: retry the finished seed job.
+    browser.open(f"/jobs/{seed['id']}")
+    browser.evaluate("document.querySelector('form[action$=\"/retry\"]').submit()")
+    browser.wait(f"location.pathname === '/jobs/{seed['id']}' && document.readyState === 'complete'", "the retry to come back")
+
+    api("POST", "/api/v1/schedules", {"name": "nightly-report", "kind": "noop", "recurrence": {"type": "daily", "hour": 2, "minute": 30},
+                                       "time_zone": "Europe/London", "overlap": "skip"})
+    browser.open("/schedules")
+    browser.wait("document.querySelector('[data-schedule=\"nightly-report\"]') !== null", "the schedule row")
+    browser.screenshot("schedules")
+    browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/deactivate\"]').submit()")
+    browser.wait("document.body.innerText.includes('inactive')", "the schedule to show inactive")
+
+    browser.open("/nodes")
+    browser.wait("document.querySelectorAll('tbody tr').length > 0", "a node row")
+    browser.screenshot("nodes")
+
+    # Phone width: the page itself does not scroll sideways (wide tables scroll in their box).
+    browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    browser.open("/jobs")
+    width = browser.evaluate("document.documentElement.scrollWidth")
+    assert width <= 392, f"the jobs page is {width} px wide at phone width"
+    browser.screenshot("jobs-phone")
+    print("dashboard: all checks passed")
+finally:
+    browser.close()
