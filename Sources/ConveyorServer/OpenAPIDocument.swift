@@ -732,6 +732,53 @@ enum OpenAPIDocument {
      }
     }
    },
+   "SchedulerStatus": {
+    "type": "object",
+    "required": [
+     "running",
+     "nodes",
+     "active_schedules",
+     "overdue",
+     "next_fires"
+    ],
+    "properties": {
+     "running": {
+      "type": "boolean",
+      "description": "Some node is alive and no active schedule is more than a minute past its fire time."
+     },
+     "nodes": {
+      "type": "integer"
+     },
+     "active_schedules": {
+      "type": "integer"
+     },
+     "overdue": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "next_fires": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "schedule",
+        "at"
+       ],
+       "properties": {
+        "schedule": {
+         "type": "string"
+        },
+        "at": {
+         "type": "string",
+         "format": "date-time"
+        }
+       }
+      }
+     }
+    }
+   },
    "Status": {
     "type": "object",
     "required": [
@@ -1812,6 +1859,62 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Forbidden"
      }
     }
+   }
+  },
+  "/api/v1/scheduler": {
+   "get": {
+    "operationId": "schedulerStatus",
+    "summary": "Whether schedules are being fired, and the next fires.",
+    "tags": [
+     "schedules"
+    ],
+    "x-scope": "read",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The status.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SchedulerStatus"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "A bad count.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     }
+    },
+    "parameters": [
+     {
+      "name": "count",
+      "in": "query",
+      "required": false,
+      "description": "How many next fires, 1 to 100 (default 10).",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 100
+      }
+     }
+    ]
    }
   },
   "/api/v1/schedules": {

@@ -142,6 +142,15 @@ try:
     browser.open("/schedules")
     browser.wait("document.querySelector('[data-schedule=\"nightly-report\"]') !== null", "the schedule row")
     browser.screenshot("schedules")
+    # Edit: a bad expression is refused on the form with the field and token; a good one is saved.
+    browser.open("/schedules/nightly-report/edit")
+    browser.evaluate("document.querySelector('input[name=cron]').value = '61 * * * *'; document.querySelector('form.edit').submit()")
+    browser.wait("document.querySelector('[data-error]') !== null", "the refusal on the edit form")
+    message = browser.evaluate("document.querySelector('[data-error]').innerText")
+    assert "minute field: '61' is out of range" in message, message
+    browser.screenshot("schedule-edit")
+    browser.evaluate("document.querySelector('input[name=cron]').value = '15 3 * * *'; document.querySelector('form.edit').submit()")
+    browser.wait("location.pathname === '/schedules' && document.body.innerText.includes('15 3 * * *')", "the edited schedule")
     browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/deactivate\"]').submit()")
     browser.wait("document.body.innerText.includes('inactive')", "the schedule to show inactive")
 

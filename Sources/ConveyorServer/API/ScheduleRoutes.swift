@@ -6,6 +6,12 @@ struct ScheduleRoutes {
     let conveyor: Conveyor
 
     func add(to group: RouterGroup<ConveyorRequestContext>) {
+        group.get("scheduler") { request, context in
+            try context.require(.read)
+            let count = try request.query("count").map { Int(try JobRoutes.integer($0, field: "count")) } ?? 10
+            guard (1...100).contains(count) else { throw ConveyorError(.invalidInput, field: "count", "must be between 1 and 100, got \(count)") }
+            return JSONResponse(try await conveyor.schedulerStatus(count: count))
+        }
         group.get("schedules") { _, context in
             try context.require(.read)
             return JSONResponse(ScheduleList(schedules: try await conveyor.schedules()))

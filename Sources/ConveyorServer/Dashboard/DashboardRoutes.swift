@@ -20,6 +20,19 @@ struct DashboardRoutes {
             return try await page(request, "job", "Job \(id)", live: true) { try await job(id, $0) }
         }
         router.get("schedules") { request, _ in try await page(request, "schedules", "Schedules", live: true) { try await schedules($0) } }
+        router.get("schedules/{name}/edit") { request, context in
+            let name = try context.parameters.require("name")
+            return try await page(request, "schedule-edit", "Schedules", live: false, scope: .admin) { _ in
+                Self.editForm(try await conveyor.schedule(named: name).definition)
+            }
+        }
+        // Its own route: the constant `edit` segment above takes the path from `{action}` below.
+        router.post("schedules/{name}/edit") { request, context in
+            let (session, form) = try await formSession(request)
+            try check(form, session)
+            try require(.admin, session)
+            return try await saveEdit(try context.parameters.require("name"), form, session)
+        }
         router.get("nodes") { request, _ in try await page(request, "nodes", "Nodes", live: false) { _ in try await nodes() } }
         router.get("login") { _, _ in render("login", [:], title: "Sign in", session: nil, live: false, fragment: false) }
         router.post("login") { request, _ in try await signIn(request) }
@@ -116,10 +129,10 @@ struct DashboardRoutes {
 
     // MARK: Rendering
 
-    private func page(_ request: Request, _ template: String, _ title: String, live: Bool,
+    private func page(_ request: Request, _ template: String, _ title: String, live: Bool, scope: APIScope = .read,
                       _ build: (DashboardSessions.Session) async throws -> [String: Any]) async throws -> Response {
         guard let (session, newToken) = session(request) else { return Response.redirect(to: "/login") }
-        try require(.read, session)
+        try require(scope, session)
         var context = try await build(session)
         context["formToken"] = session.formToken
         var response = render(template, context, title: title, session: session, live: live,
@@ -219,6 +232,48 @@ struct DashboardRoutes {
             ]
             return row.present
         }]
+    }
+
+    /// The edit form's fields for `definition`; a typed recurrence (daily, weekly, …) shows as its cron expression.
+    static func editForm(_ definition: ScheduleDefinition, message: String? = nil) -> [String: Any] {
+        var everySeconds = ""
+        if case .every(let interval) = definition.recurrence { everySeconds = String(Int(interval.components.seconds)) }
+        let fields: [String: Any?] = [
+            "name": definition.name, "kind": definition.kind, "queue": definition.queue ?? "", "args": pretty(definition.args.value),
+            "cron": definition.recurrence.cronText ?? "", "everySeconds": everySeconds,
+            "isCron": definition.recurrence.cronText != nil, "isManual": definition.recurrence == .manual, "isEvery": !everySeconds.isEmpty,
+            "timeZone": definition.timeZone, "skip": definition.overlap == .skip, "description": definition.description, "message": message,
+        ]
+        return fields.present
+    }
+
+    /// Applies the edit form; a refused change shows the form again with the reason.
+    private func saveEdit(_ name: String, _ form: [String: String], _ session: DashboardSessions.Session) async throws -> Response {
+        let existing = try await conveyor.schedule(named: name).definition
+        var definition = existing
+        do {
+            definition.kind = form["kind"] ?? existing.kind
+            definition.args = RawJSON(try JSONValue(parsing: form["args"] ?? "{}", field: "args"))
+            switch form["type"] ?? "cron" {
+            case "manual": definition.recurrence = .manual
+            case "every": definition.recurrence = .every(try .seconds(checked: Double(form["every_seconds"] ?? "") ?? -1, field: "every_seconds"))
+            default:
+                let cron = (form["cron"] ?? "").trimmingCharacters(in: .whitespaces)
+                if cron != existing.recurrence.cronText { definition.recurrence = .cron(cron) }
+            }
+            definition.timeZone = form["time_zone"] ?? existing.timeZone
+            definition.queue = (form["queue"] ?? "").isEmpty ? nil : form["queue"]
+            definition.overlap = form["overlap"] == "skip" ? .skip : .allow
+            definition.description = form["description"] ?? ""
+            try await conveyor.updateSchedule(definition)
+            return Response.redirect(to: "/schedules")
+        } catch let error as ConveyorError where error.code == .invalidInput || error.code == .unknownKind {
+            var context = Self.editForm(definition, message: error.description)
+            context["formToken"] = session.formToken
+            var response = render("schedule-edit", context, title: "Schedules", session: session, live: false, fragment: false)
+            response.status = .badRequest
+            return response
+        }
     }
 
     private func nodes() async throws -> [String: Any] {

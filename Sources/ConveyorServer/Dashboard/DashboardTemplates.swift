@@ -97,11 +97,24 @@ enum DashboardTemplates {
             <div class="scroll"><table><thead><tr><th>name</th><th>kind</th><th>when</th><th>next runs</th><th>last run</th><th>failures</th><th>skipped</th><th></th></tr></thead><tbody>
             {{#schedules}}<tr data-schedule="{{name}}"><td>{{name}}{{^active}} <span class="badge">inactive</span>{{/active}}</td><td>{{kind}}</td><td>{{when}} ({{zone}})</td><td>{{nextRuns}}</td>
             <td>{{lastRunAt}} {{#lastStatus}}<span class="state {{lastStatus}}">{{lastStatus}}</span>{{/lastStatus}}</td><td>{{failures}}</td><td>{{skipped}}</td>
-            <td><form class="inline" method="post" action="/schedules/{{name}}/trigger"><input type="hidden" name="form_token" value="{{formToken}}"><button>Run now</button></form>
+            <td><a href="/schedules/{{name}}/edit">Edit</a> <form class="inline" method="post" action="/schedules/{{name}}/trigger"><input type="hidden" name="form_token" value="{{formToken}}"><button>Run now</button></form>
             <form class="inline" method="post" action="/schedules/{{name}}/{{toggle}}"><input type="hidden" name="form_token" value="{{formToken}}"><button>{{toggleLabel}}</button></form></td></tr>
             {{#disabledReason}}<tr><td colspan="8" class="error">{{disabledReason}}</td></tr>{{/disabledReason}}{{/schedules}}
             </tbody></table></div>
             {{^schedules}}<p>No schedules. Add one with <code>conveyor schedules add</code> or the API.</p>{{/schedules}}
+            """#,
+        "schedule-edit": #"""
+            <h1>Edit schedule {{name}}</h1>
+            {{#message}}<p class="error" data-error>{{message}}</p>{{/message}}
+            <form method="post" action="/schedules/{{name}}/edit" class="edit"><input type="hidden" name="form_token" value="{{formToken}}">
+            <p><label>Job kind <input name="kind" value="{{kind}}" required></label> <label>Queue <input name="queue" value="{{queue}}" placeholder="the worker's"></label></p>
+            <p><label>Args (JSON)<br><textarea name="args" rows="4" cols="48">{{args}}</textarea></label></p>
+            <p><label>Runs <select name="type"><option value="cron"{{#isCron}} selected{{/isCron}}>on a cron expression</option><option value="every"{{#isEvery}} selected{{/isEvery}}>every N seconds</option><option value="manual"{{#isManual}} selected{{/isManual}}>only when triggered</option></select></label></p>
+            <p><label>Cron <input name="cron" value="{{cron}}" placeholder="30 2 * * *"></label> <label>or every <input name="every_seconds" value="{{everySeconds}}" size="6"> s</label></p>
+            <p><label>Time zone <input name="time_zone" value="{{timeZone}}"></label>
+            <label>Overlap <select name="overlap"><option value="allow"{{^skip}} selected{{/skip}}>allow</option><option value="skip"{{#skip}} selected{{/skip}}>skip while the last run is unfinished</option></select></label></p>
+            <p><label>Description <input name="description" value="{{description}}" size="48"></label></p>
+            <p><button>Save</button> <a href="/schedules">Cancel</a></p></form>
             """#,
         "nodes": #"""
             <h1>Nodes</h1>
