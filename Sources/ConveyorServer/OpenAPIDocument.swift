@@ -37,6 +37,44 @@ enum OpenAPIDocument {
     }
    }
   },
+  "parameters": {
+   "state": {
+    "name": "state",
+    "in": "query",
+    "required": false,
+    "description": "Job states, repeated or comma-separated.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "queue": {
+    "name": "queue",
+    "in": "query",
+    "required": false,
+    "description": "Queues, repeated or comma-separated.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "kind": {
+    "name": "kind",
+    "in": "query",
+    "required": false,
+    "description": "Kinds, repeated or comma-separated.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "tag": {
+    "name": "tag",
+    "in": "query",
+    "required": false,
+    "description": "A tag the jobs carry.",
+    "schema": {
+     "type": "string"
+    }
+   }
+  },
   "securitySchemes": {
    "bearer": {
     "type": "http",
@@ -936,40 +974,16 @@ enum OpenAPIDocument {
     },
     "parameters": [
      {
-      "name": "state",
-      "in": "query",
-      "required": false,
-      "description": "Job states, repeated or comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/state"
      },
      {
-      "name": "queue",
-      "in": "query",
-      "required": false,
-      "description": "Queues, repeated or comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/queue"
      },
      {
-      "name": "kind",
-      "in": "query",
-      "required": false,
-      "description": "Kinds, repeated or comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/kind"
      },
      {
-      "name": "tag",
-      "in": "query",
-      "required": false,
-      "description": "A tag the jobs carry.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/tag"
      },
      {
       "name": "inserted_after",
@@ -1129,40 +1143,16 @@ enum OpenAPIDocument {
     },
     "parameters": [
      {
-      "name": "state",
-      "in": "query",
-      "required": false,
-      "description": "Job states, repeated or comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/state"
      },
      {
-      "name": "queue",
-      "in": "query",
-      "required": false,
-      "description": "Queues.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/queue"
      },
      {
-      "name": "kind",
-      "in": "query",
-      "required": false,
-      "description": "Kinds.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/kind"
      },
      {
-      "name": "tag",
-      "in": "query",
-      "required": false,
-      "description": "A tag.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/tag"
      }
     ]
    }
@@ -1210,40 +1200,16 @@ enum OpenAPIDocument {
     },
     "parameters": [
      {
-      "name": "state",
-      "in": "query",
-      "required": false,
-      "description": "Job states, repeated or comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/state"
      },
      {
-      "name": "queue",
-      "in": "query",
-      "required": false,
-      "description": "Queues.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/queue"
      },
      {
-      "name": "kind",
-      "in": "query",
-      "required": false,
-      "description": "Kinds.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/kind"
      },
      {
-      "name": "tag",
-      "in": "query",
-      "required": false,
-      "description": "A tag.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/tag"
      },
      {
       "name": "reason",

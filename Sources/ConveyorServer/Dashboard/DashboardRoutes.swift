@@ -147,7 +147,8 @@ struct DashboardRoutes {
         let html = fragment ? body : DashboardTemplates.library.render([
             "title": title, "body": body, "live": live, "signedIn": session != nil && !keys.isEmpty, "formToken": session?.formToken ?? "",
             "nav": [("/", "Queues"), ("/jobs", "Jobs"), ("/schedules", "Schedules"), ("/nodes", "Nodes")].map { href, label in
-                ["href": href, "label": label, "here": label == title || (label == "Queues" && title == "Queues") || title.hasPrefix(String(label.dropLast()))] as [String: Any]
+                // "Job 7" and "Jobs" light up the same tab.
+                ["href": href, "label": label, "here": title.hasPrefix(String(label.dropLast()))] as [String: Any]
             },
         ], withTemplate: "layout") ?? ""
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
