@@ -55,11 +55,11 @@ extension PostgresJobStore {
         binds.append(scheduled)
         binds.append(Array(Set(zip(jobs, states).lazy.filter { $0.1 == .available }.map(\.0.queue))))
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect()
-        guard rows.count == jobs.count else {
-            throw ConveyorError(.storage, "inserted \(rows.count) of \(jobs.count) jobs")
-        }
         // Ids are drawn in the order rows are inserted, which is the order they were sent.
-        let ids = try rows.map { try $0.decode(Int64.self) }.sorted()
+        let ids = try rows.first?.decode(([Int64]?, Int64).self).0 ?? []
+        guard ids.count == jobs.count else {
+            throw ConveyorError(.storage, "inserted \(ids.count) of \(jobs.count) jobs")
+        }
         return jobs.indices.map { index in
             let insert = jobs[index]
             return InsertResult(job: Job(

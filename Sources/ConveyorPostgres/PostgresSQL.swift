@@ -56,8 +56,9 @@ struct PostgresSQL: Sendable {
     var recordMigration: String { q("INSERT INTO S.migrations (version, name) VALUES ($1, $2)") }
     func migration(_ sql: String) -> String { q(sql) }
 
-    /// Inserts many rows in one statement and answers their ids. Tags travel as text[]
-    /// literals (unnest cannot take an array of arrays); $11 names the queues to wake.
+    /// Inserts many rows in one statement and answers their ids, sorted, in one array (one row
+    /// to decode, not one per job). Tags travel as text[] literals (unnest cannot take an array
+    /// of arrays); $11 names the queues to wake.
     var insertBulk: String {
         q("""
         WITH inserted AS (
@@ -69,7 +70,7 @@ struct PostgresSQL: Sendable {
         ), notified AS (
             SELECT pg_notify('\(channel)', 'a:' || queue) FROM unnest($11::text[]) AS queue
         )
-        SELECT inserted.id FROM inserted LEFT JOIN (SELECT count(*) FROM notified) n ON true
+        SELECT (SELECT array_agg(id ORDER BY id) FROM inserted), (SELECT count(*) FROM notified)
         """)
     }
 

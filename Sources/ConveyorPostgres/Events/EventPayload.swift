@@ -18,7 +18,8 @@ enum EventPayload {
                 payloads.append(current)
                 current = header
             }
-            current += "\n" + line
+            current += "\n"
+            current += line
         }
         if current != header { payloads.append(current) }
         return payloads
@@ -39,11 +40,10 @@ enum EventPayload {
 
     private static func line(_ event: JobEvent) -> String {
         let micros = Int64((event.at.timeIntervalSince1970 * 1_000_000).rounded())
-        return [
-            event.kind.rawValue, String(event.jobID), String(event.attempt), event.queue, event.jobKind,
-            clean(event.node ?? "", limit: 200), String(micros), event.progress.map { String($0) } ?? "",
-            clean(event.message ?? "", limit: maximumMessageBytes),
-        ].joined(separator: "\t")
+        // Interpolated in one go, without an array of fields per event.
+        return "\(event.kind.rawValue)\t\(event.jobID)\t\(event.attempt)\t\(event.queue)\t\(event.jobKind)\t"
+            + "\(clean(event.node ?? "", limit: 200))\t\(micros)\t\(event.progress.map { String($0) } ?? "")\t"
+            + clean(event.message ?? "", limit: maximumMessageBytes)
     }
 
     private static func event(_ line: Substring) -> JobEvent? {
