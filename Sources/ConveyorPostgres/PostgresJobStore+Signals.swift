@@ -28,15 +28,22 @@ extension PostgresJobStore {
                                 }
                             }
                             try await notify(probe)
+                            // Nodes that want events answer at once rather than at their next renewal.
+                            try await notify(EventDemand.question + instanceID)
                             for try await notification in notifications {
-                                if notification.payload == probe {
+                                let payload = notification.payload
+                                if payload == probe {
                                     confirmed.store(true, ordering: .relaxed)
                                     delay = reconnectDelay
-                                } else if let sender = EventPayload.sender(of: notification.payload) {
+                                } else if let sender = EventPayload.sender(of: payload) {
                                     guard sender != instanceID else { continue }
-                                    let events = EventPayload.events(in: notification.payload)
+                                    let events = EventPayload.events(in: payload)
                                     if !events.isEmpty { signalBus.publish(.events(events)) }
-                                } else if let signal = Self.signal(from: notification.payload) {
+                                } else if payload.hasPrefix(EventDemand.announcement) {
+                                    if payload.dropFirst(2) != instanceID { eventDemand.heardAnnouncementFromAnotherNode() }
+                                } else if payload.hasPrefix(EventDemand.question) {
+                                    if payload.dropFirst(2) != instanceID { eventDemand.announceSoon() }
+                                } else if let signal = Self.signal(from: payload) {
                                     if case .queueChanged = signal { limited.invalidate() }
                                     signalBus.publish(signal)
                                 }

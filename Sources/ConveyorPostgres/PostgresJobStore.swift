@@ -30,6 +30,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
     let limited = LimitedQueues()
     let outbox = EventOutbox()
+    let eventDemand = EventDemand()
     /// Tells this store's own notifications apart from other nodes'.
     let instanceID = String(UInt64.random(in: 0 ... .max), radix: 36)
 

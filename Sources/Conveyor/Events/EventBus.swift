@@ -9,9 +9,14 @@ package final class EventBus<Event: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let bufferSize: Int
+    private let onSubscribersChanged: @Sendable (Bool) -> Void
 
-    package init(bufferSize: Int = 10_000) {
+    /// `onSubscribersChanged` is told when the first subscriber arrives (`true`) and when the
+    /// last one leaves (`false`). It runs under the bus's lock, so the calls keep their order:
+    /// it must be quick and must not use the bus.
+    package init(bufferSize: Int = 10_000, onSubscribersChanged: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.bufferSize = bufferSize
+        self.onSubscribersChanged = onSubscribersChanged
     }
 
     package var hasSubscribers: Bool { state.withLock { !$0.subscribers.isEmpty } }
@@ -23,10 +28,14 @@ package final class EventBus<Event: Sendable>: Sendable {
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             state.subscribers[state.nextID] = continuation
+            if state.subscribers.count == 1 { onSubscribersChanged(true) }
             return state.nextID
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            guard let self else { return }
+            state.withLock { state in
+                if state.subscribers.removeValue(forKey: id) != nil, state.subscribers.isEmpty { onSubscribersChanged(false) }
+            }
         }
         return stream
     }

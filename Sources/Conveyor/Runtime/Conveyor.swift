@@ -23,7 +23,7 @@ public final class Conveyor: Service, Sendable {
     public let configuration: ConveyorConfiguration
 
     let workers = Mutex<[String: AnyWorker]>([:])
-    let eventBus = EventBus<JobEvent>()
+    let eventBus: EventBus<JobEvent>
     let running = RunningJobs()
     let acks = AckBuffer()
     let wakes: [String: WakeSignal]
@@ -45,6 +45,9 @@ public final class Conveyor: Service, Sendable {
         self.configuration = configuration
         self.wakes = configuration.queues.mapValues { _ in WakeSignal() }
         self.eventSharing = configuration.shareEvents ? store as? any JobEventSharing : nil
+        // Receiving is always on: with subscribers here, ask the other nodes for their events.
+        let carrier = store as? any JobEventSharing
+        self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
         if configuration.migrateOnStart { try await store.migrate() }
     }
 
@@ -68,12 +71,13 @@ public final class Conveyor: Service, Sendable {
     public var registeredKinds: [String] { workers.withLock { $0.keys.sorted() } }
 
     /// Every job event from now on: inserts, starts, progress, outcomes; from this process and,
-    /// on a store that shares events (PostgreSQL), from every other node too.
-    /// A reader that falls far behind loses the oldest events rather than slowing the jobs.
+    /// on a store that shares events (PostgreSQL), from every other node too, once they have
+    /// heard that this node has a subscriber (milliseconds; they send nothing while nobody
+    /// watches). A reader that falls far behind loses the oldest events rather than slowing the jobs.
     public func events() -> AsyncStream<JobEvent> { eventBus.subscribe() }
 
-    /// Whether anyone, here or on another node, may want events: building them costs a little.
-    var wantsEvents: Bool { eventSharing != nil || eventBus.hasSubscribers }
+    /// Whether anyone, here or on another node, wants events: building them costs a little.
+    var wantsEvents: Bool { eventBus.hasSubscribers || eventSharing?.othersWantEvents == true }
 
     /// Publishes events that happened here, to local subscribers and to the other nodes.
     func emit(_ events: [JobEvent]) {
@@ -81,7 +85,7 @@ public final class Conveyor: Service, Sendable {
         var events = events
         for index in events.indices { events[index].node = node }
         eventBus.publish(events)
-        eventSharing?.share(events)
+        if let eventSharing, eventSharing.othersWantEvents { eventSharing.share(events) }
     }
 
     func emit(_ event: JobEvent) { emit([event]) }

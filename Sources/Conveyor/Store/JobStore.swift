@@ -102,10 +102,18 @@ public protocol JobStoreSignals: Sendable {
 /// A store that carries job events between nodes, so that ``Conveyor/events()`` on every node
 /// (and every API server) sees the events of every job, wherever it runs. Best effort: events
 /// are not stored, and a node that is down misses them.
+///
+/// Events travel only while some node wants them: a node with subscribers says so with
+/// ``wantEvents(_:)``, and the others share while ``othersWantEvents`` holds. A new subscriber
+/// sees other nodes' events from the moment they hear of it (milliseconds on PostgreSQL).
 public protocol JobEventSharing: Sendable {
+    /// Whether another node currently wants events; while none does, sharing is skipped.
+    var othersWantEvents: Bool { get }
     /// Hands events that happened on this node to the others. Must return at once: buffer and
     /// send in the background. Other nodes receive them as ``StoreSignal/events(_:)``.
     func share(_ events: [JobEvent])
+    /// Tells the other nodes whether this one wants their events (it has subscribers or not).
+    func wantEvents(_ wanted: Bool)
 }
 
 /// Something that changed in the store.

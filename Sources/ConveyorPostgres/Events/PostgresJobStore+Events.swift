@@ -3,16 +3,31 @@ import Logging
 import PostgresNIO
 
 extension PostgresJobStore: JobEventSharing {
+    public var othersWantEvents: Bool { eventDemand.othersWant }
+
     public func share(_ events: [JobEvent]) {
+        guard eventDemand.othersWant else { return }
         outbox.add(events)
+    }
+
+    public func wantEvents(_ wanted: Bool) {
+        eventDemand.setWanted(wanted)
     }
 
     /// Sends what the outbox holds every few milliseconds, until cancelled: all of it in one
     /// statement, as few payloads as fit. One transaction per round, not per payload: each
-    /// transaction that notifies takes a transaction id and a durable commit.
+    /// transaction that notifies takes a transaction id and a durable commit. Also announces,
+    /// while this node has subscribers, that it wants the other nodes' events.
     func sendEvents() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
+            if eventDemand.takeAnnouncement() {
+                do {
+                    try await notify(EventDemand.announcement + instanceID)
+                } catch {
+                    eventDemand.announceSoon()
+                }
+            }
             let (events, dropped) = outbox.take()
             if dropped > 0 {
                 logger.warning("job events dropped: PostgreSQL did not take them fast enough", metadata: ["count": "\(dropped)"])

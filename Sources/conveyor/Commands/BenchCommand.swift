@@ -26,9 +26,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-samples"), help: "Jobs timed one at a time for pickup latency.")
     var latencySamples = 200
 
-    @Flag(name: .customLong("share-events"), inversion: .prefixedNo,
-          help: "Send job events to other nodes (PostgreSQL), as `serve` does; --no-share-events measures without.")
-    var shareEvents = true
+    @Flag(help: """
+        Measure with another node watching live events (PostgreSQL), as a dashboard or API stream \
+        does: every job event is then sent to it. Without, nobody watches and events stay local.
+        """)
+    var watched = false
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -37,6 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
         guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
+        if watched, case .sqlite = try DatabaseURL(parsing: database ?? "sqlite:x") {
+            throw ValidationError("--watched needs a PostgreSQL --database: events stay in the process on SQLite")
+        }
     }
 
     func run() async throws {
@@ -44,13 +49,14 @@ struct BenchCommand: AsyncParsableCommand {
         if let temporary { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true) }
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         let url = database ?? "sqlite:\(temporary!.appendingPathComponent("bench.sqlite").path)"
-        let measured = try await DatabaseURL(parsing: url).withStore { store in
+        let (measured, watcherEvents) = try await BenchWatcher.run(url: url, enabled: watched) { try await DatabaseURL(parsing: url).withStore { store in
             var logger = Logger(label: "conveyor.bench")
             logger.logLevel = .warning
             let queue = "bench-\(UInt32.random(in: 0 ... .max))"
             let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
-                                                      retention: Retention(completed: nil, failed: nil), shareEvents: shareEvents, logger: logger)
+                                                      retention: Retention(completed: nil, failed: nil), logger: logger)
             let conveyor = try await Conveyor(store: store, configuration: configuration)
+            if watched { try await BenchWatcher.waitUntilHeard(by: store) }
             let latency = LatencyProbe()
             let executed = ExecutionCounter()
             conveyor.register(CountingNoopWorker(counter: executed))
@@ -118,13 +124,13 @@ struct BenchCommand: AsyncParsableCommand {
                 return (processSeconds, cpuPerJob, latencies.sorted())
             }
             return (single, bulk, processSeconds, cpuPerJob, latencies)
-        }
+        } }
         let (single, bulk, processSeconds, cpuPerJob, latencies) = measured
         let total = jobs * 2
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
             enqueueSinglePerS: single, enqueueBulkPerS: bulk, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
-            pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99))
+            pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
         if json {
             try Output.json(result)
         } else {
@@ -133,6 +139,7 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
+            if let watcherEvents { print("watched          another node received \(watcherEvents) job events") }
         }
     }
 
@@ -159,6 +166,8 @@ struct BenchResult: Encodable {
     let processCpuUsPerJob: Double
     let pickupP50Ms: Double
     let pickupP99Ms: Double
+    /// With `--watched`: the job events the watching node received.
+    let watcherEvents: Int?
 }
 
 /// Hands the start time of the next latency job to the bench loop.

@@ -1,6 +1,7 @@
 import Conveyor
 import ConveyorPostgres
 import Foundation
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -46,6 +47,65 @@ struct EventSharingTests {
                 try await eventually { local.events(of: id).contains { $0.kind == .completed } }
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(local.events(of: id).filter { $0.kind == .completed }.count == 1, "a node must not hear its own events back")
+            }
+        }
+    }
+}
+
+extension EventSharingTests {
+    /// Nobody sends events while nobody watches (each node would otherwise receive every other
+    /// node's events, for nothing); once a node subscribes, the others hear of it and send.
+    @Test(.timeLimit(.minutes(1)))
+    func eventsTravelOnlyWhileSomeNodeWatches() async throws {
+        let schema = "t_\(UInt64.random(in: 0 ... .max))"
+        let storeA = try PostgresJobStore(client: TestPostgres.client, schema: schema)
+        let storeB = try PostgresJobStore(client: TestPostgres.client, schema: schema)
+        try await storeA.migrate()
+        let runner = try await makeConveyor(queues: ["default": 5], store: storeA) { $0.node = "node-a" }
+        runner.register(ScriptedWorker())
+        let other = try await makeConveyor(queues: ["elsewhere": 1], store: storeB) { $0.node = "node-b" }
+        let channel = ChannelLog()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await channel.listen(on: "\(schema)_signals") }
+            group.addTask { try await storeA.run() }
+            group.addTask { try await storeB.run() }
+            defer { group.cancelAll() }
+            try await running([runner, other]) {
+                try await eventually { channel.isListening }
+                for _ in 0..<20 { try await runner.enqueue(ScriptedWorker.self, args: .init()) }
+                try await eventually { try await runner.queues().first { $0.name == "default" }?.count(.completed) == 20 }
+                // The runner's event round is 20 ms: anything it sent would have arrived by now.
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(channel.eventPayloads == 0, "no node watches, yet events were sent")
+                #expect(!storeA.othersWantEvents)
+
+                let watched = EventLog(other.events())
+                try await eventually(timeout: .seconds(5)) { storeA.othersWantEvents }
+                let id = try await runner.enqueue(ScriptedWorker.self, args: .init()).job.id
+                try await eventually { watched.events(of: id).contains { $0.kind == .completed } }
+                #expect(watched.events(of: id).map(\.kind) == [.inserted, .started, .completed])
+                #expect(channel.eventPayloads > 0)
+                #expect(!storeB.othersWantEvents, "the runner has no subscribers, so it asks for nothing")
+            }
+        }
+    }
+}
+
+/// Counts the event payloads on a store's channel, as an outside listener sees them.
+final class ChannelLog: Sendable {
+    private let state = Mutex((listening: false, events: 0))
+
+    var isListening: Bool { state.withLock { $0.listening } }
+    var eventPayloads: Int { state.withLock { $0.events } }
+
+    func listen(on channel: String) async throws {
+        try await TestPostgres.client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                state.withLock { $0.listening = true }
+                for try await notification in notifications where notification.payload.hasPrefix("e:") {
+                    state.withLock { $0.events += 1 }
+                }
             }
         }
     }
