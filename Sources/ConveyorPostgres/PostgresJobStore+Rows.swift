@@ -4,18 +4,23 @@ import Logging
 import PostgresNIO
 
 extension PostgresJobStore {
-    typealias JobRow = (Int64, String, String, String, Int16, String, String, [String], Int32, Int32, String,
-                        Date, Date, Date?, Date?, String?, String?)
-
+    /// Jobs from rows of ``PostgresSQL/jobColumns``, read cell by cell: postgres-nio's decode of
+    /// a 17-element tuple looks up generic metadata at run time for every row, which made it
+    /// the costliest part of a claim.
     static func readJobs(_ rows: [PostgresRow]) throws -> [Job] {
         var jobs: [Job] = []
         jobs.reserveCapacity(rows.count)
         for row in rows {
-            let row = try row.decode(JobRow.self)
-            let (id, kind, queue, state, priority, args, meta, tags, attempt, maxAttempts, errors,
-                 insertedAt, scheduledAt, attemptedAt, finishedAt, attemptedBy, uniqueKey) = row
+            var cells = CellReader(row)
+            let id = try cells.next(Int64.self), kind = try cells.next(String.self), queue = try cells.next(String.self)
+            let state = try JobState(parsing: cells.next(String.self)), priority = try cells.next(Int16.self)
+            let args = try cells.next(String.self), meta = try cells.next(String.self), tags = try cells.next([String].self)
+            let attempt = try cells.next(Int32.self), maxAttempts = try cells.next(Int32.self), errors = try cells.next(String.self)
+            let insertedAt = try cells.next(Date.self), scheduledAt = try cells.next(Date.self)
+            let attemptedAt = try cells.next(Date?.self), finishedAt = try cells.next(Date?.self)
+            let attemptedBy = try cells.next(String?.self), uniqueKey = try cells.next(String?.self)
             jobs.append(Job(
-                id: id, kind: kind, queue: queue, state: try JobState(parsing: state), priority: Int(priority),
+                id: id, kind: kind, queue: queue, state: state, priority: Int(priority),
                 args: RawJSON(trusted: args), meta: RawJSON(trusted: meta), tags: tags, attempt: Int(attempt),
                 maxAttempts: Int(maxAttempts),
                 errors: errors == "[]" ? [] : try StoreCoding.decoder.decode([JobErrorEntry].self, from: Data(errors.utf8)),
