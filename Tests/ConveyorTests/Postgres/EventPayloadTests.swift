@@ -1,0 +1,43 @@
+import Conveyor
+import ConveyorPostgres
+import Foundation
+import Testing
+
+/// Events as NOTIFY payloads: what one node writes, another reads back the same; separators in
+/// texts do not break lines apart; a payload stays under PostgreSQL's limit; junk is skipped.
+struct EventPayloadTests {
+    @Test(arguments: 0..<4)
+    func eventsReadBackAsWritten(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let kinds: [JobEvent.Kind] = [.inserted, .started, .progress, .completed, .retrying, .discarded, .cancelled, .snoozed, .released]
+        let texts = ["", "plain", "tab\there", "new\nline", "é日😀", String(repeating: "long ", count: 40)]
+        let events = (0..<500).map { index in
+            JobEvent(
+                kind: kinds[Int(random.next() % UInt64(kinds.count))], jobID: Int64(bitPattern: random.next() >> 1),
+                jobKind: "kind.\(index % 7)", queue: "queue-\(index % 3)", attempt: Int(random.next() % 30),
+                at: Date(timeIntervalSince1970: Double(1_700_000_000_000_000 + Int64(random.next() % 1_000_000_000_000)) / 1_000_000),
+                progress: random.next() % 2 == 0 ? nil : Double(random.next() % 1_001) / 1_000,
+                message: random.next() % 3 == 0 ? nil : texts[Int(random.next() % UInt64(texts.count))],
+                node: random.next() % 4 == 0 ? nil : "node-\(random.next() % 5)")
+        }
+        let payloads = EventPayload.encode(events, sender: "sender")
+        #expect(payloads.count > 1, "500 events do not fit one payload")
+        #expect(payloads.allSatisfy { $0.utf8.count < 8_000 })
+        let read = payloads.flatMap(EventPayload.events(in:))
+        #expect(read.count == events.count)
+        for (sent, received) in zip(events, read) {
+            var expected = sent
+            expected.message = sent.message?.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+            if expected.message == "" { expected.message = nil }
+            #expect(received == expected)
+        }
+    }
+
+    @Test func linesThatDoNotParseAreSkipped() {
+        let good = EventPayload.encode([JobEvent(kind: .completed, jobID: 9_223_372_036_854_775_807, jobKind: "k", queue: "q", attempt: 1,
+                                                 at: Date(timeIntervalSince1970: 1_700_000_000))], sender: "s")[0]
+        let payload = good + "\nnot an event\ncompleted\t99999999999999999999\t1\tq\tk\t\t1\t\t\ncompleted\t1\tx\tq\tk\t\t1\t\t"
+        let read = EventPayload.events(in: payload)
+        #expect(read.map(\.jobID) == [9_223_372_036_854_775_807])
+    }
+}
