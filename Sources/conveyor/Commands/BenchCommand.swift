@@ -23,6 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs run at once while processing.")
     var concurrency = 100
 
+    @Option(name: .customLong("bulk-callers"), help: "Callers enqueueing batches of 1,000 at once in the bulk phase.")
+    var bulkCallers = 1
+
     @Option(name: .customLong("latency-samples"), help: "Jobs timed one at a time for pickup latency.")
     var latencySamples = 200
 
@@ -39,6 +42,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
         guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
+        guard (1...64).contains(bulkCallers) else { throw ValidationError("--bulk-callers must be between 1 and 64") }
         if watched, case .sqlite = try DatabaseURL(parsing: database ?? "sqlite:x") {
             throw ValidationError("--watched needs a PostgreSQL --database: events stay in the process on SQLite")
         }
@@ -75,15 +79,22 @@ struct BenchCommand: AsyncParsableCommand {
 
             bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
             started = ContinuousClock.now
-            var inserted = 0
-            while inserted < jobs {
-                let count = min(1_000, jobs - inserted)
-                try await conveyor.enqueue((inserted..<inserted + count).map {
-                    JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
-                })
-                inserted += count
-                bar.update(inserted)
+            // Batches of 1,000 from `bulkCallers` callers at once, each taking the next batch.
+            let batches = stride(from: 0, to: jobs, by: 1_000).map { $0..<min($0 + 1_000, jobs) }
+            let nextBatch = ExecutionCounter()
+            try await withThrowingTaskGroup(of: Void.self) { callers in
+                for _ in 0..<bulkCallers {
+                    callers.addTask {
+                        while case let index = nextBatch.increment(), index < batches.count {
+                            try await conveyor.enqueue(batches[index].map {
+                                JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
+                            })
+                        }
+                    }
+                }
+                try await callers.waitForAll()
             }
+            bar.update(jobs)
             bar.finish()
             let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
 
@@ -129,13 +140,13 @@ struct BenchCommand: AsyncParsableCommand {
         let total = jobs * 2
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: single, enqueueBulkPerS: bulk, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
+            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
         if json {
             try Output.json(result)
         } else {
             print(String(format: "enqueue single   %10.0f jobs/s", result.enqueueSinglePerS))
-            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS))
+            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (1,000 per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s"))")
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
@@ -161,6 +172,7 @@ struct BenchResult: Encodable {
     let concurrency: Int
     let enqueueSinglePerS: Double
     let enqueueBulkPerS: Double
+    let bulkCallers: Int
     let processPerS: Double
     /// CPU time of the whole process (all threads) per processed job, in microseconds.
     let processCpuUsPerJob: Double
@@ -201,7 +213,9 @@ struct CountingNoopWorker: JobWorker {
 final class ExecutionCounter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
-    func increment() { count.add(1, ordering: .relaxed) }
+    /// Adds one and answers the count before.
+    @discardableResult
+    func increment() -> Int { count.add(1, ordering: .relaxed).oldValue }
 }
 
 struct BenchLatencyWorker: JobWorker {
