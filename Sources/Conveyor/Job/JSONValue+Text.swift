@@ -26,11 +26,11 @@ extension JSONValue {
             text += "]"
         case .object(let fields):
             text += "{"
-            for (index, key) in fields.keys.sorted().enumerated() {
+            for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { text += "," }
-                Self.write(key, to: &text)
+                Self.write(field.key, to: &text)
                 text += ":"
-                fields[key]!.write(to: &text)
+                field.value.write(to: &text)
             }
             text += "}"
         }

@@ -85,7 +85,7 @@ public final class Conveyor: Service, Sendable {
         var events = events
         for index in events.indices { events[index].node = node }
         eventBus.publish(events)
-        if let eventSharing, eventSharing.othersWantEvents { eventSharing.share(events) }
+        eventSharing?.share(events)
     }
 
     func emit(_ event: JobEvent) { emit([event]) }

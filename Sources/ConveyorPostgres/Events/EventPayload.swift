@@ -58,7 +58,7 @@ package enum EventPayload {
     }
 
     private static func event(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> JobEvent? {
-        let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 8, omittingEmptySubsequences: false)
+        let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
         guard fields.count == 9, let kind = JobEvent.Kind(rawValue: text(fields[0])), let id = integer(fields[1]),
               let attempt = integer(fields[2]), let micros = integer(fields[6]) else { return nil }
         return JobEvent(

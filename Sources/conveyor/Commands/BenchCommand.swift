@@ -53,89 +53,9 @@ struct BenchCommand: AsyncParsableCommand {
         if let temporary { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true) }
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         let url = database ?? "sqlite:\(temporary!.appendingPathComponent("bench.sqlite").path)"
-        let (measured, watcherEvents) = try await BenchWatcher.run(url: url, enabled: watched) { try await DatabaseURL(parsing: url).withStore { store in
-            var logger = Logger(label: "conveyor.bench")
-            logger.logLevel = .warning
-            let queue = "bench-\(UInt32.random(in: 0 ... .max))"
-            let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
-                                                      retention: Retention(completed: nil, failed: nil), logger: logger)
-            let conveyor = try await Conveyor(store: store, configuration: configuration)
-            if watched { try await BenchWatcher.waitUntilHeard(by: store) }
-            let latency = LatencyProbe()
-            let executed = ExecutionCounter()
-            conveyor.register(CountingNoopWorker(counter: executed))
-            conveyor.register(BenchLatencyWorker(probe: latency))
-            let options = EnqueueOptions(queue: queue)
-
-            var bar = ProgressBar(label: "enqueue (single)", total: jobs)
-            var started = ContinuousClock.now
-            for index in 0..<jobs {
-                try await conveyor.enqueue(kind: NoopWorker.kind, args: .object(["n": .number(Double(index))]), options: options)
-                if index % 100 == 0 { bar.update(index) }
-            }
-            bar.update(jobs)
-            bar.finish()
-            let single = Double(jobs) / (ContinuousClock.now - started).seconds
-
-            bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
-            started = ContinuousClock.now
-            // Batches of 1,000 from `bulkCallers` callers at once, each taking the next batch.
-            let batches = stride(from: 0, to: jobs, by: 1_000).map { $0..<min($0 + 1_000, jobs) }
-            let nextBatch = ExecutionCounter()
-            try await withThrowingTaskGroup(of: Void.self) { callers in
-                for _ in 0..<bulkCallers {
-                    callers.addTask {
-                        while case let index = nextBatch.increment(), index < batches.count {
-                            try await conveyor.enqueue(batches[index].map {
-                                JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
-                            })
-                        }
-                    }
-                }
-                try await callers.waitForAll()
-            }
-            bar.update(jobs)
-            bar.finish()
-            let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
-
-            let total = jobs * 2
-            bar = ProgressBar(label: "process", total: total)
-            let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await conveyor.run() }
-                started = ContinuousClock.now
-                let cpuBefore = Self.cpuSeconds()
-                // Count runs without subscribing to events (a subscriber costs a wake-up per job),
-                // then wait until every outcome is stored.
-                while executed.value < total {
-                    try await Task.sleep(for: .milliseconds(2))
-                    bar.update(executed.value)
-                }
-                while try await conveyor.queues().first(where: { $0.name == queue })?.count(.completed) ?? 0 < total {
-                    try await Task.sleep(for: .milliseconds(2))
-                }
-                let processSeconds = (ContinuousClock.now - started).seconds
-                let cpuPerJob = (Self.cpuSeconds() - cpuBefore) / Double(total) * 1e6
-                bar.update(total)
-                bar.finish()
-
-                var latencyBar = ProgressBar(label: "pickup latency", total: latencySamples)
-                var latencies: [Double] = []
-                for sample in 0..<latencySamples {
-                    let starts = latency.expect()
-                    let enqueuedAt = ContinuousClock.now
-                    try await conveyor.enqueue(BenchLatencyWorker.self, args: .init(sample: sample), options: options)
-                    for await startedAt in starts {
-                        latencies.append((startedAt - enqueuedAt).seconds * 1_000)
-                    }
-                    latencyBar.update(sample + 1)
-                }
-                latencyBar.finish()
-                conveyor.beginShutdown()
-                try await group.waitForAll()
-                return (processSeconds, cpuPerJob, latencies.sorted())
-            }
-            return (single, bulk, processSeconds, cpuPerJob, latencies)
-        } }
+        let (measured, watcherEvents) = try await BenchWatcher.run(url: url, enabled: watched) {
+            try await DatabaseURL(parsing: url).withStore { store in try await measure(on: store) }
+        }
         let (single, bulk, processSeconds, cpuPerJob, latencies) = measured
         let total = jobs * 2
         let result = BenchResult(
@@ -152,6 +72,92 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
             if let watcherEvents { print("watched          another node received \(watcherEvents) job events") }
         }
+    }
+
+    /// The four phases on `store`: single and bulk enqueue rates, processing seconds and CPU
+    /// per job, and the sorted pickup latencies in milliseconds.
+    private func measure(on store: any JobStore) async throws -> (Double, Double, Double, Double, [Double]) {
+        var logger = Logger(label: "conveyor.bench")
+        logger.logLevel = .warning
+        let queue = "bench-\(UInt32.random(in: 0 ... .max))"
+        let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
+                                                  retention: Retention(completed: nil, failed: nil), logger: logger)
+        let conveyor = try await Conveyor(store: store, configuration: configuration)
+        if watched { try await BenchWatcher.waitUntilHeard(by: store) }
+        let latency = LatencyProbe()
+        let executed = ExecutionCounter()
+        conveyor.register(CountingNoopWorker(counter: executed))
+        conveyor.register(BenchLatencyWorker(probe: latency))
+        let options = EnqueueOptions(queue: queue)
+
+        var bar = ProgressBar(label: "enqueue (single)", total: jobs)
+        var started = ContinuousClock.now
+        for index in 0..<jobs {
+            try await conveyor.enqueue(kind: NoopWorker.kind, args: .object(["n": .number(Double(index))]), options: options)
+            if index % 100 == 0 { bar.update(index) }
+        }
+        bar.update(jobs)
+        bar.finish()
+        let single = Double(jobs) / (ContinuousClock.now - started).seconds
+
+        bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
+        started = ContinuousClock.now
+        // Batches of 1,000 from `bulkCallers` callers at once, each taking the next batch.
+        let batches = stride(from: 0, to: jobs, by: 1_000).map { $0..<min($0 + 1_000, jobs) }
+        let nextBatch = ExecutionCounter()
+        try await withThrowingTaskGroup(of: Void.self) { callers in
+            for _ in 0..<bulkCallers {
+                callers.addTask {
+                    while case let index = nextBatch.increment(), index < batches.count {
+                        try await conveyor.enqueue(batches[index].map {
+                            JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
+                        })
+                    }
+                }
+            }
+            try await callers.waitForAll()
+        }
+        bar.update(jobs)
+        bar.finish()
+        let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
+
+        let total = jobs * 2
+        bar = ProgressBar(label: "process", total: total)
+        let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await conveyor.run() }
+            started = ContinuousClock.now
+            let cpuBefore = Self.cpuSeconds()
+            // Count runs without subscribing to events (a subscriber costs a wake-up per job),
+            // then wait until every outcome is stored.
+            while executed.value < total {
+                try await Task.sleep(for: .milliseconds(2))
+                bar.update(executed.value)
+            }
+            while try await conveyor.queues().first(where: { $0.name == queue })?.count(.completed) ?? 0 < total {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let processSeconds = (ContinuousClock.now - started).seconds
+            let cpuPerJob = (Self.cpuSeconds() - cpuBefore) / Double(total) * 1e6
+            bar.update(total)
+            bar.finish()
+
+            var latencyBar = ProgressBar(label: "pickup latency", total: latencySamples)
+            var latencies: [Double] = []
+            for sample in 0..<latencySamples {
+                let starts = latency.expect()
+                let enqueuedAt = ContinuousClock.now
+                try await conveyor.enqueue(BenchLatencyWorker.self, args: .init(sample: sample), options: options)
+                for await startedAt in starts {
+                    latencies.append((startedAt - enqueuedAt).seconds * 1_000)
+                }
+                latencyBar.update(sample + 1)
+            }
+            latencyBar.finish()
+            conveyor.beginShutdown()
+            try await group.waitForAll()
+            return (processSeconds, cpuPerJob, latencies.sorted())
+        }
+        return (single, bulk, processSeconds, cpuPerJob, latencies)
     }
 
     static func cpuSeconds() -> Double {
