@@ -11,43 +11,33 @@ import Testing
 struct EventSharingTests {
     @Test(.timeLimit(.minutes(1)))
     func anotherNodeSeesAJobsWholeLife() async throws {
-        let schema = "t_\(UInt64.random(in: 0 ... .max))"
-        let storeA = try PostgresJobStore(client: TestPostgres.client, schema: schema)
-        let storeB = try PostgresJobStore(client: TestPostgres.client, schema: schema)
-        try await storeA.migrate()
         // Tabs and newlines are a payload's separators; a long message must still fit a NOTIFY.
         let message = String(repeating: "line\twith\nbreaks ", count: 60)
-        let runner = try await makeConveyor(queues: ["default": 5], store: storeA) { $0.node = "node-a" }
-        runner.register(ScriptedWorker { _, context in try await context.progress(0.5, message) })
-        let watcher = try await makeConveyor(queues: ["elsewhere": 1], store: storeB) { $0.node = "node-b" }
-        let watched = EventLog(watcher.events())
+        let nodes = try await TwoNodes(worker: ScriptedWorker { _, context in try await context.progress(0.5, message) })
+        let runner = nodes.runner
+        let watched = EventLog(nodes.other.events())
         let local = EventLog(runner.events())
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await storeA.run() }
-            group.addTask { try await storeB.run() }
-            defer { group.cancelAll() }
-            try await running([runner, watcher]) {
-                // The watcher's LISTEN connects in the background: enqueue until it hears one.
-                try await eventually(timeout: .seconds(30)) {
-                    if watched.completedIDs.isEmpty {
-                        try await runner.enqueue(ScriptedWorker.self, args: .init())
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
-                    return !watched.completedIDs.isEmpty
+        try await nodes.run {
+            // The watcher's LISTEN connects in the background: enqueue until it hears one.
+            try await eventually(timeout: .seconds(30)) {
+                if watched.completedIDs.isEmpty {
+                    try await runner.enqueue(ScriptedWorker.self, args: .init())
+                    try await Task.sleep(for: .milliseconds(100))
                 }
-                let id = try #require(watched.completedIDs.first)
-                let seen = watched.events(of: id)
-                #expect(seen.map(\.kind).suffix(3) == [.started, .progress, .completed])
-                #expect(seen.allSatisfy { $0.node == "node-a" && $0.queue == "default" && $0.jobKind == ScriptedWorker.kind })
-                let progress = try #require(seen.first { $0.kind == .progress })
-                #expect(progress.progress == 0.5)
-                #expect(progress.message?.contains("\t") == false && progress.message?.contains("\n") == false)
-                #expect((progress.message?.utf8.count ?? 0) > 100)
-                try await eventually { local.events(of: id).contains { $0.kind == .completed } }
-                try await Task.sleep(for: .milliseconds(200))
-                #expect(local.events(of: id).filter { $0.kind == .completed }.count == 1, "a node must not hear its own events back")
+                return !watched.completedIDs.isEmpty
             }
+            let id = try #require(watched.completedIDs.first)
+            let seen = watched.events(of: id)
+            #expect(seen.map(\.kind).suffix(3) == [.started, .progress, .completed])
+            #expect(seen.allSatisfy { $0.node == "node-a" && $0.queue == "default" && $0.jobKind == ScriptedWorker.kind })
+            let progress = try #require(seen.first { $0.kind == .progress })
+            #expect(progress.progress == 0.5)
+            #expect(progress.message?.contains("\t") == false && progress.message?.contains("\n") == false)
+            #expect((progress.message?.utf8.count ?? 0) > 100)
+            try await eventually { local.events(of: id).contains { $0.kind == .completed } }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(local.events(of: id).filter { $0.kind == .completed }.count == 1, "a node must not hear its own events back")
         }
     }
 }
@@ -57,37 +47,56 @@ extension EventSharingTests {
     /// node's events, for nothing); once a node subscribes, the others hear of it and send.
     @Test(.timeLimit(.minutes(1)))
     func eventsTravelOnlyWhileSomeNodeWatches() async throws {
-        let schema = "t_\(UInt64.random(in: 0 ... .max))"
-        let storeA = try PostgresJobStore(client: TestPostgres.client, schema: schema)
-        let storeB = try PostgresJobStore(client: TestPostgres.client, schema: schema)
-        try await storeA.migrate()
-        let runner = try await makeConveyor(queues: ["default": 5], store: storeA) { $0.node = "node-a" }
-        runner.register(ScriptedWorker())
-        let other = try await makeConveyor(queues: ["elsewhere": 1], store: storeB) { $0.node = "node-b" }
+        let nodes = try await TwoNodes(worker: ScriptedWorker())
+        let (runner, other, storeA, storeB) = (nodes.runner, nodes.other, nodes.storeA, nodes.storeB)
         let channel = ChannelLog()
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await channel.listen(on: "\(schema)_signals") }
-            group.addTask { try await storeA.run() }
-            group.addTask { try await storeB.run() }
-            defer { group.cancelAll() }
-            try await running([runner, other]) {
-                try await eventually { channel.isListening }
-                for _ in 0..<20 { try await runner.enqueue(ScriptedWorker.self, args: .init()) }
-                try await eventually { try await runner.queues().first { $0.name == "default" }?.count(.completed) == 20 }
-                // The runner's event round is 20 ms: anything it sent would have arrived by now.
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(channel.eventPayloads == 0, "no node watches, yet events were sent")
-                #expect(!storeA.othersWantEvents)
+        try await nodes.run(alongside: { try await channel.listen(on: "\(nodes.schema)_signals") }) {
+            try await eventually { channel.isListening }
+            for _ in 0..<20 { try await runner.enqueue(ScriptedWorker.self, args: .init()) }
+            try await eventually { try await runner.queues().first { $0.name == "default" }?.count(.completed) == 20 }
+            // The runner's event round is 20 ms: anything it sent would have arrived by now.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(channel.eventPayloads == 0, "no node watches, yet events were sent")
+            #expect(!storeA.othersWantEvents)
 
-                let watched = EventLog(other.events())
-                try await eventually(timeout: .seconds(5)) { storeA.othersWantEvents }
-                let id = try await runner.enqueue(ScriptedWorker.self, args: .init()).job.id
-                try await eventually { watched.events(of: id).contains { $0.kind == .completed } }
-                #expect(watched.events(of: id).map(\.kind) == [.inserted, .started, .completed])
-                #expect(channel.eventPayloads > 0)
-                #expect(!storeB.othersWantEvents, "the runner has no subscribers, so it asks for nothing")
-            }
+            let watched = EventLog(other.events())
+            try await eventually(timeout: .seconds(5)) { storeA.othersWantEvents }
+            let id = try await runner.enqueue(ScriptedWorker.self, args: .init()).job.id
+            try await eventually { watched.events(of: id).contains { $0.kind == .completed } }
+            #expect(watched.events(of: id).map(\.kind) == [.inserted, .started, .completed])
+            #expect(channel.eventPayloads > 0)
+            #expect(!storeB.othersWantEvents, "the runner has no subscribers, so it asks for nothing")
+        }
+    }
+}
+
+/// Two nodes on one fresh schema: `runner` (node-a) runs the queue `default` with `worker`,
+/// `other` (node-b) a queue nothing is enqueued on. Each store on the shared test pool.
+struct TwoNodes {
+    let schema = "t_\(UInt64.random(in: 0 ... .max))"
+    let storeA: PostgresJobStore
+    let storeB: PostgresJobStore
+    let runner: Conveyor
+    let other: Conveyor
+
+    init(worker: ScriptedWorker) async throws {
+        storeA = try PostgresJobStore(client: TestPostgres.client, schema: schema)
+        storeB = try PostgresJobStore(client: TestPostgres.client, schema: schema)
+        try await storeA.migrate()
+        runner = try await makeConveyor(queues: ["default": 5], store: storeA) { $0.node = "node-a" }
+        runner.register(worker)
+        other = try await makeConveyor(queues: ["elsewhere": 1], store: storeB) { $0.node = "node-b" }
+    }
+
+    /// Runs both stores and both nodes (and `alongside`) while `body` runs.
+    func run(alongside: @escaping @Sendable () async throws -> Void = {}, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await alongside() }
+            group.addTask { [storeA] in try await storeA.run() }
+            group.addTask { [storeB] in try await storeB.run() }
+            defer { group.cancelAll() }
+            try await running([runner, other], body)
         }
     }
 }
