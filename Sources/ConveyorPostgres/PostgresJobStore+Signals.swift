@@ -39,10 +39,8 @@ extension PostgresJobStore {
                                     guard sender != instanceID else { continue }
                                     let events = EventPayload.events(in: payload)
                                     if !events.isEmpty { signalBus.publish(.events(events)) }
-                                } else if payload.hasPrefix(EventDemand.announcement) {
-                                    if payload.dropFirst(2) != instanceID { eventDemand.heardAnnouncementFromAnotherNode() }
-                                } else if payload.hasPrefix(EventDemand.question) {
-                                    if payload.dropFirst(2) != instanceID { eventDemand.announceSoon() }
+                                } else if eventDemand.hear(payload, instanceID: instanceID) {
+                                    continue
                                 } else if let signal = Self.signal(from: payload) {
                                     if case .queueChanged = signal { limited.invalidate() }
                                     signalBus.publish(signal)
