@@ -19,15 +19,19 @@ struct EventSharingTests {
         let local = EventLog(runner.events())
 
         try await nodes.run {
+            // Only jobs that start after the runner has heard of the watcher are shared whole.
+            try await eventually(timeout: .seconds(5)) { nodes.storeA.othersWantEvents }
             // The watcher's LISTEN connects in the background: enqueue until it hears one.
+            let firstID = try await runner.enqueue(ScriptedWorker.self, args: .init()).job.id
             try await eventually(timeout: .seconds(30)) {
-                if watched.completedIDs.isEmpty {
+                let heard = watched.completedIDs.contains { $0 >= firstID }
+                if !heard {
                     try await runner.enqueue(ScriptedWorker.self, args: .init())
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                return !watched.completedIDs.isEmpty
+                return heard
             }
-            let id = try #require(watched.completedIDs.first)
+            let id = try #require(watched.completedIDs.first { $0 >= firstID })
             let seen = watched.events(of: id)
             #expect(seen.map(\.kind).suffix(3) == [.started, .progress, .completed])
             #expect(seen.allSatisfy { $0.node == "node-a" && $0.queue == "default" && $0.jobKind == ScriptedWorker.kind })
