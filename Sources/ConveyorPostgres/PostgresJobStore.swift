@@ -114,6 +114,9 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         guard !jobs.isEmpty else { return [] }
         return try await storage("inserting jobs") { [self] in
             if jobs.allSatisfy({ $0.unique == nil }) {
+                if self.preparesStatements, jobs.count >= Self.copyThreshold {
+                    return try await self.withConnection { try await Self.insertByCopy(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
+                }
                 return try await self.withConnection { try await Self.insertBulk(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
             }
             return try await self.withTransaction { try await Self.insertEach(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }

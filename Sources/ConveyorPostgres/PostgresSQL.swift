@@ -74,6 +74,9 @@ struct PostgresSQL: Sendable {
         """)
     }
 
+    /// Ids for $1 new jobs, ascending, from the jobs' own sequence.
+    var drawIDs: String { q("SELECT array_agg(id ORDER BY id) FROM (SELECT nextval('S.jobs_id_seq') AS id FROM generate_series(1, $1)) AS drawn") }
+
     var insertUnique: String {
         q("""
         INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)

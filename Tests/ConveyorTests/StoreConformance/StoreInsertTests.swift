@@ -42,10 +42,50 @@ struct StoreInsertTests {
         let results = try await store.insert((0..<500).map { .test(args: .object(["n": .number(Double($0))])) }, now: epoch)
         #expect(results.map { $0.job.args.value["n"] } == (0..<500).map { JSONValue.number(Double($0)) })
         // A row the database refuses (priority out of range) rolls back the whole batch.
+        // Small and large batches take different paths on PostgreSQL (INSERT, COPY).
         var bad = JobInsert.test()
         bad.priority = 42
         await #expect(throws: (any Error).self) { try await store.insert([.test(), bad], now: epoch) }
+        var large = (0..<300).map { _ in JobInsert.test() }
+        large[250] = bad
+        await #expect(throws: (any Error).self) { try await store.insert(large, now: epoch) }
         #expect(try await store.jobs(matching: JobFilter(limit: 1000)).count == 500)
+        // The store is still usable after a refused batch.
+        #expect(try await store.insert((0..<300).map { _ in .test() }, now: epoch).count == 300)
+    }
+
+    /// Every field of every job in a large batch reads back as the insert answered it:
+    /// texts that need escaping, dates far apart with odd microseconds, mixed states.
+    @Test(arguments: StoreKind.allCases)
+    func largeBatchReadsBackWithEveryField(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        var random = SplitMix64(seed: 7)
+        let texts = ["plain", "tab\there", "new\nline\r\n", "back\\slash \\N", "quote \" {brace} ,comma", "é日😀", "", "\\"]
+        func text() -> String { texts[Int(random.next() % UInt64(texts.count))] }
+        let inserts = (0..<400).map { index in
+            let scheduledAt: Date? = switch index % 4 {
+            case 0: nil
+            case 1: epoch.addingTimeInterval(Double(random.next() % 10_000_000_000) / 1_000_000)
+            case 2: Date(timeIntervalSince1970: Double(random.next() % 4_000_000_000_000_000) / 1_000_000)
+            default: epoch.addingTimeInterval(-Double(random.next() % 1_000_000))
+            }
+            return JobInsert(
+                kind: "kind.\(index % 5)", queue: index % 3 == 0 ? "mail" : "default",
+                args: RawJSON(.object(["text": .string(text()), "n": .number(Double(index)), "list": .array([.string(text()), .null, .bool(true)])])),
+                priority: index % 10, maxAttempts: 1 + index % 25, scheduledAt: scheduledAt,
+                tags: (0..<Int(random.next() % 3)).map { _ in text() }, meta: RawJSON(.object(["m": .string(text())])))
+        }
+        let results = try await store.insert(inserts, now: epoch)
+        #expect(results.count == inserts.count)
+        #expect(Set(results.map(\.job.id)).count == inserts.count)
+        #expect(results.map(\.job.id) == results.map(\.job.id).sorted(), "ids follow the order the jobs were given")
+        for (insert, result) in zip(inserts, results) {
+            let stored = try #require(try await store.job(id: result.job.id))
+            #expect(stored == result.job)
+            #expect(stored.args == insert.args)
+            #expect(stored.tags == insert.tags)
+            #expect(stored.state == ((insert.scheduledAt ?? epoch) > epoch ? .scheduled : .available))
+        }
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -1,0 +1,104 @@
+import Conveyor
+import Foundation
+import NIOCore
+
+/// New jobs' rows in `COPY`'s text format: tab-separated, one per line, with backslash, tab,
+/// newline and carriage return escaped. Written into a buffer that is handed to the server
+/// in pieces, so it starts storing rows while later ones are still being written.
+struct CopyRows {
+    static let columns = ["id", "kind", "queue", "state", "priority", "args", "meta", "tags", "max_attempts", "inserted_at", "scheduled_at"]
+    /// About 150 rows of small jobs: enough per write that each costs little, small enough
+    /// that the server starts early.
+    private static let pieceBytes = 16 * 1_024
+
+    private var buffer: ByteBuffer
+    private let now: Date
+    private let nowText: String
+
+    /// Rows inserted at `now` (a stored date, see ``PostgresJobStore/storedDate(_:)``).
+    init(now: Date) {
+        self.now = now
+        self.nowText = Self.timestamp(now)
+        self.buffer = Self.newBuffer()
+    }
+
+    /// Whether a piece is ready to be sent.
+    var isFull: Bool { buffer.readableBytes >= Self.pieceBytes }
+    var isEmpty: Bool { buffer.readableBytes == 0 }
+
+    /// The rows written so far; the next ones start a new piece.
+    mutating func take() -> ByteBuffer {
+        defer { buffer = Self.newBuffer() }
+        return buffer
+    }
+
+    mutating func append(id: Int64, _ job: JobInsert, state: JobState, scheduledAt: Date) {
+        field(String(id))
+        field(job.kind)
+        field(job.queue)
+        field(state.rawValue)
+        field(String(job.priority))
+        field(job.args.text)
+        field(job.meta.text)
+        field(PostgresJobStore.arrayLiteral(job.tags))
+        field(String(job.maxAttempts))
+        field(nowText)
+        escaped(scheduledAt == now ? nowText : Self.timestamp(scheduledAt))
+        buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    private static func newBuffer() -> ByteBuffer {
+        ByteBufferAllocator().buffer(capacity: pieceBytes + 4_096)
+    }
+
+    private mutating func field(_ text: String) {
+        escaped(text)
+        buffer.writeInteger(UInt8(ascii: "\t"))
+    }
+
+    private mutating func escaped(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                buffer.writeBytes(bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+    }
+
+    /// `2026-11-24 10:00:00.123456+00`: UTC with the whole microseconds the store keeps. Our
+    /// own arithmetic: Foundation's formatters stop at milliseconds and cost more per row.
+    static func timestamp(_ date: Date) -> String {
+        // Stored dates are whole microseconds since 2000, so rounding here is exact.
+        let since2000 = Int64((date.timeIntervalSince(Date(timeIntervalSince1970: 946_684_800)) * 1_000_000).rounded())
+        let micros = since2000 + 946_684_800_000_000
+        let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: 86_400_000_000)
+        let (days, dayMicros) = remainder < 0 ? (quotient - 1, remainder + 86_400_000_000) : (quotient, remainder)
+        // Days since 1970-01-01 to year, month and day (Howard Hinnant's civil_from_days).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let seconds = dayMicros / 1_000_000
+        func padded(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2)) "
+            + "\(padded(seconds / 3_600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2)).\(padded(dayMicros % 1_000_000, 6))+00"
+    }
+}

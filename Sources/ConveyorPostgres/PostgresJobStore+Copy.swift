@@ -1,0 +1,60 @@
+import Conveyor
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresJobStore {
+    /// From this many jobs on, a batch without uniqueness is streamed with `COPY`: its two
+    /// extra round trips cost less than waiting for every row to be encoded before the
+    /// server starts, as one INSERT must.
+    static let copyThreshold = 100
+
+    /// Jobs without uniqueness, streamed with `COPY jobs FROM STDIN`: the server stores the
+    /// first rows while the client is still writing the rest. One statement, so the batch is
+    /// stored whole or not at all. Ids are drawn first, so nothing needs reading back.
+    ///
+    /// Needs a connection whose `search_path` finds the store's schema (postgres-nio quotes
+    /// the table name as given).
+    static func insertByCopy(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
+        let now = storedDate(now)
+        var count = PostgresBindings(capacity: 1)
+        count.append(Int32(jobs.count))
+        let drawn = try await connection.query(PostgresQuery(unsafeSQL: sql.drawIDs, binds: count), logger: logger).collect()
+        let ids = try drawn.first?.decode([Int64]?.self) ?? []
+        guard ids.count == jobs.count else { throw ConveyorError(.storage, "drew \(ids.count) ids for \(jobs.count) jobs") }
+
+        var results: [InsertResult] = []
+        results.reserveCapacity(jobs.count)
+        var wake = Set<String>()
+        try await connection.copyFrom(table: "jobs", columns: CopyRows.columns, logger: logger) { writer in
+            var rows = CopyRows(now: now)
+            for (insert, id) in zip(jobs, ids) {
+                let scheduled = insert.scheduledAt.map(storedDate) ?? now
+                let state: JobState = scheduled > now ? .scheduled : .available
+                if state == .available { wake.insert(insert.queue) }
+                rows.append(id: id, insert, state: state, scheduledAt: scheduled)
+                if rows.isFull { try await writer.write(rows.take()) }
+                results.append(InsertResult(job: Job(
+                    id: id, kind: insert.kind, queue: insert.queue, state: state, priority: insert.priority,
+                    args: insert.args, meta: insert.meta, tags: insert.tags, attempt: 0, maxAttempts: insert.maxAttempts, errors: [],
+                    insertedAt: now, scheduledAt: scheduled, attemptedAt: nil, finishedAt: nil, attemptedBy: nil, uniqueKey: nil),
+                    isDuplicate: false))
+            }
+            if !rows.isEmpty { try await writer.write(rows.take()) }
+        }
+        // The jobs are stored: a lost wake-up only delays them to the nodes' next poll, so it
+        // must not make the caller believe the insert failed (and enqueue them again).
+        if !wake.isEmpty {
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(wake.map { "a:\($0)" })
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: sql.notifyEach, binds: binds), logger: logger)
+            } catch {
+                logger.warning("new jobs are stored but other nodes could not be woken; they find them at their next poll", metadata: [
+                    "error": "\((error as? PSQLError).map { "\(PostgresFailure($0))" } ?? "\(error)")",
+                ])
+            }
+        }
+        return results
+    }
+}
