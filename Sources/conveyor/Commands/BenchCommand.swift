@@ -23,8 +23,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Jobs run at once while processing.")
     var concurrency = 100
 
-    @Option(name: .customLong("bulk-callers"), help: "Callers enqueueing batches of 1,000 at once in the bulk phase.")
+    @Option(name: .customLong("bulk-callers"), help: "Callers enqueueing batches at once in the bulk phase.")
     var bulkCallers = 1
+
+    @Option(name: .customLong("bulk-size"), help: "Jobs per enqueue call in the bulk phase.")
+    var bulkSize = 1_000
 
     @Option(name: .customLong("latency-samples"), help: "Jobs timed one at a time for pickup latency.")
     var latencySamples = 200
@@ -43,6 +46,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
         guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
         guard (1...64).contains(bulkCallers) else { throw ValidationError("--bulk-callers must be between 1 and 64") }
+        guard (1...100_000).contains(bulkSize) else { throw ValidationError("--bulk-size must be between 1 and 100000") }
         if watched, case .sqlite = try DatabaseURL(parsing: database ?? "sqlite:x") {
             throw ValidationError("--watched needs a PostgreSQL --database: events stay in the process on SQLite")
         }
@@ -60,13 +64,13 @@ struct BenchCommand: AsyncParsableCommand {
         let total = jobs * 2
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
+            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
         if json {
             try Output.json(result)
         } else {
             print(String(format: "enqueue single   %10.0f jobs/s", result.enqueueSinglePerS))
-            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (1,000 per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s"))")
+            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s"))")
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
@@ -102,8 +106,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
         started = ContinuousClock.now
-        // Batches of 1,000 from `bulkCallers` callers at once, each taking the next batch.
-        let batches = stride(from: 0, to: jobs, by: 1_000).map { $0..<min($0 + 1_000, jobs) }
+        // Batches from `bulkCallers` callers at once, each taking the next batch.
+        let batches = stride(from: 0, to: jobs, by: bulkSize).map { $0..<min($0 + bulkSize, jobs) }
         let nextBatch = ExecutionCounter()
         try await withThrowingTaskGroup(of: Void.self) { callers in
             for _ in 0..<bulkCallers {
@@ -179,6 +183,7 @@ struct BenchResult: Encodable {
     let enqueueSinglePerS: Double
     let enqueueBulkPerS: Double
     let bulkCallers: Int
+    let bulkSize: Int
     let processPerS: Double
     /// CPU time of the whole process (all threads) per processed job, in microseconds.
     let processCpuUsPerJob: Double
