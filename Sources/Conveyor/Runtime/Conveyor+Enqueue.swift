@@ -58,14 +58,16 @@ extension Conveyor {
             }
         }
         let results = try await store.insert(jobs, now: clock.now())
+        // Announced before this node's producers are woken, so watchers usually see a job's
+        // `inserted` before its `started` (not always: see ``events()``).
+        if wantsEvents {
+            emit(results.filter { !$0.isDuplicate }.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) })
+        }
         var queues = Set<String>()
         for result in results where !result.isDuplicate {
             if result.job.state == .available { queues.insert(result.job.queue) }
         }
         for queue in queues { wake(queue: queue) }
-        if wantsEvents {
-            emit(results.filter { !$0.isDuplicate }.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) })
-        }
         return results
     }
 }

@@ -69,9 +69,10 @@ extension Conveyor {
         return try options.resolve(kind: definition.kind, args: definition.args, defaults: defaults, now: clock.now())
     }
 
+    /// Sends `inserted` before waking this node's producers, as ``enqueue(_:)`` does.
     func announceInserted(_ job: Job) {
-        if job.state == .available { wake(queue: job.queue) }
         if wantsEvents { emit(JobEvent(.inserted, job, at: job.insertedAt)) }
+        if job.state == .available { wake(queue: job.queue) }
     }
 
     /// Stores the schedules of ``ConveyorConfiguration/schedules``, once per instance: new ones

@@ -74,6 +74,11 @@ public final class Conveyor: Service, Sendable {
     /// on a store that shares events (PostgreSQL), from every other node too, once they have
     /// heard that this node has a subscriber (milliseconds; they send nothing while nobody
     /// watches). A reader that falls far behind loses the oldest events rather than slowing the jobs.
+    ///
+    /// A job's events come from the call that enqueued it and from the node that runs it, so a
+    /// job that starts the moment it is stored can show its `inserted` after its `started`;
+    /// events of different nodes are not ordered with each other. Each event's `at` says when
+    /// it happened, and the stored job (``job(id:)``) is the truth about its state.
     public func events() -> AsyncStream<JobEvent> { eventBus.subscribe() }
 
     /// Whether anyone, here or on another node, wants events: building them costs a little.

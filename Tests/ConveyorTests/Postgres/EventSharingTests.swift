@@ -33,7 +33,8 @@ struct EventSharingTests {
             }
             let id = try #require(watched.completedIDs.first { $0 >= firstID })
             let seen = watched.events(of: id)
-            #expect(seen.map(\.kind).suffix(3) == [.started, .progress, .completed])
+            // The enqueuing call sends `inserted`; the job may start before it does.
+            #expect(seen.map(\.kind).filter { $0 != .inserted }.suffix(3) == [.started, .progress, .completed])
             #expect(seen.allSatisfy { $0.node == "node-a" && $0.queue == "default" && $0.jobKind == ScriptedWorker.kind })
             let progress = try #require(seen.first { $0.kind == .progress })
             #expect(progress.progress == 0.5)
@@ -68,7 +69,9 @@ extension EventSharingTests {
             try await eventually(timeout: .seconds(5)) { storeA.othersWantEvents }
             let id = try await runner.enqueue(ScriptedWorker.self, args: .init()).job.id
             try await eventually { watched.events(of: id).contains { $0.kind == .completed } }
-            #expect(watched.events(of: id).map(\.kind) == [.inserted, .started, .completed])
+            let kinds = watched.events(of: id).map(\.kind)
+            #expect(kinds.filter { $0 != .inserted } == [.started, .completed])
+            #expect(kinds.count { $0 == .inserted } == 1)
             #expect(channel.eventPayloads > 0)
             #expect(!storeB.othersWantEvents, "the runner has no subscribers, so it asks for nothing")
         }
