@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the build and the tests need,
 # builds everything (failing on any warning in our code), starts a private PostgreSQL, then runs
-# every test against SQLite and PostgreSQL.
+# every test against SQLite and PostgreSQL (and one through PgBouncer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,9 +39,10 @@ python3 -m pip install -q --disable-pip-version-check openapi-spec-validator web
 python3 scripts/validate-openapi.py
 export CONVEYOR_BROWSER_TESTS=1
 
-echo "==> starting a private PostgreSQL"
+echo "==> starting a private PostgreSQL, and a transaction-pooling PgBouncer in front of it"
 export CONVEYOR_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
-trap 'bash scripts/postgres.sh stop' EXIT
+trap 'bash scripts/pgbouncer.sh stop; bash scripts/postgres.sh stop' EXIT
+export CONVEYOR_TEST_PGBOUNCER_URL=$(bash scripts/pgbouncer.sh start)
 
 echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
 swift test --skip-build "$@"

@@ -46,6 +46,8 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// handed) and stores with pools of their own.
 enum TestPostgres {
     static let url = ProcessInfo.processInfo.environment["CONVEYOR_TEST_POSTGRES_URL"]
+    /// A transaction-pooling PgBouncer in front of it (scripts/pgbouncer.sh).
+    static let bouncerURL = ProcessInfo.processInfo.environment["CONVEYOR_TEST_PGBOUNCER_URL"]
 
     /// A store with a pool of its own, as in production (its connections' search_path is the
     /// schema, so the hot path runs prepared statements); a small pool whose idle connections close.

@@ -1,0 +1,52 @@
+import Conveyor
+import ConveyorPostgres
+import Foundation
+import PostgresNIO
+import Testing
+
+/// Behind a transaction-pooling PgBouncer, LISTEN lands on whichever server connection ran it
+/// and notifications never reach the listener. The store's probe notices, warns, and the
+/// node still runs its jobs by polling. Straight to PostgreSQL, the probe is heard.
+@Suite("PostgreSQL: nodes notice when notifications do not arrive", .enabled(if: TestPostgres.bouncerURL != nil))
+struct NotificationProbeTests {
+    enum Route: String, CaseIterable, CustomTestStringConvertible {
+        case direct, transactionPoolingPgBouncer
+        var testDescription: String { rawValue }
+        var url: String? { self == .direct ? TestPostgres.url : TestPostgres.bouncerURL }
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: Route.allCases)
+    func theProbeDecidesBetweenNotificationsAndPolling(route: Route) async throws {
+        let logs = RecordedLogs()
+        let client = PostgresClient(configuration: try PostgresConfiguration(url: try #require(route.url)).client)
+        let store = try PostgresJobStore(client: client, schema: "t_\(UInt64.random(in: 0 ... .max))", logger: logs.logger("probe"))
+        let log = RunLog()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            // Polling only every 2 s, so a job done sooner than that was woken by a notification.
+            let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(2) }
+            node.register(ScriptedWorker(log: log))
+            group.addTask { try await store.run() }
+            try await running([node]) {
+                // The probe's verdict falls 2 s after the listener connects.
+                try await Task.sleep(for: .seconds(3))
+                let started = ContinuousClock.now
+                try await node.enqueue(ScriptedWorker.self, args: .init())
+                try await eventually(timeout: .seconds(10)) { log.total == 1 }
+                let waited = ContinuousClock.now - started
+                let warnings = logs.messages(atLeast: .warning).filter { $0.contains("notifications do not arrive") }
+                switch route {
+                case .direct:
+                    #expect(warnings.isEmpty)
+                    #expect(waited < .seconds(1), "a notification should wake the node at once; it took \(waited)")
+                case .transactionPoolingPgBouncer:
+                    #expect(warnings.count == 1)
+                    #expect(warnings.first?.contains("polling") == true)
+                }
+            }
+        }
+    }
+}
