@@ -17,10 +17,11 @@ as_postgres() {
 }
 
 stop() {
-  if [ -f "$dir/pgbouncer.pid" ]; then
-    kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true
-    for _ in $(seq 50); do [ -f "$dir/pgbouncer.pid" ] || break; sleep 0.1; done
-  fi
+  [ -f "$dir/pgbouncer.pid" ] || return 0
+  local pid
+  pid=$(cat "$dir/pgbouncer.pid")
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
 
 case "${1:-start}" in

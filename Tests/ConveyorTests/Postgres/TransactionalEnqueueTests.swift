@@ -35,7 +35,7 @@ struct PostgresTransactionalEnqueueTests {
         let stored = try await store.jobs(matching: JobFilter(limit: 1_000))
         let rows = try await TestPostgres.client.query(PostgresQuery(unsafeSQL: "SELECT status FROM \(schema).contacts WHERE id = 1"))
         var status: String?
-        for try await (value) in rows.decode(String.self) { status = value }
+        for try await value in rows.decode(String.self) { status = value }
         if commit {
             #expect(Set(stored.map(\.id)) == Set(ids))
             #expect(stored.count == 151)
