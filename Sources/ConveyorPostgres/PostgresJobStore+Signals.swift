@@ -13,7 +13,7 @@ extension PostgresJobStore {
         var delay = reconnectDelay
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                try await withConnection { connection in
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             let probe = "p:\(UUID().uuidString)"

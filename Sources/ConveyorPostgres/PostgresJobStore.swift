@@ -31,6 +31,8 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let limited = LimitedQueues()
     let outbox = EventOutbox()
     let eventDemand = EventDemand()
+    /// Open once ``run()`` runs the store's own pool; always open on a handed-in client.
+    let poolStart = PoolStart()
     /// Tells this store's own notifications apart from other nodes'.
     let instanceID = String(UInt64.random(in: 0 ... .max), radix: 36)
 
@@ -60,6 +62,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         self.sql = PostgresSQL(schema: schema)
         self.client = client
         self.ownsClient = false
+        poolStart.open()
     }
 
     /// A store for `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME]`).
@@ -70,12 +73,21 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     /// Runs the connection pool, the notification listener and the event sender until cancelled.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            if ownsClient { group.addTask { await self.client.run() } }
+            if ownsClient { group.addTask { await self.runPool() } }
             group.addTask { await self.listenForSignals() }
             group.addTask { await self.sendEvents() }
             try? await gracefulShutdown()
             group.cancelAll()
         }
+    }
+
+    /// Runs the store's own connection pool (part of ``run()``) and lets operations that
+    /// waited for it go on.
+    package func runPool() async {
+        // Opened just before `run()` begins, in the same step of this task, which marks the pool
+        // as running a few instructions later: sooner than a resumed waiter gets a thread.
+        poolStart.open()
+        await client.run()
     }
 
     public func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
@@ -174,6 +186,8 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     @discardableResult
     func storage<T: Sendable>(_ doing: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
+            // Before the deadline starts: a store that is not running is not a lost connection.
+            try await poolStart.wait(atMost: answerTimeout)
             return try await withAnswerDeadline(answerTimeout, body)
         } catch is AnswerDeadlineExceeded {
             throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")

@@ -17,7 +17,6 @@ func withPostgresStore<T: Sendable>(url: String, _ body: (PostgresJobStore, Stri
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
         defer { group.cancelAll() }
-        try await Task.sleep(for: .milliseconds(20))
         try await store.migrate()
         return try await body(store, schemaURL)
     }

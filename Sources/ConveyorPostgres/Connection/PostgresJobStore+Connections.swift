@@ -5,8 +5,10 @@ import PostgresNIO
 extension PostgresJobStore {
     /// A pooled connection that is still open: a query on one that closed would never answer
     /// (see ``withAnswerDeadline(_:_:)``), so a closed one fails at once and the caller retries.
+    /// Before the store's pool runs, it waits for it (at most the answer timeout).
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await poolStart.wait(atMost: answerTimeout)
+        return try await client.withConnection { connection in
             guard !connection.isClosed else {
                 throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")
             }

@@ -82,8 +82,6 @@ enum DatabaseURL {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
-                // Let the pool's run() begin first: postgres-nio warns about leases made before it.
-                try await Task.sleep(for: .milliseconds(20))
                 try await Self.reach(store, configuration)
                 return try await body(store)
             }

@@ -1,0 +1,46 @@
+import Conveyor
+import ConveyorPostgres
+import Logging
+import Testing
+
+/// A store owns its connection pool, which runs inside the store's `run()`. Operations issued
+/// before that wait for it, without postgres-nio's warning about an early lease; on a store
+/// that is never run they fail, saying so.
+@Suite("PostgreSQL: operations wait for the store's own pool", .enabled(if: TestPostgres.url != nil))
+struct PoolStartTests {
+    private func configuration() throws -> PostgresConfiguration {
+        var configuration = try PostgresConfiguration(url: try #require(TestPostgres.url))
+        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
+        return configuration
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func operationsIssuedBeforeRunWaitForIt() async throws {
+        let logs = RecordedLogs()
+        let store = try PostgresJobStore(configuration: try configuration(), logger: logs.logger("pool"))
+        let early = Task {
+            try await store.migrate()
+            return try await store.insert([.test()], now: epoch)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            let inserted = try await early.value
+            #expect(inserted.count == 1)
+            #expect(try await store.job(id: try #require(inserted.first?.job.id))?.state == .available)
+        }
+        let earlyLeases = logs.messages(atLeast: .warning).filter { $0.contains("run()") }
+        #expect(earlyLeases.isEmpty, "\(earlyLeases)")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStoreNeverRunSaysSo() async throws {
+        var configuration = try configuration()
+        configuration.answerTimeout = .milliseconds(300)
+        let store = try PostgresJobStore(configuration: configuration)
+        let error = await #expect(throws: ConveyorError.self) { try await store.insert([.test()], now: epoch) }
+        #expect(error?.code == .storage)
+        #expect(error?.message.contains("not running") == true, "\(String(describing: error))")
+    }
+}
