@@ -3,19 +3,16 @@
 # COPY rows of the bench's shape (a no-op job with args {"n": i}) from a file it reads itself,
 # into the schema that `conveyor migrate` creates, SIZE rows per statement, one statement per
 # transaction, each committed durably. No client builds or sends a row, so this is what one
-# backend (or CLIENTS backends) can store; `conveyor bench --bulk-size SIZE --bulk-callers
-# CLIENTS` is compared with it. The ids come from the table's sequence, one per row, as the
-# store draws them.
+# backend (or CLIENTS backends) can store; compare `conveyor bench --bulk-size SIZE
+# --bulk-callers CLIENTS` with it. JOBS defaults to the bench's 10,000 per phase. The ids come
+# from the table's sequence, one per row, as the store draws them.
 # Usage: bash benchmarks/pg-copy-limit.sh [SIZE] [CLIENTS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1000}
 clients=${2:-1}
-jobs=${3:-100000}
-url=$(bash scripts/postgres.sh start)
-swift build -c release --product conveyor >/dev/null
-psql "$url" -qc "DROP SCHEMA IF EXISTS bench_copy CASCADE" 2>/dev/null
-.build/release/conveyor migrate --database "$url?schema=bench_copy" >/dev/null
+jobs=${3:-10000}
+url=$(bash benchmarks/fresh-schema.sh bench_copy)
 
 # The server reads the file as its own user, so it must be readable by all.
 work=$(mktemp -d)

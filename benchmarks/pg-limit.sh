@@ -13,10 +13,7 @@ cd "$(dirname "$0")/.."
 batch=${1:-50}
 clients=${2:-2}
 jobs=${3:-20000}
-url=$(bash scripts/postgres.sh start)
-swift build -c release --product conveyor >/dev/null
-psql "$url" -qc "DROP SCHEMA IF EXISTS bench CASCADE" 2>/dev/null
-.build/release/conveyor migrate --database "$url?schema=bench" >/dev/null
+url=$(bash benchmarks/fresh-schema.sh bench)
 psql "$url" -qc "INSERT INTO bench.jobs (kind, queue, state, priority, args, max_attempts, inserted_at, scheduled_at)
                  SELECT 'noop', 'default', 'available', 0, '{}', 20, now(), now() FROM generate_series(1, $jobs)"
 psql "$url" -qc "VACUUM ANALYZE bench.jobs"
