@@ -14,15 +14,23 @@ public struct PostgresConfiguration: Sendable {
     /// How long a store operation waits for PostgreSQL to answer before it fails (and is
     /// retried by its caller). Generous: it exists for connections lost without a word.
     public var answerTimeout: Duration
+    /// How long a producer lets more of its running jobs finish before claiming for fewer than
+    /// half its slots (``JobStore/claimBatchingWait``). With short jobs it doubles the jobs per
+    /// claim; a waiting job starts at most this much later. Zero claims at every free slot.
+    public var claimBatchingWait: Duration
+    /// Half a fast claim's round trip here: claims of short jobs double in size (see BENCHMARKS.md).
+    @usableFromInline static let defaultClaimBatchingWait: Duration = .microseconds(500)
 
     public init(
         client: PostgresClient.Configuration, schema: String = "conveyor",
-        reconnectDelay: Duration = .seconds(1), answerTimeout: Duration = .seconds(30)
+        reconnectDelay: Duration = .seconds(1), answerTimeout: Duration = .seconds(30),
+        claimBatchingWait: Duration = Self.defaultClaimBatchingWait
     ) {
         self.client = client
         self.schema = schema
         self.reconnectDelay = reconnectDelay
         self.answerTimeout = answerTimeout
+        self.claimBatchingWait = claimBatchingWait
     }
 
     /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`.

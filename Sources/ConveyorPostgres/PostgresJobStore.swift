@@ -25,6 +25,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     var preparesStatements: Bool { ownsClient }
     let reconnectDelay: Duration
     let answerTimeout: Duration
+    public let claimBatchingWait: Duration
     let sql: PostgresSQL
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
@@ -42,6 +43,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         self.schema = configuration.schema
         self.reconnectDelay = configuration.reconnectDelay
         self.answerTimeout = configuration.answerTimeout
+        self.claimBatchingWait = configuration.claimBatchingWait
         self.logger = logger
         self.sql = PostgresSQL(schema: configuration.schema)
         var client = configuration.client
@@ -58,6 +60,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         self.schema = schema
         self.reconnectDelay = .seconds(1)
         self.answerTimeout = .seconds(30)
+        self.claimBatchingWait = PostgresConfiguration.defaultClaimBatchingWait
         self.logger = logger
         self.sql = PostgresSQL(schema: schema)
         self.client = client

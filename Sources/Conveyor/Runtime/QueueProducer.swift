@@ -10,6 +10,12 @@ struct QueueProducer: Sendable {
     let limit: Int
     let conveyor: Conveyor
 
+    /// Whether to let running jobs finish for ``JobStore/claimBatchingWait`` before claiming:
+    /// while fewer than half the slots are free and some jobs still run.
+    static func waitsForSlots(free: Int, running: Int, limit: Int) -> Bool {
+        free > 0 && running > 0 && free * 2 < limit
+    }
+
     func run() async {
         guard let wake = conveyor.wakes[queue] else { return }
         let active = ActiveCount()
@@ -22,8 +28,17 @@ struct QueueProducer: Sendable {
                 }
             }
             var failures = 0
+            let batchingWait = conveyor.store.claimBatchingWait
+            var waitedForSlots = false
             while !conveyor.isStopping, !Task.isCancelled {
-                let free = limit - active.value
+                let running = active.value
+                let free = limit - running
+                if batchingWait > .zero, !waitedForSlots, Self.waitsForSlots(free: free, running: running, limit: limit) {
+                    waitedForSlots = true
+                    try? await Task.sleep(for: batchingWait)
+                    continue
+                }
+                waitedForSlots = false
                 if free > 0 {
                     let jobs: [Job]
                     do {
