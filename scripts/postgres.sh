@@ -2,7 +2,8 @@
 # A private PostgreSQL for tests and benchmarks: its own data folder and port, loopback only.
 #   bash scripts/postgres.sh start   # prints the URL to use
 #   bash scripts/postgres.sh restart|stop
-# CONVEYOR_TEST_PG_PORT and CONVEYOR_TEST_PG_DATA choose another instance.
+# CONVEYOR_TEST_PG_PORT and CONVEYOR_TEST_PG_DATA choose another instance;
+# CONVEYOR_TEST_PG_OPTIONS adds server options to a new one (as "-c name=value ...").
 # Installs Debian's postgresql package if it is missing. initdb refuses to run as root, so the
 # server runs as the postgres user when this script runs as root.
 set -euo pipefail
@@ -33,7 +34,7 @@ case "${1:-start}" in
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
     as_postgres "$bin/initdb" -D "$data" -U postgres -A trust --no-instructions >/dev/null
     as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -o \
-      "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=300" start >/dev/null
+      "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=300 ${CONVEYOR_TEST_PG_OPTIONS:-}" start >/dev/null
     echo "$url"
     ;;
   restart)
