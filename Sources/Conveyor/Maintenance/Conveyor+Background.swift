@@ -11,8 +11,10 @@ extension Conveyor {
             do {
                 try await store.heartbeat(nodeRecord(startedAt: startedAt))
                 suspects = try await reconcile(suspects: suspects)
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+            } catch {
+                return  // shutdown cancelled the pass: not a failure
             }
         }
     }
@@ -44,8 +46,10 @@ extension Conveyor {
         while !Task.isCancelled {
             do {
                 lastPrune = try await maintain(lastPrune: lastPrune)
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
+            } catch {
+                return  // shutdown cancelled the pass: not a failure
             }
             try? await Task.sleep(for: configuration.maintenanceInterval)
         }

@@ -9,8 +9,10 @@ extension Conveyor {
             do {
                 try await declareConfiguredSchedules()
                 try await fireDueSchedules()
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.error("firing schedules failed", metadata: ["error": "\(error)"])
+            } catch {
+                return  // shutdown cancelled the pass: not a failure
             }
             try? await Task.sleep(for: configuration.schedulerInterval)
         }
