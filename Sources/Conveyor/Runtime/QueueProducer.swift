@@ -3,8 +3,9 @@ import Synchronization
 
 /// Claims jobs of one queue as slots free up and runs each in a child task.
 ///
-/// It claims as many jobs as it has free slots in one statement, then sleeps until a job
-/// finishes, a job is inserted, the poll interval passes, or shutdown begins.
+/// It claims as many jobs as it has free slots in one statement (while most slots are busy,
+/// first letting them finish for the store's ``JobStore/claimBatchingWait``), then sleeps until
+/// a job finishes, a job is inserted, the poll interval passes, or shutdown begins.
 struct QueueProducer: Sendable {
     let queue: String
     let limit: Int
