@@ -21,7 +21,14 @@ psql "$url" -qc "VACUUM ANALYZE claim_sizes.jobs"
 psql "$url" -qc "SELECT pg_stat_statements_reset()" >/dev/null
 .build/release/conveyor serve --database "$url?schema=claim_sizes" --queue "bq=$concurrency" --no-http --no-scheduler >/dev/null 2>&1 &
 node=$!
-until [ "$(psql "$url" -Atc "SELECT count(*) FROM claim_sizes.jobs WHERE state = 'completed'")" = "$jobs" ]; do sleep 0.5; done
+# Bounded: a node that dies or stalls ends the run with a message instead of a wait forever.
+deadline=$((SECONDS + 300))
+until [ "$(psql "$url" -Atc "SELECT count(*) FROM claim_sizes.jobs WHERE state = 'completed'")" = "$jobs" ]; do
+  if ! kill -0 $node 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    echo "the node stopped or took over 300 s before completing $jobs jobs" >&2; exit 1
+  fi
+  sleep 0.5
+done
 kill -TERM $node; wait $node || true
 psql "$url" -c "SELECT calls AS statements, rows AS jobs, round(rows::numeric / calls, 1) AS jobs_per_statement,
                        left(regexp_replace(query, '\s+', ' ', 'g'), 60) AS statement
