@@ -9,7 +9,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure enqueue, processing throughput and pickup latency of no-op jobs.",
         discussion: """
-            Phases: enqueue N jobs one by one; enqueue N in bulk; process all 2N with the given concurrency; \
+            Phases: enqueue N jobs one by one (or --single-jobs); enqueue N in bulk; process them all with the \
+            given concurrency; \
             then enqueue jobs one at a time on the idle queue and time enqueue-to-start. \
             Without --database it uses a fresh SQLite file in a temporary folder and deletes it afterwards.
             """)
@@ -19,6 +20,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Jobs per enqueue phase.")
     var jobs = 10_000
+
+    @Option(name: .customLong("single-jobs"), help: "Jobs enqueued one by one (default: --jobs; 0 skips that phase).")
+    var singleJobs: Int?
 
     @Option(help: "Jobs run at once while processing.")
     var concurrency = 100
@@ -43,6 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard singleJobs.map({ $0 >= 0 }) ?? true else { throw ValidationError("--single-jobs must be at least 0") }
         guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
         guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
         guard (1...64).contains(bulkCallers) else { throw ValidationError("--bulk-callers must be between 1 and 64") }
@@ -61,7 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await DatabaseURL(parsing: url).withStore { store in try await measure(on: store) }
         }
         let (single, bulk, processSeconds, cpuPerJob, latencies) = measured
-        let total = jobs * 2
+        let total = (singleJobs ?? jobs) + jobs
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
             enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
@@ -69,7 +74,11 @@ struct BenchCommand: AsyncParsableCommand {
         if json {
             try Output.json(result)
         } else {
-            print(String(format: "enqueue single   %10.0f jobs/s", result.enqueueSinglePerS))
+            if let single = result.enqueueSinglePerS {
+                print(String(format: "enqueue single   %10.0f jobs/s", single))
+            } else {
+                print("enqueue single      skipped")
+            }
             print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s"))")
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
@@ -78,9 +87,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// The four phases on `store`: single and bulk enqueue rates, processing seconds and CPU
+    /// The four phases on `store`: single (nil when skipped) and bulk enqueue rates, processing seconds and CPU
     /// per job, and the sorted pickup latencies in milliseconds.
-    private func measure(on store: any JobStore) async throws -> (Double, Double, Double, Double, [Double]) {
+    private func measure(on store: any JobStore) async throws -> (Double?, Double, Double, Double, [Double]) {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
         let queue = "bench-\(UInt32.random(in: 0 ... .max))"
@@ -94,15 +103,16 @@ struct BenchCommand: AsyncParsableCommand {
         conveyor.register(BenchLatencyWorker(probe: latency))
         let options = EnqueueOptions(queue: queue)
 
-        var bar = ProgressBar(label: "enqueue (single)", total: jobs)
+        let singles = singleJobs ?? jobs
+        var bar = ProgressBar(label: "enqueue (single)", total: singles)
         var started = ContinuousClock.now
-        for index in 0..<jobs {
+        for index in 0..<singles {
             try await conveyor.enqueue(kind: NoopWorker.kind, args: .object(["n": .number(Double(index))]), options: options)
             if index % 100 == 0 { bar.update(index) }
         }
-        bar.update(jobs)
+        bar.update(singles)
         bar.finish()
-        let single = Double(jobs) / (ContinuousClock.now - started).seconds
+        let single = singles == 0 ? nil : Double(singles) / (ContinuousClock.now - started).seconds
 
         bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
         started = ContinuousClock.now
@@ -125,7 +135,7 @@ struct BenchCommand: AsyncParsableCommand {
         bar.finish()
         let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
 
-        let total = jobs * 2
+        let total = singles + jobs
         bar = ProgressBar(label: "process", total: total)
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await conveyor.run() }
@@ -180,7 +190,8 @@ struct BenchResult: Encodable {
     let database: String
     let jobs: Int
     let concurrency: Int
-    let enqueueSinglePerS: Double
+    /// Nil when `--single-jobs 0` skipped the phase.
+    let enqueueSinglePerS: Double?
     let enqueueBulkPerS: Double
     let bulkCallers: Int
     let bulkSize: Int
