@@ -26,8 +26,8 @@ extension PostgresJobStore {
         var results: [InsertResult] = []
         results.reserveCapacity(jobs.count)
         var wake = Set<String>()
-        try await connection.copyFrom(table: "jobs", columns: CopyRows.columns, logger: logger) { writer in
-            var rows = CopyRows(now: now)
+        var rows = CopyRows(for: jobs, now: now)
+        try await connection.copyFrom(table: "jobs", columns: rows.columns, logger: logger) { writer in
             for (insert, id) in zip(jobs, ids) {
                 let scheduled = insert.scheduledAt.map(storedDate) ?? now
                 let state: JobState = scheduled > now ? .scheduled : .available

@@ -6,7 +6,11 @@ import NIOCore
 /// newline and carriage return escaped. Written into a buffer that is handed to the server
 /// in pieces, so it starts storing rows while later ones are still being written.
 struct CopyRows {
-    static let columns = ["id", "kind", "queue", "state", "priority", "args", "meta", "tags", "max_attempts", "inserted_at", "scheduled_at"]
+    /// The columns sent: `meta` and `tags` only when some job has any. Otherwise the server
+    /// parses two fields fewer per row and takes the columns' empty defaults, a few per cent
+    /// of a 1,000-job call.
+    let columns: [String]
+    private let sendsMetaAndTags: Bool
     /// About 150 rows of small jobs: enough per write that each costs little, small enough
     /// that the server starts early.
     private static let pieceBytes = 16 * 1_024
@@ -15,8 +19,11 @@ struct CopyRows {
     private let now: Date
     private let nowText: String
 
-    /// Rows inserted at `now` (a stored date, see ``PostgresJobStore/storedDate(_:)``).
-    init(now: Date) {
+    /// Rows for `jobs`, inserted at `now` (a stored date, see ``PostgresJobStore/storedDate(_:)``).
+    init(for jobs: [JobInsert], now: Date) {
+        sendsMetaAndTags = jobs.contains { $0.meta.text != RawJSON.emptyObject.text || !$0.tags.isEmpty }
+        columns = ["id", "kind", "queue", "state", "priority", "args"] + (sendsMetaAndTags ? ["meta", "tags"] : [])
+            + ["max_attempts", "inserted_at", "scheduled_at"]
         self.now = now
         self.nowText = Self.timestamp(now)
         self.buffer = Self.newBuffer()
@@ -39,8 +46,10 @@ struct CopyRows {
         field(state.rawValue)
         field(String(job.priority))
         field(job.args.text)
-        field(job.meta.text)
-        field(PostgresJobStore.arrayLiteral(job.tags))
+        if sendsMetaAndTags {
+            field(job.meta.text)
+            field(PostgresJobStore.arrayLiteral(job.tags))
+        }
         field(String(job.maxAttempts))
         field(nowText)
         escaped(scheduledAt == now ? nowText : Self.timestamp(scheduledAt))

@@ -88,6 +88,29 @@ struct StoreInsertTests {
         }
     }
 
+    /// A large batch in which no job has meta or tags, and one in which a single job has
+    /// each: every job reads back as the insert answered it (PostgreSQL leaves the two
+    /// columns out of the first batch's `COPY`).
+    @Test(arguments: StoreKind.allCases)
+    func largeBatchWithAndWithoutMetaAndTags(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let plain = (0..<200).map { JobInsert.test(args: .object(["n": .number(Double($0))])) }
+        var mixed = plain
+        mixed[150].tags = ["only", "here"]
+        mixed[199].meta = RawJSON(.object(["trace": .string("t-1")]))
+        for batch in [plain, mixed] {
+            let results = try await store.insert(batch, now: epoch)
+            for result in results {
+                #expect(try await store.job(id: result.job.id) == result.job)
+            }
+        }
+        let stored = try await store.jobs(matching: JobFilter(limit: 1_000)).sorted { $0.id < $1.id }
+        #expect(stored.count == 400)
+        #expect(stored.filter { !$0.tags.isEmpty }.map(\.tags) == [["only", "here"]])
+        #expect(stored.filter { $0.meta.value != .object([:]) }.map { $0.meta.value["trace"] } == [.string("t-1")])
+        #expect(stored[150].tags.isEmpty, "the first batch's jobs keep the default, empty tags")
+    }
+
     @Test(arguments: StoreKind.allCases)
     func filtersAndCursorPaging(kind: StoreKind) async throws {
         let store = try await kind.make()
