@@ -49,7 +49,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         var client = configuration.client
         client.options.additionalStartupParameters.removeAll { $0.0 == "search_path" }
         client.options.additionalStartupParameters.append(("search_path", configuration.schema))
-        self.client = PostgresClient(configuration: client, backgroundLogger: logger)
+        self.client = PostgresClient(configuration: client, backgroundLogger: EarlyLeaseWarningFilter.wrapping(logger))
         self.ownsClient = true
     }
 
@@ -88,7 +88,8 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     /// waited for it go on.
     package func runPool() async {
         // Opened just before `run()` begins, in the same step of this task, which marks the pool
-        // as running a few instructions later: sooner than a resumed waiter gets a thread.
+        // as running a few instructions later (unless the thread is preempted in between: see
+        // ``EarlyLeaseWarningFilter``).
         poolStart.open()
         await client.run()
     }

@@ -34,6 +34,21 @@ struct PoolStartTests {
         #expect(earlyLeases.isEmpty, "\(earlyLeases)")
     }
 
+    /// The pool's logger drops postgres-nio's early-lease warning, which ``PoolStart`` makes
+    /// spurious, and passes everything else on, metadata included.
+    @Test func thePoolLoggerDropsOnlyTheEarlyLeaseWarning() {
+        let logs = RecordedLogs()
+        var logger = EarlyLeaseWarningFilter.wrapping(logs.logger("pool"))
+        logger[metadataKey: "connection"] = "7"
+        logger.warning("\(EarlyLeaseWarningFilter.warning)")
+        logger.warning("connection 7 closed unexpectedly")
+        logger.error("\(EarlyLeaseWarningFilter.warning)")
+        #expect(logs.messages(atLeast: .warning) == ["connection 7 closed unexpectedly", EarlyLeaseWarningFilter.warning])
+        #expect(logger[metadataKey: "connection"] == "7")
+        logger.logLevel = .error
+        #expect(logger.logLevel == .error)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aStoreNeverRunSaysSo() async throws {
         var configuration = try configuration()
