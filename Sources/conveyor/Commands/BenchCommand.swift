@@ -87,8 +87,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// The four phases on `store`: single (nil when skipped) and bulk enqueue rates, processing seconds and CPU
-    /// per job, and the sorted pickup latencies in milliseconds.
+    /// The four phases on `store`: single (nil when skipped) and bulk enqueue rates,
+    /// processing seconds and CPU per job, and the sorted pickup latencies in milliseconds.
     private func measure(on store: any JobStore) async throws -> (Double?, Double, Double, Double, [Double]) {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
