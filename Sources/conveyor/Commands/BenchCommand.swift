@@ -24,6 +24,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("single-jobs"), help: "Jobs enqueued one by one (default: --jobs; 0 skips that phase).")
     var singleJobs: Int?
 
+    private var singleCount: Int { singleJobs ?? jobs }
+    /// Every job the bench enqueues and then processes.
+    private var totalJobs: Int { singleCount + jobs }
+
     @Option(help: "Jobs run at once while processing.")
     var concurrency = 100
 
@@ -66,7 +70,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await DatabaseURL(parsing: url).withStore { store in try await measure(on: store) }
         }
         let (single, bulk, processSeconds, cpuPerJob, latencies) = measured
-        let total = (singleJobs ?? jobs) + jobs
+        let total = totalJobs
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
             enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
@@ -103,7 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
         conveyor.register(BenchLatencyWorker(probe: latency))
         let options = EnqueueOptions(queue: queue)
 
-        let singles = singleJobs ?? jobs
+        let singles = singleCount
         var bar = ProgressBar(label: "enqueue (single)", total: singles)
         var started = ContinuousClock.now
         for index in 0..<singles {
@@ -135,7 +139,7 @@ struct BenchCommand: AsyncParsableCommand {
         bar.finish()
         let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
 
-        let total = singles + jobs
+        let total = totalJobs
         bar = ProgressBar(label: "process", total: total)
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await conveyor.run() }

@@ -19,24 +19,17 @@ struct SchemaUpgradeTests {
         let finished = JobAttempt(jobID: claimed[0].id, attempt: claimed[0].attempt, node: "gone")
         #expect(try await store.acknowledge([JobAck(finished, .completed(result: nil))], now: epoch) == [claimed[0].id])
 
-        // Back to version 3, whose claim index held every job.
-        try await store.client.withConnection { connection in
-            for statement in [
-                "DROP INDEX \(schema).jobs_fetch",
-                "CREATE INDEX jobs_fetch ON \(schema).jobs (state, queue, priority, scheduled_at, id)",
-                "DELETE FROM \(schema).migrations WHERE version = 4",
-            ] {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "test"))
-            }
+        func rows(_ sql: String) async throws -> [PostgresRow] {
+            try await store.client.withConnection { try await $0.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).collect() }
         }
+        // Back to version 3, whose claim index held every job.
+        _ = try await rows("DROP INDEX \(schema).jobs_fetch")
+        _ = try await rows("CREATE INDEX jobs_fetch ON \(schema).jobs (state, queue, priority, scheduled_at, id)")
+        _ = try await rows("DELETE FROM \(schema).migrations WHERE version = 4")
         try await store.migrate()
 
-        let definition = try await store.client.withConnection { connection in
-            try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT indexdef FROM pg_indexes WHERE schemaname = '\(schema)' AND indexname = 'jobs_fetch'"),
-                logger: Logger(label: "test")
-            ).collect().first?.decode(String.self)
-        }
+        let definition = try await rows("SELECT indexdef FROM pg_indexes WHERE schemaname = '\(schema)' AND indexname = 'jobs_fetch'")
+            .first?.decode(String.self)
         #expect(definition?.contains("WHERE") == true, "\(definition ?? "no index")")
         #expect(definition?.contains("completed") == false, "\(definition ?? "no index")")
 
