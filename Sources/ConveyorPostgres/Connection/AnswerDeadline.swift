@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Thrown by ``withAnswerDeadline(_:_:)`` when the operation has not answered in time.
+/// Thrown by ``withAnswerDeadline(_:on:_:)`` when the operation has not answered in time.
 package struct AnswerDeadlineExceeded: Error {}
 
 /// Runs `operation` and waits for it at most `limit` (and not at all once the caller is
@@ -10,11 +10,13 @@ package struct AnswerDeadlineExceeded: Error {}
 /// before: the write reaches an emptied pipeline and the query's promise is dropped. Right after
 /// a server restart the pool can hand out such a connection; without a deadline the caller, and
 /// everything queued behind it, would wait forever.
-package func withAnswerDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    let race = AnswerRace<T>()
+package func withAnswerDeadline<T: Sendable>(
+    _ limit: Duration, on watchdog: AnswerWatchdog = .shared, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    let race = AnswerRace<T>(watchdog: watchdog)
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
+            race.watched(watchdog.watch(until: .now + limit) { race.finish(.failure(AnswerDeadlineExceeded())) })
             race.attach(Task {
                 do {
                     race.finish(.success(try await operation()))
@@ -22,26 +24,28 @@ package func withAnswerDeadline<T: Sendable>(_ limit: Duration, _ operation: @es
                     race.finish(.failure(error))
                 }
             })
-            race.attach(Task {
-                try? await Task.sleep(for: limit)
-                race.finish(.failure(AnswerDeadlineExceeded()))
-            })
         }
     } onCancel: {
         race.finish(.failure(CancellationError()))
     }
 }
 
-/// The first of the operation, the timer and cancellation to finish resumes the caller and
-/// cancels the other tasks.
+/// The first of the operation, the deadline and cancellation to finish resumes the caller,
+/// cancels the operation's task and takes the deadline off the watchdog.
 private final class AnswerRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
-        var tasks: [Task<Void, Never>] = []
+        var task: Task<Void, Never>?
+        var watch: UInt64?
         var outcome: Result<T, any Error>?
     }
 
     private let state = Mutex(State())
+    private let watchdog: AnswerWatchdog
+
+    init(watchdog: AnswerWatchdog) {
+        self.watchdog = watchdog
+    }
 
     func start(_ continuation: CheckedContinuation<T, any Error>) {
         let early = state.withLock { state -> Result<T, any Error>? in
@@ -52,22 +56,31 @@ private final class AnswerRace<T: Sendable>: Sendable {
         if let early { continuation.resume(with: early) }
     }
 
+    func watched(_ watch: UInt64) {
+        let finished = state.withLock { state in
+            if state.outcome == nil { state.watch = watch }
+            return state.outcome != nil
+        }
+        if finished { watchdog.forget(watch) }
+    }
+
     func attach(_ task: Task<Void, Never>) {
         let finished = state.withLock { state in
-            if state.outcome == nil { state.tasks.append(task) }
+            if state.outcome == nil { state.task = task }
             return state.outcome != nil
         }
         if finished { task.cancel() }
     }
 
     func finish(_ outcome: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
-            guard state.outcome == nil else { return (nil, []) }
+        let (continuation, task, watch) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, UInt64?) in
+            guard state.outcome == nil else { return (nil, nil, nil) }
             state.outcome = outcome
-            defer { state.continuation = nil; state.tasks = [] }
-            return (state.continuation, state.tasks)
+            defer { state.continuation = nil; state.task = nil; state.watch = nil }
+            return (state.continuation, state.task, state.watch)
         }
         continuation?.resume(with: outcome)
-        for task in tasks { task.cancel() }
+        task?.cancel()
+        if let watch { watchdog.forget(watch) }
     }
 }

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     /// A pooled connection that is still open: a query on one that closed would never answer
-    /// (see ``withAnswerDeadline(_:_:)``), so a closed one fails at once and the caller retries.
+    /// (see ``withAnswerDeadline(_:on:_:)``), so a closed one fails at once and the caller retries.
     /// Before the store's pool runs, it waits for it (at most the answer timeout).
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await poolStart.wait(atMost: answerTimeout)

@@ -30,6 +30,27 @@ struct AnswerDeadlineTests {
         await #expect(throws: CancellationError.self) { try await caller.value }
     }
 
+    /// One watchdog times every operation: a short deadline arriving while a long one waits
+    /// moves its timer earlier, and after firing the timer is set again for the next deadline.
+    @Test(.timeLimit(.minutes(1)))
+    func everyDeadlineFiresOnTimeWhateverTheOrder() async throws {
+        // Its own watchdog: the shared one also times the other tests' operations.
+        let watchdog = AnswerWatchdog()
+        let long = Task { try await withAnswerDeadline(.seconds(3_600), on: watchdog) { await Self.never() } }
+        defer { long.cancel() }
+        try await Task.sleep(for: .milliseconds(20))
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Duration.self) { group in
+            for limit in [Duration.milliseconds(400), .milliseconds(200)] {
+                group.addTask {
+                    await #expect(throws: AnswerDeadlineExceeded.self) { try await withAnswerDeadline(limit, on: watchdog) { await Self.never() } }
+                    return ContinuousClock.now - started
+                }
+            }
+            for try await waited in group { #expect(waited < .seconds(20)) }
+        }
+    }
+
     /// Suspends forever and ignores cancellation, like the dropped query.
     static func never() async {
         await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
