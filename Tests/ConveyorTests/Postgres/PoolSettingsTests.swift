@@ -1,3 +1,4 @@
+import Conveyor
 import ConveyorPostgres
 import PostgresNIO
 import Testing
@@ -10,5 +11,27 @@ struct PoolSettingsTests {
         #expect(options.maximumConnections == 10)
         #expect(options.minimumConnections == 4)
         #expect(options.keepAliveBehavior == nil)
+    }
+}
+
+/// A pool made smaller than the URL's minimum of 4 open connections: postgres-nio traps when
+/// the minimum is above the maximum, so the store lowers the minimum to fit.
+@Suite("PostgreSQL: a pool smaller than the minimum", .enabled(if: TestPostgres.url != nil))
+struct SmallPoolTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aPoolOfTwoStillWorks() async throws {
+        var configuration = try PostgresConfiguration(url: try #require(TestPostgres.url))
+        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
+        configuration.client.options.maximumConnections = 2
+        let store = try PostgresJobStore(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            let inserted = try await store.insert((0..<300).map { _ in .test() }, now: epoch)
+            #expect(inserted.count == 300)
+            let claimed = try await store.claim(queue: "default", limit: 300, node: "n1", now: epoch)
+            #expect(claimed.count == 300)
+        }
     }
 }
