@@ -72,7 +72,7 @@ public struct PostgresConfiguration: Sendable {
     /// sends no keep-alive pings: a connection that died while idle is found when next used,
     /// and the operation fails within `answerTimeout` and is retried on another.
     static func parkWithoutTimers(_ options: inout PostgresClient.Configuration.Options) {
-        options.minimumConnections = min(4, options.maximumConnections)
+        options.minimumConnections = 4
         options.keepAliveBehavior = nil
     }
 
