@@ -3,17 +3,27 @@ import Synchronization
 
 /// swift-metrics handles, made once per label set: the hot path only looks them up.
 final class JobMetrics: Sendable {
+    private struct RunKey: Hashable {
+        let queue: String
+        let kind: String
+    }
+
+    private struct OutcomeKey: Hashable {
+        let run: RunKey
+        let state: JobState
+    }
+
     private struct Handles: @unchecked Sendable {
         // Metric handles are thread-safe by swift-metrics' contract; they are not marked Sendable.
-        var outcomes: [String: Counter] = [:]
-        var runTimes: [String: Timer] = [:]
+        var outcomes: [OutcomeKey: Counter] = [:]
+        var runTimes: [RunKey: Timer] = [:]
         var pickups: [String: Timer] = [:]
     }
 
     private let handles = Mutex(Handles())
 
     func recordOutcome(queue: String, kind: String, state: JobState) {
-        let key = "\(queue)\u{0}\(kind)\u{0}\(state.rawValue)"
+        let key = OutcomeKey(run: RunKey(queue: queue, kind: kind), state: state)
         let counter = handles.withLock { handles in
             if let counter = handles.outcomes[key] { return counter }
             let counter = Counter(label: "conveyor_jobs_total", dimensions: [("queue", queue), ("kind", kind), ("state", state.rawValue)])
@@ -24,7 +34,7 @@ final class JobMetrics: Sendable {
     }
 
     func recordRun(queue: String, kind: String, seconds: Double) {
-        let key = "\(queue)\u{0}\(kind)"
+        let key = RunKey(queue: queue, kind: kind)
         let timer = handles.withLock { handles in
             if let timer = handles.runTimes[key] { return timer }
             let timer = Timer(label: "conveyor_job_run_seconds", dimensions: [("queue", queue), ("kind", kind)])
