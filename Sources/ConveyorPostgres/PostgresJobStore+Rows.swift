@@ -56,8 +56,8 @@ extension PostgresJobStore {
         binds.append(jobs.map(\.meta.text))
         binds.append(jobs.map { arrayLiteral($0.tags) })
         binds.append(jobs.map { Int32($0.maxAttempts) })
-        binds.append(now)
-        binds.append(scheduled)
+        binds.append(StoredTimestamp(now))
+        binds.append(scheduled.map(StoredTimestamp.init))
         binds.append(Array(Set(zip(jobs, states).lazy.filter { $0.1 == .available }.map(\.0.queue))))
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect()
         // Ids are drawn in the order rows are inserted, which is the order they were sent.
