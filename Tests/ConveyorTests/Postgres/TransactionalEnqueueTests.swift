@@ -26,19 +26,19 @@ struct PostgresTransactionalEnqueueTests {
                 try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).contacts SET status = 'queued' WHERE id = 1"), logger: Self.logger)
                 let one = try await store.enqueue(ScriptedWorker.self, args: .init(step: 1), on: connection)
                 // A batch as large as the store's own pool would stream with COPY.
-                let batch = try await store.insert((0..<150).map { _ in .test() }, on: connection)
+                let batch = try await store.insert((0..<1_600).map { _ in .test() }, on: connection)
                 if !commit { throw RolledBack() }
                 return [one.job.id] + batch.map(\.job.id)
             }
         } catch let error as PostgresTransactionError where error.closureError is RolledBack {}
 
-        let stored = try await store.jobs(matching: JobFilter(limit: 1_000))
+        let stored = try await store.allJobs()
         let rows = try await TestPostgres.client.query(PostgresQuery(unsafeSQL: "SELECT status FROM \(schema).contacts WHERE id = 1"))
         var status: String?
         for try await value in rows.decode(String.self) { status = value }
         if commit {
             #expect(Set(stored.map(\.id)) == Set(ids))
-            #expect(stored.count == 151)
+            #expect(stored.count == 1_601)
             #expect(stored.first { $0.kind == ScriptedWorker.kind }?.args == RawJSON(.object(["step": .number(1)])))
             #expect(status == "queued")
         } else {

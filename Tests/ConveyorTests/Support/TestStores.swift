@@ -97,3 +97,15 @@ extension JobInsert {
 
 /// A fixed start time so stored times are predictable.
 let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+
+extension JobStore {
+    /// Every job, newest first, a page of 1,000 (the most a listing returns) at a time.
+    func allJobs() async throws -> [Job] {
+        var jobs: [Job] = []
+        while true {
+            let page = try await self.jobs(matching: JobFilter(beforeID: jobs.last?.id, limit: 1_000))
+            jobs += page
+            if page.count < 1_000 { return jobs }
+        }
+    }
+}
