@@ -10,8 +10,7 @@ import Testing
 struct ClaimBatchingTests {
     @Test(.timeLimit(.minutes(1)))
     func aJobForTheOneFreeSlotStartsAfterTheWait() async throws {
-        var configuration = try PostgresConfiguration(url: try #require(TestPostgres.url))
-        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
+        var configuration = try TestPostgres.configuration()
         configuration.claimBatchingWait = .milliseconds(400)
         let store = try PostgresJobStore(configuration: configuration)
         Task { await store.runPool() }

@@ -20,8 +20,7 @@ struct PoolSettingsTests {
 struct SmallPoolTests {
     @Test(.timeLimit(.minutes(1)))
     func aPoolOfTwoStillWorks() async throws {
-        var configuration = try PostgresConfiguration(url: try #require(TestPostgres.url))
-        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
+        var configuration = try TestPostgres.configuration()
         configuration.client.options.maximumConnections = 2
         let store = try PostgresJobStore(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in

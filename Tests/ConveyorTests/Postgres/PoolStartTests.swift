@@ -8,16 +8,10 @@ import Testing
 /// that is never run they fail, saying so.
 @Suite("PostgreSQL: operations wait for the store's own pool", .enabled(if: TestPostgres.url != nil))
 struct PoolStartTests {
-    private func configuration() throws -> PostgresConfiguration {
-        var configuration = try PostgresConfiguration(url: try #require(TestPostgres.url))
-        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
-        return configuration
-    }
-
     @Test(.timeLimit(.minutes(1)))
     func operationsIssuedBeforeRunWaitForIt() async throws {
         let logs = RecordedLogs()
-        let store = try PostgresJobStore(configuration: try configuration(), logger: logs.logger("pool"))
+        let store = try PostgresJobStore(configuration: try TestPostgres.configuration(), logger: logs.logger("pool"))
         let early = Task {
             try await store.migrate()
             return try await store.insert([.test()], now: epoch)
@@ -51,7 +45,7 @@ struct PoolStartTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aStoreNeverRunSaysSo() async throws {
-        var configuration = try configuration()
+        var configuration = try TestPostgres.configuration()
         configuration.answerTimeout = .milliseconds(300)
         let store = try PostgresJobStore(configuration: configuration)
         let error = await #expect(throws: ConveyorError.self) { try await store.insert([.test()], now: epoch) }

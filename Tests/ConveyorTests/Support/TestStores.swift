@@ -51,6 +51,13 @@ enum TestPostgres {
 
     /// A store with a pool of its own, as in production (its connections' search_path is the
     /// schema, so the hot path runs prepared statements); a small pool whose idle connections close.
+    /// The test server's URL as a store would parse it, on a schema of its own.
+    static func configuration() throws -> PostgresConfiguration {
+        var configuration = try PostgresConfiguration(url: try #require(url))
+        configuration.schema = "t_\(UInt64.random(in: 0 ... .max))"
+        return configuration
+    }
+
     static func store(schema: String) throws -> PostgresJobStore {
         var configuration = try PostgresConfiguration(url: url ?? "")
         configuration.schema = schema
