@@ -78,7 +78,7 @@ extension PostgresJobStore {
     /// A date as PostgreSQL stores it and postgres-nio reads it back (whole microseconds
     /// since 2000, truncated), so a job built here equals the same job read later.
     static func storedDate(_ date: Date) -> Date {
-        let start = Date(timeIntervalSince1970: 946_684_800)
+        let start = StoredTimestamp.start
         return Date(timeInterval: Double(Int64(date.timeIntervalSince(start) * 1_000_000)) / 1_000_000, since: start)
     }
 

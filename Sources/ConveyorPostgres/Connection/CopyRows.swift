@@ -87,9 +87,7 @@ struct CopyRows {
     /// `2026-11-24 10:00:00.123456+00`: UTC with the whole microseconds the store keeps. Our
     /// own arithmetic: Foundation's formatters stop at milliseconds and cost more per row.
     static func timestamp(_ date: Date) -> String {
-        // Stored dates are whole microseconds since 2000, so rounding here is exact.
-        let since2000 = Int64((date.timeIntervalSince(Date(timeIntervalSince1970: 946_684_800)) * 1_000_000).rounded())
-        let micros = since2000 + 946_684_800_000_000
+        let micros = StoredTimestamp(date).microseconds + 946_684_800_000_000
         let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: 86_400_000_000)
         let (days, dayMicros) = remainder < 0 ? (quotient - 1, remainder + 86_400_000_000) : (quotient, remainder)
         // Days since 1970-01-01 to year, month and day (Howard Hinnant's civil_from_days).

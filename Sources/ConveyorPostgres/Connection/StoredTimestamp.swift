@@ -3,7 +3,7 @@ import NIOCore
 import PostgresNIO
 
 /// A stored date (see ``PostgresJobStore/storedDate(_:)``) bound as exactly the whole
-/// microseconds it holds.
+/// microseconds it holds. `COPY` writes the same microseconds as text (``CopyRows``).
 ///
 /// postgres-nio binds a `Date` by truncating its offset from 2000 to microseconds, and a
 /// stored date's `Double` can fall a hair below its microsecond: about one date in thirty
@@ -14,7 +14,9 @@ struct StoredTimestamp: PostgresNonThrowingEncodable, PostgresArrayEncodable {
     static var psqlFormat: PostgresFormat { .binary }
     static var psqlArrayType: PostgresDataType { .timestamptzArray }
 
-    private static let start = Date(timeIntervalSince1970: 946_684_800)
+    /// PostgreSQL's own epoch, from which it counts microseconds.
+    static let start = Date(timeIntervalSince1970: 946_684_800)
+    /// Since ``start``; exact for a stored date, which holds whole microseconds.
     let microseconds: Int64
 
     init(_ date: Date) {
