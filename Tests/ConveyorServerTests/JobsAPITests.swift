@@ -70,7 +70,9 @@ struct JobsAPITests {
 
     @Test func uniqueEnqueueAnswersTheExistingJob() async throws {
         try await withAPI { client, _ in
-            let json = #"{"kind": "noop", "args": {"user": 7}, "unique": {"by": "keys", "keys": ["user"], "period_seconds": 60}}"#
+            // A day's period: the key holds the period's bucket, so two calls that straddle a
+            // bucket's end are two jobs (with 60 s, a run at a minute's turn failed).
+            let json = #"{"kind": "noop", "args": {"user": 7}, "unique": {"by": "keys", "keys": ["user"], "period_seconds": 86400}}"#
             let (first, created) = try await client.call(.post, "/api/v1/jobs", json: json)
             let (second, again) = try await client.call(.post, "/api/v1/jobs", json: json)
             #expect(first == .created && second == .ok)
