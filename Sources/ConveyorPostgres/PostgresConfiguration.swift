@@ -59,21 +59,8 @@ public struct PostgresConfiguration: Sendable {
         var client = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password, database: database, tls: tls)
         client.options.maximumConnections = 10
-        Self.parkWithoutTimers(&client.options)
         self.init(client: client, schema: query["schema"] ?? "conveyor")
         try Self.validateSchema(schema)
-    }
-
-    /// postgres-nio starts a timer (a few tasks and a wake-up of dispatch's timer thread) each
-    /// time a connection goes back to the pool, for its keep-alive ping and, above the minimum
-    /// count, its idle timeout. On the hot path that was two timers per statement and a tenth
-    /// of a node's CPU (docs/operations.md). So the store's pool keeps `minimumConnections` open,
-    /// enough for the connections busy at once (listener, claims, outcomes, heartbeat), and
-    /// sends no keep-alive pings: a connection that died while idle is found when next used,
-    /// and the operation fails within `answerTimeout` and is retried on another.
-    static func parkWithoutTimers(_ options: inout PostgresClient.Configuration.Options) {
-        options.minimumConnections = 4
-        options.keepAliveBehavior = nil
     }
 
     static func validateSchema(_ schema: String) throws(ConveyorError) {

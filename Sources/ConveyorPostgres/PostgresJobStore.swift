@@ -49,8 +49,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         var client = configuration.client
         client.options.additionalStartupParameters.removeAll { $0.0 == "search_path" }
         client.options.additionalStartupParameters.append(("search_path", configuration.schema))
-        // postgres-nio traps on a minimum above the maximum: the URL's minimum of 4 would,
-        // once someone lowers the maximum.
+        // postgres-nio traps on a minimum above the maximum; lower it rather than crash.
         client.options.minimumConnections = min(client.options.minimumConnections, client.options.maximumConnections)
         self.client = PostgresClient(configuration: client, backgroundLogger: EarlyLeaseWarningFilter.wrapping(logger))
         self.ownsClient = true

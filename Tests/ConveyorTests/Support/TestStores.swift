@@ -62,8 +62,6 @@ enum TestPostgres {
         var configuration = try PostgresConfiguration(url: url ?? "")
         configuration.schema = schema
         configuration.client.options.maximumConnections = 4
-        // The suite makes many such stores: none keeps connections open once idle.
-        configuration.client.options.minimumConnections = 0
         configuration.client.options.connectionIdleTimeout = .seconds(5)
         let store = try PostgresJobStore(configuration: configuration)
         // Like the shared pool, it runs for the rest of the test process.
