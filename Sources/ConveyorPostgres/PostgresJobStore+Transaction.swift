@@ -26,10 +26,18 @@ extension PostgresJobStore {
 
     /// Inserts prepared jobs on your connection inside your transaction. See
     /// ``enqueue(_:args:options:on:now:)``.
+    ///
+    /// A batch without unique jobs is one statement; one with unique jobs takes a statement
+    /// per job, so that a duplicate answers with the job that holds its key.
     public func insert(_ jobs: [JobInsert], on connection: PostgresConnection, now: Date = Date()) async throws -> [InsertResult] {
         for job in jobs { try job.validate() }
         return try await storage("inserting jobs in the caller's transaction") { [self] in
-            try await Self.insertEach(jobs, now: now, sql: sql, on: connection, logger: logger)
+            // One round trip when no job is unique: a large batch must not hold the caller's
+            // transaction open for a statement per job.
+            if jobs.allSatisfy({ $0.unique == nil }) {
+                return try await Self.insertBulk(jobs, now: now, sql: sql, on: connection, logger: logger)
+            }
+            return try await Self.insertEach(jobs, now: now, sql: sql, on: connection, logger: logger)
         }
     }
 }

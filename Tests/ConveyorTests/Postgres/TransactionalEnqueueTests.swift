@@ -25,8 +25,8 @@ struct PostgresTransactionalEnqueueTests {
             ids = try await TestPostgres.client.withTransaction(logger: Self.logger) { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).contacts SET status = 'queued' WHERE id = 1"), logger: Self.logger)
                 let one = try await store.enqueue(ScriptedWorker.self, args: .init(step: 1), on: connection)
-                // A batch as large as the store's own pool would stream with COPY.
-                let batch = try await store.insert((0..<150).map { _ in .test() }, on: connection)
+                // As large as the store's own bulk path would stream with COPY: here it is one statement.
+                let batch = try await store.insert((0..<1_600).map { _ in .test() }, on: connection)
                 if !commit { throw RolledBack() }
                 return [one.job.id] + batch.map(\.job.id)
             }
@@ -38,7 +38,7 @@ struct PostgresTransactionalEnqueueTests {
         for try await value in rows.decode(String.self) { status = value }
         if commit {
             #expect(Set(stored.map(\.id)) == Set(ids))
-            #expect(stored.count == 151)
+            #expect(stored.count == 1_601)
             #expect(stored.first { $0.kind == ScriptedWorker.kind }?.args == RawJSON(.object(["step": .number(1)])))
             #expect(status == "queued")
         } else {
