@@ -155,9 +155,11 @@ struct BenchCommand: AsyncParsableCommand {
             let cpuBefore = Self.cpuSeconds()
             // Count runs without subscribing to events (a subscriber costs a wake-up per job), and
             // without polling (every 2 ms was 500 wake-ups a second on the node being measured);
-            // then wait until every outcome is stored.
+            // then wait until every outcome is stored. That wait asks only for this node's
+            // executing jobs: counting the whole table, which grows with every run, once stalled
+            // the outcome writes it was waiting for.
             await executed.wait(until: total)
-            while try await conveyor.queues().first(where: { $0.name == queue })?.count(.completed) ?? 0 < total {
+            while try await !store.executingAttempts(node: conveyor.node).isEmpty {
                 try await Task.sleep(for: .milliseconds(2))
             }
             let processSeconds = (ContinuousClock.now - started).seconds
