@@ -54,8 +54,8 @@ public struct JobInsert: Sendable, Hashable {
 
     /// Kinds and queues are identifiers: letters, digits and `._-:`, 1 to 100 characters.
     static func validateName(_ name: String, field: String) throws(ConveyorError) {
-        guard !name.isEmpty, name.count <= 100 else { throw .invalid(field, "must be 1 to 100 characters") }
-        // Bytes, not Unicode properties: an ASCII check per byte is what runs for every job enqueued.
+        // Bytes, not Unicode properties: an ASCII check per byte is what runs for every job
+        // enqueued. Once the name is ASCII, its bytes count its characters.
         let allowed = name.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
@@ -63,7 +63,9 @@ public struct JobInsert: Sendable, Hashable {
             default: false
             }
         }
+        guard !name.isEmpty else { throw .invalid(field, "must be 1 to 100 characters") }
         guard allowed else { throw .invalid(field, "'\(name)' may only contain letters, digits and . _ - :") }
+        guard name.utf8.count <= 100 else { throw .invalid(field, "must be 1 to 100 characters") }
     }
 }
 

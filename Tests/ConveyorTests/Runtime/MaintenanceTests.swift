@@ -53,6 +53,8 @@ struct EnqueueTests {
             ("maxAttempts", EnqueueOptions(maxAttempts: 0)),
             ("queue", EnqueueOptions(queue: "no spaces allowed")),
             ("queue", EnqueueOptions(queue: "")),
+            ("queue", EnqueueOptions(queue: String(repeating: "q", count: 101))),
+            ("queue", EnqueueOptions(queue: "é")),
         ]
         for (field, options) in cases {
             await #expect(performing: { try await conveyor.enqueue(ScriptedWorker.self, args: .init(), options: options) },
@@ -62,6 +64,9 @@ struct EnqueueTests {
                       throws: { ($0 as? ConveyorError)?.code == .unknownKind && ($0 as? ConveyorError)?.field == "kind" })
         await #expect(performing: { try await conveyor.enqueue(kind: ScriptedWorker.kind, args: .object(["step": .string("x")])) },
                       throws: { ($0 as? ConveyorError)?.field == "args" && "\($0)".contains("step") })
+        // The longest name allowed.
+        let longest = try await conveyor.enqueue(ScriptedWorker.self, args: .init(), options: EnqueueOptions(queue: String(repeating: "q", count: 100)))
+        #expect(try await conveyor.delete(id: longest.job.id).queue.count == 100)
         // A bulk enqueue with one bad row inserts nothing.
         await #expect(throws: ConveyorError.self) {
             try await conveyor.enqueue([JobInsert(kind: ScriptedWorker.kind), JobInsert(kind: ScriptedWorker.kind, priority: 12)])
