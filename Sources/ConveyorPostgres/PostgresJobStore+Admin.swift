@@ -25,16 +25,20 @@ extension PostgresJobStore {
         return try await storage("listing jobs") { [self, binds] in try await jobs(text, binds) }
     }
 
-    public func finishedJobs(queue: String, since: Date, limit: Int) async throws -> [FinishedJob] {
+    public func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity {
         var binds = PostgresBindings()
         binds.append(queue)
         binds.append(since)
-        binds.append(Int64(limit))
-        return try await storage("reading a queue's activity") { [self, binds] in
-            try await rows(sql.finishedJobs, binds).map { row in
-                let (state, finishedAt, waited) = try row.decode((String, Date, Double?).self)
-                return FinishedJob(state: JobState(rawValue: state) ?? .completed, finishedAt: finishedAt, waitedSeconds: waited)
+        var latest = binds
+        latest.append(Int64(waits))
+        return try await storage("reading a queue's activity") { [self, binds, latest] in
+            var minutes: [Int64: FinishedActivity.Counts] = [:]
+            for row in try await rows(sql.finishedPerMinute, binds) {
+                let (minute, completed, failed) = try row.decode((Int64, Int64, Int64).self)
+                minutes[minute] = FinishedActivity.Counts(completed: Int(completed), failed: Int(failed))
             }
+            let waits = try await rows(sql.latestWaits, latest).map { try $0.decode(Double.self) }
+            return FinishedActivity(minutes: minutes, waits: waits)
         }
     }
 

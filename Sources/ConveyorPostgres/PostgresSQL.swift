@@ -267,11 +267,19 @@ struct PostgresSQL: Sendable {
     }
     var pruneNodes: String { q("DELETE FROM S.nodes WHERE heartbeat_at < $1") }
 
-    var finishedJobs: String {
+    var finishedPerMinute: String {
         q("""
-        SELECT state, finished_at, extract(epoch FROM attempted_at - scheduled_at)::float8 FROM S.jobs
-        WHERE state IN ('completed', 'discarded') AND finished_at >= $2 AND queue = $1
-        ORDER BY finished_at LIMIT $3
+        SELECT floor(extract(epoch FROM finished_at) / 60)::int8,
+               count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state = 'discarded')
+        FROM S.jobs WHERE state IN ('completed', 'discarded') AND finished_at >= $2 AND queue = $1
+        GROUP BY 1
+        """)
+    }
+    var latestWaits: String {
+        q("""
+        SELECT extract(epoch FROM attempted_at - scheduled_at)::float8 FROM S.jobs
+        WHERE state IN ('completed', 'discarded') AND finished_at >= $2 AND queue = $1 AND attempted_at IS NOT NULL
+        ORDER BY finished_at DESC LIMIT $3
         """)
     }
 

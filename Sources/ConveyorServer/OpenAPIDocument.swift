@@ -727,7 +727,7 @@ enum OpenAPIDocument {
      "latency": {
       "type": "object",
       "nullable": true,
-      "description": "How long the jobs that finished in the window waited to start.",
+      "description": "How long the jobs that finished in the window waited to start: the newest 10,000 of them.",
       "required": [
        "p50_seconds",
        "p95_seconds",

@@ -50,8 +50,9 @@ public protocol JobStore: Sendable {
     /// Counts by state and the paused flag of every queue that has jobs or settings.
     func queueSummaries() async throws -> [QueueSummary]
 
-    /// Jobs of `queue` completed or discarded at or after `since`, oldest first, at most `limit`.
-    func finishedJobs(queue: String, since: Date, limit: Int) async throws -> [FinishedJob]
+    /// Jobs of `queue` completed or discarded at or after `since`: all of them counted per
+    /// minute, and the waits of the newest `waits` of them.
+    func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity
 
     /// Pauses or resumes a queue on every node.
     func setPaused(_ paused: Bool, queue: String, now: Date) async throws

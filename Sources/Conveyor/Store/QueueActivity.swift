@@ -1,22 +1,33 @@
 public import Foundation
 
-/// A job that finished, as the activity of its queue counts it.
-public struct FinishedJob: Sendable, Hashable {
-    /// `completed` or `discarded`.
-    public var state: JobState
-    public var finishedAt: Date
-    /// From when the job was due to when its last attempt started.
-    public var waitedSeconds: Double?
+/// A queue's finished jobs since a time, as the store reads them for ``QueueActivity``: counted
+/// per minute by the database (every job, however many), and the waits of the newest ones.
+public struct FinishedActivity: Sendable, Hashable {
+    /// Completed and discarded jobs in one whole minute.
+    public struct Counts: Sendable, Hashable {
+        public var completed: Int
+        public var failed: Int
 
-    public init(state: JobState, finishedAt: Date, waitedSeconds: Double?) {
-        self.state = state
-        self.finishedAt = finishedAt
-        self.waitedSeconds = waitedSeconds
+        public init(completed: Int, failed: Int) {
+            self.completed = completed
+            self.failed = failed
+        }
+    }
+
+    /// By minute, counted from 1970 (`floor(seconds / 60)`); minutes without jobs are absent.
+    public var minutes: [Int64: Counts]
+    /// From when each job was due to when its last attempt started, for the jobs that
+    /// finished last (newest first), at most as many as asked for.
+    public var waits: [Double]
+
+    public init(minutes: [Int64: Counts], waits: [Double]) {
+        self.minutes = minutes
+        self.waits = waits
     }
 }
 
 /// What a queue did lately: completed and failed jobs per minute, and how long jobs waited to
-/// start, over the jobs that finished in the window.
+/// start, over the newest jobs that finished in the window (``Conveyor/latencySamples``).
 public struct QueueActivity: Sendable, Hashable, Codable {
     public struct Minute: Sendable, Hashable, Codable {
         public var start: Date
@@ -38,19 +49,16 @@ public struct QueueActivity: Sendable, Hashable, Codable {
     /// Nil when no job finished in the window.
     public var latency: Latency?
 
-    /// Buckets `finished` into the `count` whole minutes that end with the one holding `now`.
-    public init(queue: String, finished: [FinishedJob], minutes count: Int, now: Date) {
-        let current = (now.timeIntervalSince1970 / 60).rounded(.down)
-        let first = current - Double(count - 1)
-        var buckets = (0..<count).map { Minute(start: Date(timeIntervalSince1970: (first + Double($0)) * 60), completed: 0, failed: 0) }
-        for job in finished {
-            let index = Int((job.finishedAt.timeIntervalSince1970 / 60).rounded(.down) - first)
-            guard buckets.indices.contains(index) else { continue }
-            if job.state == .completed { buckets[index].completed += 1 } else { buckets[index].failed += 1 }
+    /// Lays `finished` out over the `count` whole minutes that end with the one holding `now`.
+    public init(queue: String, finished: FinishedActivity, minutes count: Int, now: Date) {
+        let first = Int64((now.timeIntervalSince1970 / 60).rounded(.down)) - Int64(count - 1)
+        let minutes = (0..<Int64(count)).map { offset in
+            let counts = finished.minutes[first + offset] ?? FinishedActivity.Counts(completed: 0, failed: 0)
+            return Minute(start: Date(timeIntervalSince1970: Double(first + offset) * 60), completed: counts.completed, failed: counts.failed)
         }
-        let waits = finished.compactMap(\.waitedSeconds).map { max($0, 0) }.sorted()
+        let waits = finished.waits.map { max($0, 0) }.sorted()
         self.queue = queue
-        self.minutes = buckets
+        self.minutes = minutes
         self.latency = waits.isEmpty ? nil : Latency(
             p50Seconds: waits[(waits.count - 1) / 2], p95Seconds: waits[Int(Double(waits.count - 1) * 0.95)],
             maxSeconds: waits[waits.count - 1], samples: waits.count)

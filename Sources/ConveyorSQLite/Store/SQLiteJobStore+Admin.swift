@@ -95,12 +95,17 @@ extension SQLiteJobStore {
         }
     }
 
-    public func finishedJobs(queue: String, since: Date, limit: Int) throws -> [FinishedJob] {
+    public func finishedActivity(queue: String, since: Date, waits: Int) throws -> FinishedActivity {
         try storage("reading a queue's activity") {
-            try connection.query(SQLiteSQL.finishedJobs, [.text(queue), .integer(SQLiteCoding.micros(since)), .integer(Int64(limit))]) { row in
-                FinishedJob(state: JobState(rawValue: row.text(0)) ?? .completed, finishedAt: SQLiteCoding.date(row.int64(1)),
-                            waitedSeconds: row.optionalInt64(2).map { Double($0) / 1_000_000 })
+            let window: [SQLiteValue] = [.text(queue), .integer(SQLiteCoding.micros(since))]
+            var minutes: [Int64: FinishedActivity.Counts] = [:]
+            for (minute, counts) in try connection.query(SQLiteSQL.finishedPerMinute, window, {
+                ($0.int64(0), FinishedActivity.Counts(completed: Int($0.int64(1)), failed: Int($0.int64(2))))
+            }) {
+                minutes[minute] = counts
             }
+            let waits = try connection.query(SQLiteSQL.latestWaits, window + [.integer(Int64(waits))]) { Double($0.int64(0)) / 1_000_000 }
+            return FinishedActivity(minutes: minutes, waits: waits)
         }
     }
 

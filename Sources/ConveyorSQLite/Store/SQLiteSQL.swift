@@ -135,10 +135,16 @@ enum SQLiteSQL {
         """
     static let pruneNodes = "DELETE FROM conveyor_nodes WHERE heartbeat_at < ?1"
 
-    static let finishedJobs = """
-        SELECT state, finished_at, attempted_at - scheduled_at FROM conveyor_jobs
+    /// Times are microseconds since 1970, never negative here: integer division floors.
+    static let finishedPerMinute = """
+        SELECT finished_at / 60000000, sum(state = 'completed'), sum(state = 'discarded') FROM conveyor_jobs
         WHERE state IN ('completed', 'discarded') AND finished_at >= ?2 AND queue = ?1
-        ORDER BY finished_at LIMIT ?3
+        GROUP BY 1
+        """
+    static let latestWaits = """
+        SELECT attempted_at - scheduled_at FROM conveyor_jobs
+        WHERE state IN ('completed', 'discarded') AND finished_at >= ?2 AND queue = ?1 AND attempted_at IS NOT NULL
+        ORDER BY finished_at DESC LIMIT ?3
         """
 
     // Schedules
