@@ -44,15 +44,19 @@ enum DashboardTemplates {
             (function () {
               var main = document.querySelector("main[data-live]");
               if (!main || !window.EventSource) return;
-              var pending = null, events = new EventSource("/api/v1/events");
+              // At most one refresh a second: each one counts the queues' jobs in the database.
+              var pending = null, last = 0, events = new EventSource("/api/v1/events");
               function refresh() {
                 pending = null;
+                last = Date.now();
                 fetch(location.href, {headers: {"X-Conveyor-Fragment": "1"}, credentials: "same-origin"})
                   .then(function (r) { return r.ok ? r.text() : null; })
                   .then(function (html) { if (html !== null) main.innerHTML = html; });
               }
               ["inserted", "started", "progress", "completed", "retrying", "discarded", "cancelled", "snoozed", "released"].forEach(function (kind) {
-                events.addEventListener(kind, function () { if (!pending) pending = setTimeout(refresh, 250); });
+                events.addEventListener(kind, function () {
+                  if (!pending) pending = setTimeout(refresh, Math.max(250, last + 1000 - Date.now()));
+                });
               });
             })();
             </script>{{/live}}
