@@ -89,45 +89,47 @@ extension PostgresJobStore {
         return "{" + quoted.joined(separator: ",") + "}"
     }
 
-    /// Jobs of which some are unique: row by row in the caller's transaction, so a duplicate
-    /// returns the job that holds the key.
+    /// Jobs of which some are unique: a statement each (see ``insertOne(_:now:sql:on:logger:)``).
+    /// Run them in a transaction, so the batch is stored whole or not at all.
     static func insertEach(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
         var results: [InsertResult] = []
-        var available = Set<String>()
+        results.reserveCapacity(jobs.count)
         for job in jobs {
-            let uniqueness = job.uniqueness(now: now)
-            let scheduledAt = job.scheduledAt ?? now
-            var binds = PostgresBindings(capacity: 12)
-            binds.append(job.kind)
-            binds.append(job.queue)
-            binds.append(scheduledAt > now ? JobState.scheduled.rawValue : JobState.available.rawValue)
-            binds.append(Int16(job.priority))
-            binds.append(job.args.text)
-            binds.append(job.meta.text)
-            binds.append(StoreCoding.json(job.tags))
-            binds.append(Int32(job.maxAttempts))
-            binds.append(now)
-            binds.append(scheduledAt)
-            binds.append(uniqueness?.key)
-            binds.append(uniqueness.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" })
-            if let inserted = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger).collect()).first {
-                results.append(InsertResult(job: inserted, isDuplicate: false))
-                if inserted.state == .available { available.insert(inserted.queue) }
-                continue
-            }
-            var find = PostgresBindings()
-            find.append(uniqueness?.key)
-            guard let existing = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger).collect()).first else {
-                throw ConveyorError(.storage, "insert of a \(job.kind) job conflicted with a constraint")
-            }
-            results.append(InsertResult(job: existing, isDuplicate: true))
-        }
-        for queue in available {
-            var binds = PostgresBindings()
-            binds.append("a:\(queue)")
-            try await connection.query(PostgresQuery(unsafeSQL: sql.notify, binds: binds), logger: logger)
+            results.append(try await insertOne(job, now: now, sql: sql, on: connection, logger: logger))
         }
         return results
+    }
+
+    /// A job that may be unique, in one statement with its wake-up: one round trip, and no
+    /// transaction needed. A duplicate answers with the job that holds the key, read by a
+    /// second statement; if that job left its unique states in between, the insert is tried again.
+    static func insertOne(_ job: JobInsert, now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> InsertResult {
+        let uniqueness = job.uniqueness(now: now)
+        let scheduledAt = job.scheduledAt ?? now
+        var binds = PostgresBindings(capacity: 12)
+        binds.append(job.kind)
+        binds.append(job.queue)
+        binds.append(scheduledAt > now ? JobState.scheduled.rawValue : JobState.available.rawValue)
+        binds.append(Int16(job.priority))
+        binds.append(job.args.text)
+        binds.append(job.meta.text)
+        binds.append(StoreCoding.json(job.tags))
+        binds.append(Int32(job.maxAttempts))
+        binds.append(now)
+        binds.append(scheduledAt)
+        binds.append(uniqueness?.key)
+        binds.append(uniqueness.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" })
+        var find = PostgresBindings()
+        find.append(uniqueness?.key)
+        for _ in 0..<3 {
+            if let inserted = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger).collect()).first {
+                return InsertResult(job: inserted, isDuplicate: false)
+            }
+            if let existing = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger).collect()).first {
+                return InsertResult(job: existing, isDuplicate: true)
+            }
+        }
+        throw ConveyorError(.conflict, "a \(job.kind) job's unique key stayed taken, but no job holding it could be read; try again")
     }
 
     /// The parameters of ``PostgresSQL/complete``.

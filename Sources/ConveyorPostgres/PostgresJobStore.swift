@@ -137,6 +137,9 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
                 }
                 return try await self.withConnection { try await Self.insertBulk(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
             }
+            if jobs.count == 1 {
+                return [try await self.withConnection { try await Self.insertOne(jobs[0], now: now, sql: self.sql, on: $0, logger: self.logger) }]
+            }
             return try await self.withTransaction { try await Self.insertEach(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
         }
     }

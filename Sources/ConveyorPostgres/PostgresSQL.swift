@@ -77,12 +77,19 @@ struct PostgresSQL: Sendable {
     /// Ids for $1 new jobs, ascending, from the jobs' own sequence.
     var drawIDs: String { q("SELECT array_agg(id ORDER BY id) FROM (SELECT nextval('S.jobs_id_seq') AS id FROM generate_series(1, $1)) AS drawn") }
 
+    /// One job that may be unique, and its wake-up when it is inserted available. No row when
+    /// a live job holds its key. The columns after the job's are the wake-up's count.
     var insertUnique: String {
         q("""
-        INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
-        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8, $9, $10, $11, $12::text[])
-        ON CONFLICT DO NOTHING
-        RETURNING \(Self.jobColumns)
+        WITH inserted AS (
+            INSERT INTO S.jobs (kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
+            VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8, $9, $10, $11, $12::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING \(Self.jobColumns)
+        ), notified AS (
+            SELECT pg_notify('\(channel)', 'a:' || queue) FROM inserted WHERE state = 'available'
+        )
+        SELECT *, (SELECT count(*) FROM notified) FROM inserted
         """)
     }
 
