@@ -9,8 +9,12 @@ public struct PostgresConfiguration: Sendable {
     public var client: PostgresClient.Configuration
     /// The schema for Conveyor's tables (created if missing). Letters, digits and `_`.
     public var schema: String
-    /// How often an idle LISTEN connection is checked, and how long to wait before reconnecting.
+    /// How long the notification listener waits before reconnecting (doubling up to 30 s).
     public var reconnectDelay: Duration
+    /// After this long without a notification the listener sends itself one, and a listener
+    /// that does not hear it within as long again reconnects: a LISTEN connection can die
+    /// without an error (a firewall dropping idle connections), leaving the node on polling.
+    public var listenerCheckInterval: Duration
     /// How long a store operation waits for PostgreSQL to answer before it fails (and is
     /// retried by its caller). Generous: it exists for connections lost without a word.
     public var answerTimeout: Duration
@@ -24,12 +28,13 @@ public struct PostgresConfiguration: Sendable {
 
     public init(
         client: PostgresClient.Configuration, schema: String = "conveyor",
-        reconnectDelay: Duration = .seconds(1), answerTimeout: Duration = .seconds(30),
+        reconnectDelay: Duration = .seconds(1), listenerCheckInterval: Duration = .seconds(30), answerTimeout: Duration = .seconds(30),
         claimBatchingWait: Duration = Self.defaultClaimBatchingWait
     ) {
         self.client = client
         self.schema = schema
         self.reconnectDelay = reconnectDelay
+        self.listenerCheckInterval = listenerCheckInterval
         self.answerTimeout = answerTimeout
         self.claimBatchingWait = claimBatchingWait
     }

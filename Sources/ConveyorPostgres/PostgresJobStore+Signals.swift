@@ -8,7 +8,9 @@ extension PostgresJobStore {
     /// Listens on the schema's channel and turns notifications into ``StoreSignal``s,
     /// reconnecting with backoff when the connection drops. On each connect it checks that a
     /// notification it sends itself arrives: behind a transaction-pooling PgBouncer they do not,
-    /// and nodes then rely on polling alone (they always poll as well).
+    /// and nodes then rely on polling alone (they always poll as well). Once they do arrive, a
+    /// connection that stops delivering even its own probes is closed and replaced
+    /// (``ListenerLiveness``).
     func listenForSignals() async {
         var delay = reconnectDelay
         while !Task.isCancelled {
@@ -17,33 +19,35 @@ extension PostgresJobStore {
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             let probe = "p:\(UUID().uuidString)"
-                            let confirmed = Atomic<Bool>(false)
+                            let liveness = ListenerLiveness(quiet: listenerCheckInterval)
                             group.addTask {
                                 try await Task.sleep(for: .seconds(2))
-                                if !confirmed.load(ordering: .relaxed) {
+                                if !liveness.isConfirmed {
                                     self.logger.warning("""
                                         PostgreSQL notifications do not arrive (is a transaction-pooling PgBouncer in between?); \
                                         nodes fall back to polling, so new jobs, pauses and cancels take up to a poll interval
                                         """)
                                 }
                             }
+                            group.addTask {
+                                try await liveness.watch { try await self.notify($0) }
+                                self.logger.warning("notification listener heard nothing, not even its own probe; reconnecting", metadata: [
+                                    "silent_for": "\(self.listenerCheckInterval * 2)",
+                                ])
+                                // Ends the loop below: the connection is not going to say so itself.
+                                try await connection.close()
+                            }
                             try await notify(probe)
                             // Nodes that want events answer at once rather than at their next renewal.
                             try await notify(EventDemand.question + instanceID)
                             for try await notification in notifications {
                                 let payload = notification.payload
+                                liveness.heard(payload)
                                 if payload == probe {
-                                    confirmed.store(true, ordering: .relaxed)
+                                    liveness.confirm()
                                     delay = reconnectDelay
-                                } else if let sender = EventPayload.sender(of: payload) {
-                                    guard sender != instanceID else { continue }
-                                    let events = EventPayload.events(in: payload)
-                                    if !events.isEmpty { signalBus.publish(.events(events)) }
-                                } else if eventDemand.hear(payload, instanceID: instanceID) {
-                                    continue
-                                } else if let signal = Self.signal(from: payload) {
-                                    if case .queueChanged = signal { limited.invalidate() }
-                                    signalBus.publish(signal)
+                                } else {
+                                    dispatch(payload)
                                 }
                             }
                             group.cancelAll()
@@ -60,6 +64,22 @@ extension PostgresJobStore {
             }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(30))
+        }
+    }
+
+    /// Acts on one notification: other nodes' events, event demand, or a signal for producers.
+    private func dispatch(_ payload: String) {
+        // Probes ("p:"), ours and other nodes', only show that notifications arrive.
+        if payload.hasPrefix("p:") { return }
+        if let sender = EventPayload.sender(of: payload) {
+            guard sender != instanceID else { return }
+            let events = EventPayload.events(in: payload)
+            if !events.isEmpty { signalBus.publish(.events(events)) }
+        } else if eventDemand.hear(payload, instanceID: instanceID) {
+            return
+        } else if let signal = Self.signal(from: payload) {
+            if case .queueChanged = signal { limited.invalidate() }
+            signalBus.publish(signal)
         }
     }
 

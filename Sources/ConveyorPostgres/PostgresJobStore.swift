@@ -24,6 +24,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     /// run prepared statements (see ``HotStatement``): true when the store made the pool.
     var preparesStatements: Bool { ownsClient }
     let reconnectDelay: Duration
+    let listenerCheckInterval: Duration
     let answerTimeout: Duration
     public let claimBatchingWait: Duration
     let sql: PostgresSQL
@@ -42,6 +43,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try PostgresConfiguration.validateSchema(configuration.schema)
         self.schema = configuration.schema
         self.reconnectDelay = configuration.reconnectDelay
+        self.listenerCheckInterval = configuration.listenerCheckInterval
         self.answerTimeout = configuration.answerTimeout
         self.claimBatchingWait = configuration.claimBatchingWait
         self.logger = logger
@@ -61,6 +63,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try PostgresConfiguration.validateSchema(schema)
         self.schema = schema
         self.reconnectDelay = .seconds(1)
+        self.listenerCheckInterval = .seconds(30)
         self.answerTimeout = .seconds(30)
         self.claimBatchingWait = PostgresConfiguration.defaultClaimBatchingWait
         self.logger = logger

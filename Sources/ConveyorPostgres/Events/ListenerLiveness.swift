@@ -1,0 +1,59 @@
+import Synchronization
+
+/// Tells a LISTEN connection that died without a word from a channel that is merely quiet.
+///
+/// A connection cut off without a reset (a firewall or NAT dropping idle flows, a frozen
+/// server) never reports an error: the listener would wait forever, and the node would live
+/// on polling alone, deaf to pauses, cancels and other nodes' events. So after a quiet spell
+/// the listener sends itself a probe; one that does not come back means the connection is dead.
+final class ListenerLiveness: Sendable {
+    private struct State {
+        var lastHeard = ContinuousClock.now
+        var probe: String?
+        var confirmed = false
+    }
+
+    private let state = Mutex(State())
+    private let quiet: Duration
+
+    /// Probes after `quiet` without a notification, and gives each probe as long to arrive.
+    init(quiet: Duration) {
+        self.quiet = quiet
+    }
+
+    /// Whether a notification sent on connecting came back: only then are they known to
+    /// arrive at all (behind a transaction-pooling PgBouncer they never do).
+    var isConfirmed: Bool { state.withLock { $0.confirmed } }
+    func confirm() { state.withLock { $0.confirmed = true } }
+
+    /// Records a notification that arrived.
+    func heard(_ payload: String) {
+        state.withLock { state in
+            state.lastHeard = .now
+            if state.probe == payload { state.probe = nil }
+        }
+    }
+
+    /// Waits out quiet spells, probing with `send`; returns only when a probe went unanswered.
+    /// Never probes an unconfirmed listener; a probe that cannot be sent (the server is away)
+    /// is not held against the connection.
+    func watch(send: (String) async throws -> Void) async throws {
+        while true {
+            try await Task.sleep(for: quiet)
+            let probe = state.withLock { state -> String? in
+                guard state.confirmed, ContinuousClock.now - state.lastHeard >= quiet else { return nil }
+                state.probe = "p:alive:\(UInt64.random(in: 0 ... .max))"
+                return state.probe
+            }
+            guard let probe else { continue }
+            do {
+                try await send(probe)
+            } catch {
+                state.withLock { $0.probe = nil }
+                continue
+            }
+            try await Task.sleep(for: quiet)
+            if state.withLock({ $0.probe == probe }) { return }
+        }
+    }
+}
