@@ -2,7 +2,6 @@ import Conveyor
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 
 extension PostgresJobStore {
     /// Listens on the schema's channel and turns notifications into ``StoreSignal``s,
