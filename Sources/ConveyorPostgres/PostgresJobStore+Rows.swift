@@ -96,6 +96,8 @@ extension PostgresJobStore {
         results.reserveCapacity(jobs.count)
         for job in jobs {
             results.append(try await insertOne(job, now: now, sql: sql, on: connection, logger: logger))
+            // A large batch takes many statements; only one left unanswered is a lost connection.
+            answerArrived()
         }
         return results
     }

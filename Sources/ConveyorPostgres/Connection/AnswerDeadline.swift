@@ -10,16 +10,20 @@ package struct AnswerDeadlineExceeded: Error {}
 /// before: the write reaches an emptied pipeline and the query's promise is dropped. Right after
 /// a server restart the pool can hand out such a connection; without a deadline the caller, and
 /// everything queued behind it, would wait forever.
+///
+/// The limit runs from the last answer: an operation of many statements calls
+/// ``answerArrived()`` after each one, and only a statement left unanswered for `limit` ends it.
 package func withAnswerDeadline<T: Sendable>(
     _ limit: Duration, on watchdog: AnswerWatchdog = .shared, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    let race = AnswerRace<T>(watchdog: watchdog)
+    let race = AnswerRace<T>(watchdog: watchdog, limit: limit)
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            race.watched(watchdog.watch(until: .now + limit) { race.finish(.failure(AnswerDeadlineExceeded())) })
+            race.watch()
             race.attach(Task {
                 do {
-                    race.finish(.success(try await operation()))
+                    let value = try await AnswerClock.$current.withValue(AnswerClock(renew: race.watch)) { try await operation() }
+                    race.finish(.success(value))
                 } catch {
                     race.finish(.failure(error))
                 }
@@ -28,6 +32,18 @@ package func withAnswerDeadline<T: Sendable>(
     } onCancel: {
         race.finish(.failure(CancellationError()))
     }
+}
+
+/// Tells the operation's deadline (if the current task runs under one) that a statement was
+/// answered, so the next one has the whole limit again.
+package func answerArrived() {
+    AnswerClock.current?.renew()
+}
+
+/// What ``answerArrived()`` reaches through a task-local value.
+private struct AnswerClock: Sendable {
+    @TaskLocal static var current: AnswerClock?
+    let renew: @Sendable () -> Void
 }
 
 /// The first of the operation, the deadline and cancellation to finish resumes the caller,
@@ -42,9 +58,23 @@ private final class AnswerRace<T: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let watchdog: AnswerWatchdog
+    private let limit: Duration
 
-    init(watchdog: AnswerWatchdog) {
+    init(watchdog: AnswerWatchdog, limit: Duration) {
         self.watchdog = watchdog
+        self.limit = limit
+    }
+
+    /// Sets the deadline to `limit` from now, replacing any earlier one.
+    func watch() {
+        let id = watchdog.watch(until: .now + limit) { [self] in finish(.failure(AnswerDeadlineExceeded())) }
+        let (finished, previous) = state.withLock { state -> (Bool, UInt64?) in
+            guard state.outcome == nil else { return (true, nil) }
+            defer { state.watch = id }
+            return (false, state.watch)
+        }
+        if finished { watchdog.forget(id) }
+        if let previous { watchdog.forget(previous) }
     }
 
     func start(_ continuation: CheckedContinuation<T, any Error>) {
@@ -54,14 +84,6 @@ private final class AnswerRace<T: Sendable>: Sendable {
             return nil
         }
         if let early { continuation.resume(with: early) }
-    }
-
-    func watched(_ watch: UInt64) {
-        let finished = state.withLock { state in
-            if state.outcome == nil { state.watch = watch }
-            return state.outcome != nil
-        }
-        if finished { watchdog.forget(watch) }
     }
 
     func attach(_ task: Task<Void, Never>) {

@@ -36,6 +36,26 @@ struct PostgresUniqueInsertTests {
     }
 }
 
+extension PostgresUniqueInsertTests {
+    /// A batch of unique jobs is a statement per job: the answer deadline runs from the last
+    /// answer, so a batch that takes longer than the deadline in all is not a lost connection.
+    @Test func aUniqueBatchMayTakeLongerThanTheAnswerTimeout() async throws {
+        var configuration = try TestPostgres.configuration()
+        configuration.answerTimeout = .milliseconds(250)
+        let store = try PostgresJobStore(configuration: configuration)
+        let pool = Task { await store.runPool() }
+        defer { pool.cancel() }
+        try await store.migrate()
+        let jobs = (0..<1_500).map { JobInsert.test(args: .object(["n": .number(Double($0))]), unique: UniqueOptions()) }
+        let started = ContinuousClock.now
+        let results = try await store.insert(jobs, now: Date())
+        let took = ContinuousClock.now - started
+        #expect(took > configuration.answerTimeout, "the batch took \(took): too quick to show anything here")
+        #expect(results.count == 1_500 && results.allSatisfy { !$0.isDuplicate })
+        #expect(Set(results.map(\.job.id)).count == 1_500)
+    }
+}
+
 /// The queue wake-ups (`a:QUEUE`) heard on a store's channel, in order.
 private final class WakeLog: Sendable {
     private let state = Mutex((listening: false, payloads: [String]()))
