@@ -25,11 +25,15 @@ public struct PostgresConfiguration: Sendable {
     /// Well under one claim's round trip here (1 – 3 ms), yet enough for a batch of short jobs to
     /// finish: claims at concurrency 100 went from 51 to 99 jobs (BENCHMARKS.md, seventh sitting).
     @usableFromInline static let defaultClaimBatchingWait: Duration = .microseconds(500)
+    /// The defaults of the other settings, which a store on a handed-in client uses too.
+    @usableFromInline static let defaultReconnectDelay: Duration = .seconds(1)
+    @usableFromInline static let defaultListenerCheckInterval: Duration = .seconds(30)
+    @usableFromInline static let defaultAnswerTimeout: Duration = .seconds(30)
 
     public init(
         client: PostgresClient.Configuration, schema: String = "conveyor",
-        reconnectDelay: Duration = .seconds(1), listenerCheckInterval: Duration = .seconds(30), answerTimeout: Duration = .seconds(30),
-        claimBatchingWait: Duration = Self.defaultClaimBatchingWait
+        reconnectDelay: Duration = Self.defaultReconnectDelay, listenerCheckInterval: Duration = Self.defaultListenerCheckInterval,
+        answerTimeout: Duration = Self.defaultAnswerTimeout, claimBatchingWait: Duration = Self.defaultClaimBatchingWait
     ) {
         self.client = client
         self.schema = schema
@@ -66,6 +70,19 @@ public struct PostgresConfiguration: Sendable {
         client.options.maximumConnections = 10
         self.init(client: client, schema: query["schema"] ?? "conveyor")
         try Self.validateSchema(schema)
+    }
+
+    /// The schema's name and the durations: a zero or negative wait would spin (the
+    /// listener's probes, its reconnects) or fail every operation at once.
+    func validate() throws(ConveyorError) {
+        try Self.validateSchema(schema)
+        for (field, value) in [("reconnectDelay", reconnectDelay), ("listenerCheckInterval", listenerCheckInterval),
+                               ("answerTimeout", answerTimeout)] where value <= .zero {
+            throw ConveyorError(.invalidInput, field: field, "must be positive, got \(value)")
+        }
+        guard claimBatchingWait >= .zero else {
+            throw ConveyorError(.invalidInput, field: "claimBatchingWait", "must be zero or positive, got \(claimBatchingWait)")
+        }
     }
 
     static func validateSchema(_ schema: String) throws(ConveyorError) {

@@ -40,7 +40,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
 
     /// A store with a connection pool of its own, which ``run()`` runs.
     public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "conveyor.postgres")) throws {
-        try PostgresConfiguration.validateSchema(configuration.schema)
+        try configuration.validate()
         self.schema = configuration.schema
         self.reconnectDelay = configuration.reconnectDelay
         self.listenerCheckInterval = configuration.listenerCheckInterval
@@ -62,9 +62,9 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     public init(client: PostgresClient, schema: String = "conveyor", logger: Logger = Logger(label: "conveyor.postgres")) throws {
         try PostgresConfiguration.validateSchema(schema)
         self.schema = schema
-        self.reconnectDelay = .seconds(1)
-        self.listenerCheckInterval = .seconds(30)
-        self.answerTimeout = .seconds(30)
+        self.reconnectDelay = PostgresConfiguration.defaultReconnectDelay
+        self.listenerCheckInterval = PostgresConfiguration.defaultListenerCheckInterval
+        self.answerTimeout = PostgresConfiguration.defaultAnswerTimeout
         self.claimBatchingWait = PostgresConfiguration.defaultClaimBatchingWait
         self.logger = logger
         self.sql = PostgresSQL(schema: schema)

@@ -22,20 +22,18 @@ struct ListenerLivenessTests {
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
             try await store.migrate()
-            try await waitFor("the first wake-up") {
+            // Each try inserts a job and gives its wake-up a moment to arrive.
+            try await eventually(timeout: .seconds(15)) {
                 _ = try await inserter.insert([.test(queue: "before")], now: Date())
                 try await Task.sleep(for: .milliseconds(200))
                 return heard.contains("before")
             }
-            let frozen = try #require(try await listenerPID(schema))
-            try signal("STOP", frozen)
-            defer { try? signal("CONT", frozen) }
+            let frozen = try #require(try await Self.listenerPID(schema))
+            try Self.signal("STOP", frozen)
+            defer { try? Self.signal("CONT", frozen) }
 
-            try await waitFor("a new listener connection") {
-                try await Task.sleep(for: .milliseconds(100))
-                return try await listenerPID(schema).map { $0 != frozen } ?? false
-            }
-            try await waitFor("a wake-up through the new connection") {
+            try await eventually(timeout: .seconds(15)) { try await Self.listenerPID(schema).map { $0 != frozen } ?? false }
+            try await eventually(timeout: .seconds(15)) {
                 _ = try await inserter.insert([.test(queue: "after")], now: Date())
                 try await Task.sleep(for: .milliseconds(200))
                 return heard.contains("after")
@@ -44,7 +42,7 @@ struct ListenerLivenessTests {
     }
 
     /// The server process of the connection that last ran LISTEN on the schema's channel.
-    private func listenerPID(_ schema: String) async throws -> Int32? {
+    private static func listenerPID(_ schema: String) async throws -> Int32? {
         let rows = try await TestPostgres.client.query(PostgresQuery(unsafeSQL: """
             SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND query LIKE '%\(schema)_signals%' ORDER BY backend_start DESC LIMIT 1
             """))
@@ -52,22 +50,13 @@ struct ListenerLivenessTests {
         return nil
     }
 
-    private func signal(_ name: String, _ pid: Int32) throws {
+    private static func signal(_ name: String, _ pid: Int32) throws {
         let kill = Process()
         kill.executableURL = URL(fileURLWithPath: "/bin/kill")
         kill.arguments = ["-\(name)", "\(pid)"]
         try kill.run()
         kill.waitUntilExit()
-        guard kill.terminationStatus == 0 else { throw CancellationError() }
-    }
-
-    private func waitFor(_ what: String, within limit: Duration = .seconds(15), _ done: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await done() { return }
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        guard kill.terminationStatus == 0 else { throw TestFailure(description: "kill -\(name) \(pid) failed") }
     }
 }
 

@@ -12,6 +12,19 @@ struct PoolSettingsTests {
         #expect(options.maximumConnections == 10)
         #expect(options.minimumConnections == 0)
     }
+
+    /// A zero wait would make the listener probe or reconnect in a tight loop.
+    @Test(arguments: ["reconnectDelay", "listenerCheckInterval", "answerTimeout"])
+    func aWaitThatIsNotPositiveIsRefusedByName(field: String) throws {
+        var configuration = try PostgresConfiguration(url: "postgres://conveyor@db.internal:5433/jobs")
+        switch field {
+        case "reconnectDelay": configuration.reconnectDelay = .zero
+        case "listenerCheckInterval": configuration.listenerCheckInterval = .zero
+        default: configuration.answerTimeout = .seconds(-1)
+        }
+        #expect(performing: { try PostgresJobStore(configuration: configuration) },
+                throws: { ($0 as? ConveyorError)?.code == .invalidInput && ($0 as? ConveyorError)?.field == field })
+    }
 }
 
 /// A pool whose minimum is above its maximum: postgres-nio traps on it, so the store lowers

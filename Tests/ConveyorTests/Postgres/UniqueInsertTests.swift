@@ -17,7 +17,7 @@ struct PostgresUniqueInsertTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await wakes.listen(on: "\(schema)_signals") }
             defer { group.cancelAll() }
-            while !wakes.isListening { try await Task.sleep(for: .milliseconds(10)) }
+            try await eventually { wakes.isListening }
 
             let unique = UniqueOptions()
             let first = try await store.insert([.test(args: .object(["n": .number(1)]), unique: unique)], now: Date())[0]
@@ -27,16 +27,14 @@ struct PostgresUniqueInsertTests {
                 [.test(scheduledAt: Date().addingTimeInterval(3_600), args: .object(["n": .number(3)]), unique: unique)], now: Date())[0]
             // Delivered in commit order: once the marker is heard, every earlier wake-up was too.
             _ = try await store.insert([.test(queue: "marker")], now: Date())
-            while !wakes.payloads.contains("a:marker") { try await Task.sleep(for: .milliseconds(10)) }
+            try await eventually { wakes.payloads.contains("a:marker") }
 
             #expect(!first.isDuplicate && duplicate.isDuplicate && duplicate.job.id == first.job.id)
             #expect(scheduled.job.state == .scheduled)
             #expect(wakes.payloads.filter { $0 == "a:default" }.count == 2)
         }
     }
-}
 
-extension PostgresUniqueInsertTests {
     /// A batch of unique jobs is a statement per job: the answer deadline runs from the last
     /// answer, so a batch that takes longer than the deadline in all is not a lost connection.
     @Test func aUniqueBatchMayTakeLongerThanTheAnswerTimeout() async throws {
