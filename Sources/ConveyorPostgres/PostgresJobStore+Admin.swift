@@ -1,6 +1,7 @@
 public import Conveyor
 public import Foundation
 import PostgresNIO
+import Synchronization
 
 extension PostgresJobStore {
     public func jobs(matching filter: JobFilter) async throws -> [Job] {
@@ -86,19 +87,36 @@ extension PostgresJobStore {
 
     public func queueSummaries() async throws -> [QueueSummary] {
         try await storage("counting jobs") { [self] in
-            var summaries: [String: QueueSummary] = [:]
-            for row in try await self.rows(self.sql.countsByQueue) {
-                let (queue, state, count) = try row.decode((String, String, Int64).self)
-                guard let state = JobState(rawValue: state) else { continue }
-                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = Int(count)
-            }
-            for row in try await self.rows(self.sql.queueSettings) {
+            let active = try await stateCounts(sql.activeCountsByQueue)
+            let final = try await finalCounts()
+            let settings = try await rows(sql.queueSettings).map { row in
                 let (queue, paused, concurrency, rateCount, ratePeriod) = try row.decode((String, Bool, Int32?, Int32?, Int64?).self)
-                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
-                summaries[queue]?.limits = QueueLimits(
-                    concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod)
+                return QueueSettings(queue: queue, paused: paused, limits: QueueLimits(
+                    concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod))
             }
-            return summaries.values.sorted { $0.name < $1.name }
+            return QueueSummary.summaries(counts: active + final, settings: settings)
+        }
+    }
+
+    /// Counts of finished jobs, reused for a multiple of what counting them cost (see
+    /// ``CostBoundedReuse``): they grow with retention, and every open dashboard page asks.
+    private func finalCounts() async throws -> [QueueStateCount] {
+        let started = ContinuousClock.now
+        if case .reuse(let counts) = finalCountReuse.withLock({ $0.decide(at: started) }) { return counts }
+        do {
+            let counts = try await stateCounts(sql.finalCountsByQueue)
+            finalCountReuse.withLock { $0.read(counts, startedAt: started, endedAt: .now) }
+            return counts
+        } catch {
+            finalCountReuse.withLock { $0.readFailed() }
+            throw error
+        }
+    }
+
+    private func stateCounts(_ query: String) async throws -> [QueueStateCount] {
+        try await rows(query).compactMap { row in
+            let (queue, state, count) = try row.decode((String, String, Int64).self)
+            return JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
         }
     }
 

@@ -3,6 +3,7 @@ public import Foundation
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// Conveyor's store for many nodes: every node points at one PostgreSQL database.
 ///
@@ -33,6 +34,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let limited = LimitedQueues()
     let outbox = EventOutbox()
     let eventDemand = EventDemand()
+    let finalCountReuse = Mutex(CostBoundedReuse<[QueueStateCount]>())
     /// Open once ``run()`` runs the store's own pool; always open on a handed-in client.
     let poolStart = PoolStart()
     /// Tells this store's own notifications apart from other nodes'.

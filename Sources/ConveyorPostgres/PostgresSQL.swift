@@ -204,7 +204,15 @@ struct PostgresSQL: Sendable {
 
     var delete: String { q("DELETE FROM S.jobs WHERE id = $1 AND state <> 'executing' RETURNING \(Self.jobColumns)") }
 
-    var countsByQueue: String { q("SELECT queue, state, count(*) FROM S.jobs GROUP BY queue, state") }
+    /// Read from the claim index, which holds exactly these states: it costs what the backlog
+    /// holds, not what retention keeps.
+    var activeCountsByQueue: String {
+        q("SELECT queue, state, count(*) FROM S.jobs WHERE state IN ('scheduled', 'available', 'executing', 'retryable') GROUP BY queue, state")
+    }
+    /// Reads every finished job kept: costs what retention keeps.
+    var finalCountsByQueue: String {
+        q("SELECT queue, state, count(*) FROM S.jobs WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state")
+    }
     var queueSettings: String { q("SELECT name, paused, concurrency, rate_count, rate_period FROM S.queues") }
     var setPaused: String {
         q("""

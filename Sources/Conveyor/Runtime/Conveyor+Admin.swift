@@ -38,6 +38,10 @@ extension Conveyor {
     }
 
     /// Every known queue with its counts by state and paused flag.
+    ///
+    /// The counts of `scheduled`, `available`, `executing` and `retryable` jobs are read
+    /// afresh. The counts of finished jobs are reused for 20 times what counting them took, so
+    /// on a table of millions of kept jobs they may be seconds old.
     public func queues() async throws -> [QueueSummary] {
         try await store.queueSummaries()
     }

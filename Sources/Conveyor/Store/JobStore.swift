@@ -48,6 +48,9 @@ public protocol JobStore: Sendable {
     func delete(id: Int64) async throws -> Job
 
     /// Counts by state and the paused flag of every queue that has jobs or settings.
+    ///
+    /// Counts of unfinished states are exact. Counts of final states grow with retention, so a
+    /// store may answer them from its last count for a multiple of what that count cost.
     func queueSummaries() async throws -> [QueueSummary]
 
     /// Jobs of `queue` completed or discarded at or after `since`: all of them counted per

@@ -78,20 +78,33 @@ extension SQLiteJobStore {
 
     public func queueSummaries() throws -> [QueueSummary] {
         try storage("counting jobs") {
-            var summaries: [String: QueueSummary] = [:]
-            for (queue, state, count) in try connection.query(SQLiteSQL.countsByQueue, [], { ($0.text(0), $0.text(1), $0.int(2)) }) {
-                guard let state = JobState(rawValue: state) else { continue }
-                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].counts[state] = count
-            }
             let settings = try connection.query(SQLiteSQL.queueSettings, []) { row in
-                (row.text(0), row.int(1) != 0, QueueLimits(
+                QueueSettings(queue: row.text(0), paused: row.int(1) != 0, limits: QueueLimits(
                     concurrency: row.optionalInt64(2).map(Int.init), rateCount: row.optionalInt64(3).map(Int.init), ratePeriodMicros: row.optionalInt64(4)))
             }
-            for (queue, paused, limits) in settings {
-                summaries[queue, default: QueueSummary(name: queue, counts: [:], paused: false)].paused = paused
-                summaries[queue]?.limits = limits
-            }
-            return summaries.values.sorted { $0.name < $1.name }
+            return QueueSummary.summaries(counts: try stateCounts(SQLiteSQL.activeCountsByQueue) + finalCounts(), settings: settings)
+        }
+    }
+
+    /// Counts of finished jobs, reused for a multiple of what counting them cost (see
+    /// ``CostBoundedReuse``): they grow with retention, and while they are counted no claim
+    /// or acknowledgement of this store runs.
+    private func finalCounts() throws -> [QueueStateCount] {
+        let started = ContinuousClock.now
+        if case .reuse(let counts) = finalCountReuse.decide(at: started) { return counts }
+        do {
+            let counts = try stateCounts(SQLiteSQL.finalCountsByQueue)
+            finalCountReuse.read(counts, startedAt: started, endedAt: .now)
+            return counts
+        } catch {
+            finalCountReuse.readFailed()
+            throw error
+        }
+    }
+
+    private func stateCounts(_ query: String) throws -> [QueueStateCount] {
+        try connection.query(query, []) { ($0.text(0), $0.text(1), $0.int(2)) }.compactMap { queue, state, count in
+            JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: count) }
         }
     }
 

@@ -15,6 +15,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
     nonisolated let thread: DatabaseThread
     nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
     let connection: SQLiteConnection
+    var finalCountReuse = CostBoundedReuse<[QueueStateCount]>()
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 

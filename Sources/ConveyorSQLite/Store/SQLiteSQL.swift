@@ -66,7 +66,16 @@ enum SQLiteSQL {
 
     static let delete = "DELETE FROM conveyor_jobs WHERE id = ?1 AND state <> 'executing' RETURNING \(jobColumns)"
 
-    static let countsByQueue = "SELECT queue, state, count(*) FROM conveyor_jobs GROUP BY queue, state"
+    /// Read from the claim index's leading columns: costs what the backlog holds.
+    static let activeCountsByQueue = """
+        SELECT queue, state, count(*) FROM conveyor_jobs
+        WHERE state IN ('scheduled', 'available', 'executing', 'retryable') GROUP BY queue, state
+        """
+    /// Reads every finished job kept: costs what retention keeps.
+    static let finalCountsByQueue = """
+        SELECT queue, state, count(*) FROM conveyor_jobs
+        WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state
+        """
     static let queueSettings = "SELECT name, paused, concurrency, rate_count, rate_period FROM conveyor_queues"
     static let queueLimits = """
         SELECT paused, concurrency, rate_count, rate_period FROM conveyor_queues

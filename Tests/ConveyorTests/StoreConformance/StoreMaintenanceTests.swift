@@ -70,11 +70,18 @@ struct StoreMaintenanceTests {
     func summariesCountEveryState(kind: StoreKind) async throws {
         let store = try await kind.make()
         _ = try await store.insert([.test(queue: "a"), .test(queue: "a"), .test(queue: "b", scheduledAt: epoch.addingTimeInterval(9))], now: epoch)
+        _ = try await store.insert((0..<3).map { _ in .test(queue: "c") }, now: epoch)
         _ = try await store.claim(queue: "a", limit: 1, node: "n", now: epoch)
+        let finishing = try await store.claim(queue: "c", limit: 3, node: "n", now: epoch)
+        let error = JobErrorEntry(attempt: 1, at: epoch, message: "no")
+        _ = try await store.acknowledge(zip(finishing, [JobAck.Outcome.completed(result: nil), .discard(error: error), .cancel(error: error)]).map {
+            JobAck(JobAttempt(jobID: $0.id, attempt: 1, node: "n"), $1)
+        }, now: epoch)
         let summaries = try await store.queueSummaries()
-        #expect(summaries.map(\.name) == ["a", "b"])
+        #expect(summaries.map(\.name) == ["a", "b", "c"])
         #expect(summaries[0].counts == [.available: 1, .executing: 1])
         #expect(summaries[1].counts == [.scheduled: 1])
+        #expect(summaries[2].counts == [.completed: 1, .discarded: 1, .cancelled: 1])
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -1,0 +1,42 @@
+/// When a read whose cost grows with the data (counting every finished job) may be answered
+/// from its last result instead of running again.
+///
+/// A result is reused until ``costMultiple`` times what it took to read has passed since the
+/// read began, so reading it again takes at most 1/``costMultiple`` of the database's time
+/// however large the data grows, and a cheap read is hardly ever reused. While one caller
+/// reads anew, the others get the last result rather than starting the same read.
+///
+/// A plain state machine: the caller holds it (in an actor or a `Mutex`), passes the time
+/// in, and reports how its read ended.
+package struct CostBoundedReuse<Value> {
+    /// How many times its own cost a result is reused for.
+    package static var costMultiple: Int { 20 }
+
+    package enum Decision {
+        /// Answer with this result.
+        case reuse(Value)
+        /// Read anew, then call ``read(_:startedAt:endedAt:)`` or ``readFailed()``.
+        case read
+    }
+
+    private var last: (value: Value, reusableUntil: ContinuousClock.Instant)?
+    private var reading = false
+
+    package init() {}
+
+    package mutating func decide(at now: ContinuousClock.Instant) -> Decision {
+        if let last, now < last.reusableUntil || reading { return .reuse(last.value) }
+        reading = true
+        return .read
+    }
+
+    package mutating func read(_ value: Value, startedAt: ContinuousClock.Instant, endedAt: ContinuousClock.Instant) {
+        last = (value, startedAt + (endedAt - startedAt) * Self.costMultiple)
+        reading = false
+    }
+
+    /// The read threw or was cancelled: the next caller reads again.
+    package mutating func readFailed() {
+        reading = false
+    }
+}
