@@ -46,6 +46,9 @@ struct BenchCommand: AsyncParsableCommand {
         """)
     var watched = false
 
+    @Flag(name: .customLong("unique-bulk"), help: "Make the bulk phase's jobs unique by args, as a batch of deduplicated jobs is.")
+    var uniqueBulk = false
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -73,7 +76,7 @@ struct BenchCommand: AsyncParsableCommand {
         let total = totalJobs
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
+            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, bulkUnique: uniqueBulk, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
         if json {
             try Output.json(result)
@@ -83,7 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 print("enqueue single      skipped")
             }
-            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s"))")
+            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s")\(uniqueBulk ? ", unique" : ""))")
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
@@ -128,7 +131,8 @@ struct BenchCommand: AsyncParsableCommand {
                 callers.addTask {
                     while case let index = nextBatch.increment(), index < batches.count {
                         try await conveyor.enqueue(batches[index].map {
-                            JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])))
+                            JobInsert(kind: NoopWorker.kind, queue: queue, args: RawJSON(.object(["n": .number(Double($0))])),
+                                      unique: uniqueBulk ? UniqueOptions() : nil)
                         })
                     }
                 }
@@ -207,6 +211,8 @@ struct BenchResult: Encodable {
     let enqueueBulkPerS: Double
     let bulkCallers: Int
     let bulkSize: Int
+    /// With `--unique-bulk`: the bulk phase's jobs were unique by args.
+    let bulkUnique: Bool
     let processPerS: Double
     /// CPU time of the whole process (all threads) per processed job, in microseconds.
     let processCpuUsPerJob: Double
