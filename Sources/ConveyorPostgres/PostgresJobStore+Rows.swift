@@ -89,15 +89,64 @@ extension PostgresJobStore {
         return "{" + quoted.joined(separator: ",") + "}"
     }
 
-    /// Jobs of which some are unique: a statement each (see ``insertOne(_:now:sql:on:logger:)``).
-    /// Run them in a transaction, so the batch is stored whole or not at all.
-    static func insertEach(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
+    /// Jobs of which some are unique: one statement inserts every job whose key is free, a
+    /// second reads the jobs holding the others' keys. A job whose holder left its unique
+    /// states in between is tried again on its own. Run it in a transaction, so the batch is
+    /// stored whole or not at all.
+    static func insertMayBeUnique(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
+        if jobs.count == 1 { return [try await insertOne(jobs[0], now: now, sql: sql, on: connection, logger: logger)] }
+        let now = storedDate(now)
+        let scheduled = jobs.map { $0.scheduledAt.map(storedDate) ?? now }
+        let states = scheduled.map { $0 > now ? JobState.scheduled : JobState.available }
+        let uniqueness = jobs.map { $0.uniqueness(now: now) }
+        var binds = PostgresBindings(capacity: 12)
+        binds.append(jobs.map(\.kind))
+        binds.append(jobs.map(\.queue))
+        binds.append(states.map(\.rawValue))
+        binds.append(jobs.map { Int16($0.priority) })
+        binds.append(jobs.map(\.args.text))
+        binds.append(jobs.map(\.meta.text))
+        binds.append(jobs.map { arrayLiteral($0.tags) })
+        binds.append(jobs.map { Int32($0.maxAttempts) })
+        binds.append(StoredTimestamp(now))
+        binds.append(scheduled.map(StoredTimestamp.init))
+        binds.append(uniqueness.map { $0?.key ?? "" })
+        binds.append(uniqueness.map { $0.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" } ?? "" })
+        let row = try await connection.query(PostgresQuery(unsafeSQL: sql.insertMayBeUnique, binds: binds), logger: logger).collect().first
+        answerArrived()
+        guard let (drawn, insertedIDs, _) = try row?.decode(([Int64], [Int64]?, Int64).self), drawn.count == jobs.count else {
+            throw ConveyorError(.storage, "the insert of \(jobs.count) jobs did not say which were stored")
+        }
+        let inserted = Set(insertedIDs ?? [])
+
+        let skippedKeys = jobs.indices.filter { !inserted.contains(drawn[$0]) }.compactMap { uniqueness[$0]?.key }
+        var holders: [String: Job] = [:]
+        if !skippedKeys.isEmpty {
+            var find = PostgresBindings(capacity: 1)
+            find.append(Array(Set(skippedKeys)))
+            for job in try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUniques, binds: find), logger: logger).collect()) {
+                if let key = job.uniqueKey { holders[key] = job }
+            }
+            answerArrived()
+        }
+
         var results: [InsertResult] = []
         results.reserveCapacity(jobs.count)
-        for job in jobs {
-            results.append(try await insertOne(job, now: now, sql: sql, on: connection, logger: logger))
-            // A large batch takes many statements; only one left unanswered is a lost connection.
-            answerArrived()
+        for index in jobs.indices {
+            let insert = jobs[index]
+            if inserted.contains(drawn[index]) {
+                results.append(InsertResult(job: Job(
+                    id: drawn[index], kind: insert.kind, queue: insert.queue, state: states[index], priority: insert.priority,
+                    args: insert.args, meta: insert.meta, tags: insert.tags, attempt: 0, maxAttempts: insert.maxAttempts, errors: [],
+                    insertedAt: now, scheduledAt: scheduled[index], attemptedAt: nil, finishedAt: nil, attemptedBy: nil,
+                    uniqueKey: uniqueness[index]?.key),
+                    isDuplicate: false))
+            } else if let key = uniqueness[index]?.key, let holder = holders[key] {
+                results.append(InsertResult(job: holder, isDuplicate: true))
+            } else {
+                results.append(try await insertOne(insert, now: now, sql: sql, on: connection, logger: logger))
+                answerArrived()
+            }
         }
         return results
     }

@@ -104,7 +104,7 @@ extension PostgresJobStore: ScheduleStore {
                         return .skipped
                     }
                 }
-                let inserted = try await Self.insertEach([job], now: now, sql: sql, on: connection, logger: logger)[0].job
+                let inserted = try await Self.insertOne(job, now: now, sql: sql, on: connection, logger: logger).job
                 var binds = PostgresBindings()
                 binds.append(fire.name)
                 binds.append(next)

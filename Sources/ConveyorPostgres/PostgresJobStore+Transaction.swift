@@ -27,8 +27,8 @@ extension PostgresJobStore {
     /// Inserts prepared jobs on your connection inside your transaction. See
     /// ``enqueue(_:args:options:on:now:)``.
     ///
-    /// A batch without unique jobs is one statement; one with unique jobs takes a statement
-    /// per job, so that a duplicate answers with the job that holds its key.
+    /// A batch without unique jobs is one statement; one with unique jobs is two, the second
+    /// reading the jobs that hold the duplicates' keys.
     public func insert(_ jobs: [JobInsert], on connection: PostgresConnection, now: Date = Date()) async throws -> [InsertResult] {
         for job in jobs { try job.validate() }
         return try await storage("inserting jobs in the caller's transaction") { [self] in
@@ -37,7 +37,7 @@ extension PostgresJobStore {
             if jobs.allSatisfy({ $0.unique == nil }) {
                 return try await Self.insertBulk(jobs, now: now, sql: sql, on: connection, logger: logger)
             }
-            return try await Self.insertEach(jobs, now: now, sql: sql, on: connection, logger: logger)
+            return try await Self.insertMayBeUnique(jobs, now: now, sql: sql, on: connection, logger: logger)
         }
     }
 }

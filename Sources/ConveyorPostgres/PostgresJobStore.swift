@@ -145,7 +145,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
             if jobs.count == 1 {
                 return [try await self.withConnection { try await Self.insertOne(jobs[0], now: now, sql: self.sql, on: $0, logger: self.logger) }]
             }
-            return try await self.withTransaction { try await Self.insertEach(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
+            return try await self.withTransaction { try await Self.insertMayBeUnique(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
         }
     }
 

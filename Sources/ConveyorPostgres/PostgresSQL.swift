@@ -95,6 +95,34 @@ struct PostgresSQL: Sendable {
 
     var findUnique: String { q("SELECT \(Self.jobColumns) FROM S.jobs WHERE unique_key = $1 AND state = ANY (unique_states)") }
 
+    /// Jobs of which some are unique, in one statement with their wake-ups. Each row's id is
+    /// drawn before its insert is tried, so the two id lists say which rows went in: the first
+    /// in row order, the second those inserted. A row whose key a live job holds (in the
+    /// table, or earlier in the batch) is skipped. "" stands for no unique key.
+    var insertMayBeUnique: String {
+        q("""
+        WITH numbered AS MATERIALIZED (
+            SELECT nextval('S.jobs_id_seq') AS id, r.*
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::text[], $6::text[], $7::text[], $8::int4[],
+                        $10::timestamptz[], $11::text[], $12::text[])
+                WITH ORDINALITY AS r(kind, queue, state, priority, args, meta, tags, max_attempts, scheduled_at, unique_key, unique_states, n)
+        ), inserted AS (
+            INSERT INTO S.jobs (id, kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
+            SELECT id, kind, queue, state, priority, args::jsonb, meta::jsonb, tags::text[], max_attempts, $9, scheduled_at,
+                   NULLIF(unique_key, ''), NULLIF(unique_states, '')::text[]
+            FROM numbered ORDER BY n
+            ON CONFLICT DO NOTHING
+            RETURNING id, queue, state
+        ), notified AS (
+            SELECT pg_notify('\(channel)', 'a:' || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS woken
+        )
+        SELECT (SELECT array_agg(id ORDER BY n) FROM numbered), (SELECT array_agg(id) FROM inserted), (SELECT count(*) FROM notified)
+        """)
+    }
+
+    /// The live jobs holding any of the keys in $1.
+    var findUniques: String { q("SELECT \(Self.jobColumns) FROM S.jobs WHERE unique_key = ANY ($1::text[]) AND state = ANY (unique_states)") }
+
     var notify: String { "SELECT pg_notify('\(channel)', $1)" }
     /// Every payload of $1, in order, in one transaction.
     var notifyEach: String { "SELECT pg_notify('\(channel)', payload) FROM unnest($1::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n" }

@@ -30,6 +30,24 @@ struct AnswerDeadlineTests {
         await #expect(throws: CancellationError.self) { try await caller.value }
     }
 
+    /// An operation of several statements that each answer in time is not a lost connection,
+    /// though it takes longer than the limit in all.
+    @Test func theLimitRunsFromTheLastAnswer() async throws {
+        let steps = try await withAnswerDeadline(.seconds(1)) {
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(600))
+                answerArrived()
+            }
+            return 3
+        }
+        #expect(steps == 3)
+        await #expect(throws: AnswerDeadlineExceeded.self) {
+            try await withAnswerDeadline(.seconds(1)) {
+                for _ in 0..<3 { try await Task.sleep(for: .milliseconds(600)) }
+            }
+        }
+    }
+
     /// One watchdog times every operation: a short deadline arriving while a long one waits
     /// moves its timer earlier, and after firing the timer is set again for the next deadline.
     @Test(.timeLimit(.minutes(1)))
