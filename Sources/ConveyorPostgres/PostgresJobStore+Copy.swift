@@ -18,34 +18,28 @@ extension PostgresJobStore {
     /// Needs a connection whose `search_path` finds the store's schema (postgres-nio quotes
     /// the table name as given).
     static func insertByCopy(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
-        let now = storedDate(now)
+        let plan = InsertPlan(jobs, now: now)
         var count = PostgresBindings(capacity: 1)
         count.append(Int32(jobs.count))
         let drawn = try await connection.query(PostgresQuery(unsafeSQL: sql.drawIDs, binds: count), logger: logger).collect()
         let ids = try drawn.first?.decode([Int64]?.self) ?? []
         guard ids.count == jobs.count else { throw ConveyorError(.storage, "drew \(ids.count) ids for \(jobs.count) jobs") }
 
+        // The answer is built while the server stores the rows written so far.
         var results: [InsertResult] = []
         results.reserveCapacity(jobs.count)
-        var wake = Set<String>()
-        var rows = CopyRows(for: jobs, now: now)
+        var rows = CopyRows(for: jobs, now: plan.now)
         try await connection.copyFrom(table: "jobs", columns: rows.columns, logger: logger) { writer in
-            for (insert, id) in zip(jobs, ids) {
-                let scheduled = insert.scheduledAt.map(storedDate) ?? now
-                let state: JobState = scheduled > now ? .scheduled : .available
-                if state == .available { wake.insert(insert.queue) }
-                rows.append(id: id, insert, state: state, scheduledAt: scheduled)
+            for index in jobs.indices {
+                rows.append(id: ids[index], jobs[index], state: plan.states[index], scheduledAt: plan.scheduled[index])
                 if rows.isFull { try await writer.write(rows.take()) }
-                results.append(InsertResult(job: Job(
-                    id: id, kind: insert.kind, queue: insert.queue, state: state, priority: insert.priority,
-                    args: insert.args, meta: insert.meta, tags: insert.tags, attempt: 0, maxAttempts: insert.maxAttempts, errors: [],
-                    insertedAt: now, scheduledAt: scheduled, attemptedAt: nil, finishedAt: nil, attemptedBy: nil, uniqueKey: nil),
-                    isDuplicate: false))
+                results.append(plan.inserted(index, id: ids[index]))
             }
             if !rows.isEmpty { try await writer.write(rows.take()) }
         }
         // The jobs are stored: a lost wake-up only delays them to the nodes' next poll, so it
         // must not make the caller believe the insert failed (and enqueue them again).
+        let wake = plan.queuesToWake
         if !wake.isEmpty {
             var binds = PostgresBindings(capacity: 1)
             binds.append(wake.map { "a:\($0)" })

@@ -44,35 +44,16 @@ extension PostgresJobStore {
     /// ids come back: the rest of each job is what was sent (decoding every column of every
     /// row cost more than the insert itself).
     static func insertBulk(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
-        let now = storedDate(now)
-        let scheduled = jobs.map { $0.scheduledAt.map(storedDate) ?? now }
-        let states = scheduled.map { $0 > now ? JobState.scheduled : JobState.available }
-        var binds = PostgresBindings(capacity: 11)
-        binds.append(jobs.map(\.kind))
-        binds.append(jobs.map(\.queue))
-        binds.append(states.map(\.rawValue))
-        binds.append(jobs.map { Int16($0.priority) })
-        binds.append(jobs.map(\.args.text))
-        binds.append(jobs.map(\.meta.text))
-        binds.append(jobs.map { arrayLiteral($0.tags) })
-        binds.append(jobs.map { Int32($0.maxAttempts) })
-        binds.append(StoredTimestamp(now))
-        binds.append(scheduled.map(StoredTimestamp.init))
-        binds.append(Array(Set(zip(jobs, states).lazy.filter { $0.1 == .available }.map(\.0.queue))))
+        let plan = InsertPlan(jobs, now: now)
+        var binds = plan.columnBindings(capacity: 11)
+        binds.append(plan.queuesToWake)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect()
         // Ids are drawn in the order rows are inserted, which is the order they were sent.
         let ids = try rows.first?.decode(([Int64]?, Int64).self).0 ?? []
         guard ids.count == jobs.count else {
             throw ConveyorError(.storage, "inserted \(ids.count) of \(jobs.count) jobs")
         }
-        return jobs.indices.map { index in
-            let insert = jobs[index]
-            return InsertResult(job: Job(
-                id: ids[index], kind: insert.kind, queue: insert.queue, state: states[index], priority: insert.priority,
-                args: insert.args, meta: insert.meta, tags: insert.tags, attempt: 0, maxAttempts: insert.maxAttempts, errors: [],
-                insertedAt: now, scheduledAt: scheduled[index], attemptedAt: nil, finishedAt: nil, attemptedBy: nil, uniqueKey: nil),
-                isDuplicate: false)
-        }
+        return jobs.indices.map { plan.inserted($0, id: ids[$0]) }
     }
 
     /// A date as PostgreSQL stores it and postgres-nio reads it back (whole microseconds
@@ -95,21 +76,9 @@ extension PostgresJobStore {
     /// stored whole or not at all.
     static func insertMayBeUnique(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
         if jobs.count == 1 { return [try await insertOne(jobs[0], now: now, sql: sql, on: connection, logger: logger)] }
-        let now = storedDate(now)
-        let scheduled = jobs.map { $0.scheduledAt.map(storedDate) ?? now }
-        let states = scheduled.map { $0 > now ? JobState.scheduled : JobState.available }
-        let uniqueness = jobs.map { $0.uniqueness(now: now) }
-        var binds = PostgresBindings(capacity: 12)
-        binds.append(jobs.map(\.kind))
-        binds.append(jobs.map(\.queue))
-        binds.append(states.map(\.rawValue))
-        binds.append(jobs.map { Int16($0.priority) })
-        binds.append(jobs.map(\.args.text))
-        binds.append(jobs.map(\.meta.text))
-        binds.append(jobs.map { arrayLiteral($0.tags) })
-        binds.append(jobs.map { Int32($0.maxAttempts) })
-        binds.append(StoredTimestamp(now))
-        binds.append(scheduled.map(StoredTimestamp.init))
+        let plan = InsertPlan(jobs, now: now)
+        let uniqueness = jobs.map { $0.uniqueness(now: plan.now) }
+        var binds = plan.columnBindings(capacity: 12)
         binds.append(uniqueness.map { $0?.key ?? "" })
         binds.append(uniqueness.map { $0.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" } ?? "" })
         let row = try await connection.query(PostgresQuery(unsafeSQL: sql.insertMayBeUnique, binds: binds), logger: logger).collect().first
@@ -133,18 +102,12 @@ extension PostgresJobStore {
         var results: [InsertResult] = []
         results.reserveCapacity(jobs.count)
         for index in jobs.indices {
-            let insert = jobs[index]
             if inserted.contains(drawn[index]) {
-                results.append(InsertResult(job: Job(
-                    id: drawn[index], kind: insert.kind, queue: insert.queue, state: states[index], priority: insert.priority,
-                    args: insert.args, meta: insert.meta, tags: insert.tags, attempt: 0, maxAttempts: insert.maxAttempts, errors: [],
-                    insertedAt: now, scheduledAt: scheduled[index], attemptedAt: nil, finishedAt: nil, attemptedBy: nil,
-                    uniqueKey: uniqueness[index]?.key),
-                    isDuplicate: false))
+                results.append(plan.inserted(index, id: drawn[index], uniqueKey: uniqueness[index]?.key))
             } else if let key = uniqueness[index]?.key, let holder = holders[key] {
                 results.append(InsertResult(job: holder, isDuplicate: true))
             } else {
-                results.append(try await insertOne(insert, now: now, sql: sql, on: connection, logger: logger))
+                results.append(try await insertOne(jobs[index], now: plan.now, sql: sql, on: connection, logger: logger))
                 answerArrived()
             }
         }
