@@ -99,6 +99,10 @@ struct PostgresSQL: Sendable {
     /// drawn before its insert is tried, so the two id lists say which rows went in: the first
     /// in row order, the second those inserted. A row whose key a live job holds (in the
     /// table, or earlier in the batch) is skipped. "" stands for no unique key.
+    ///
+    /// Rows go in by key: an insert waits for a key that another transaction took and has not
+    /// committed, so two batches taking shared keys in different orders would each wait for
+    /// the other. In one order, the later one only waits.
     var insertMayBeUnique: String {
         q("""
         WITH numbered AS MATERIALIZED (
@@ -110,7 +114,7 @@ struct PostgresSQL: Sendable {
             INSERT INTO S.jobs (id, kind, queue, state, priority, args, meta, tags, max_attempts, inserted_at, scheduled_at, unique_key, unique_states)
             SELECT id, kind, queue, state, priority, args::jsonb, meta::jsonb, tags::text[], max_attempts, $9, scheduled_at,
                    NULLIF(unique_key, ''), NULLIF(unique_states, '')::text[]
-            FROM numbered ORDER BY n
+            FROM numbered ORDER BY unique_key COLLATE "C", n
             ON CONFLICT DO NOTHING
             RETURNING id, queue, state
         ), notified AS (

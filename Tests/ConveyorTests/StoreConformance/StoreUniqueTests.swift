@@ -69,4 +69,34 @@ struct StoreUniqueTests {
         #expect(results.filter { !$0.isDuplicate }.count == 1)
         #expect(Set(results.map(\.job.id)).count == 1)
     }
+
+    /// Two large batches sharing every key, in opposite orders, at once from two stores: each
+    /// key is stored once and both batches answer it with that job. Inserted in the order the
+    /// batches were sent, each would wait for keys the other took first: a deadlock.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentBatchesWithSharedKeysStoreEachKeyOnce(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let stores = [store, try await kind.reopen(store)]
+        // SQLite writes one transaction at a time, so it cannot deadlock: fewer keys suffice.
+        let size = kind == .postgres ? 10_000 : 1_000
+        for round in 0..<2 {
+            let keys = (0..<size).map { "r\(round)k\($0)" }
+            let orders = [keys, keys.reversed()]
+            let batches = orders.map { $0.map { JobInsert.test(args: .object(["key": .string($0)]), unique: UniqueOptions(by: .keys(["key"]))) } }
+            let results = try await withThrowingTaskGroup(of: (Int, [InsertResult]).self) { group in
+                for index in stores.indices {
+                    let (inserter, batch) = (stores[index], batches[index])
+                    group.addTask { (index, try await inserter.insert(batch, now: epoch)) }
+                }
+                return try await group.reduce(into: [Int: [InsertResult]]()) { $0[$1.0] = $1.1 }
+            }
+            let answers = stores.indices.map { index in
+                Dictionary(uniqueKeysWithValues: zip(orders[index], results[index]!.map(\.job.id)))
+            }
+            #expect(answers[0] == answers[1])
+            #expect(Set(answers[0].values).count == keys.count)
+            #expect(results.values.joined().filter { !$0.isDuplicate }.count == keys.count)
+        }
+        #expect(try await store.queueSummaries().first?.count(.available) == 2 * size)
+    }
 }
