@@ -108,7 +108,7 @@ extension PostgresJobStore {
             finalCountReuse.withLock { $0.read(counts, startedAt: started, endedAt: .now) }
             return counts
         } catch {
-            finalCountReuse.withLock { $0.readFailed() }
+            finalCountReuse.withLock { $0.readFailed(startedAt: started, endedAt: .now) }
             throw error
         }
     }

@@ -15,7 +15,7 @@ package struct CostBoundedReuse<Value> {
     package enum Decision {
         /// Answer with this result.
         case reuse(Value)
-        /// Read anew, then call ``read(_:startedAt:endedAt:)`` or ``readFailed()``.
+        /// Read anew, then call ``read(_:startedAt:endedAt:)`` or ``readFailed(startedAt:endedAt:)``.
         case read
     }
 
@@ -35,8 +35,14 @@ package struct CostBoundedReuse<Value> {
         reading = false
     }
 
-    /// The read threw or was cancelled: the next caller reads again.
-    package mutating func readFailed() {
+    /// The read threw or was cancelled. Its time counts as a read's: the last result, if
+    /// any, is reused for as long again, so a read that keeps failing (a table grown past the
+    /// answer deadline) is not started over at once by every caller. With no result yet, the
+    /// next caller reads again.
+    package mutating func readFailed(startedAt: ContinuousClock.Instant, endedAt: ContinuousClock.Instant) {
+        if let last {
+            self.last = (last.value, max(last.reusableUntil, startedAt + (endedAt - startedAt) * Self.costMultiple))
+        }
         reading = false
     }
 }

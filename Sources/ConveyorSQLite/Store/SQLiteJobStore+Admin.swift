@@ -97,7 +97,7 @@ extension SQLiteJobStore {
             finalCountReuse.read(counts, startedAt: started, endedAt: .now)
             return counts
         } catch {
-            finalCountReuse.readFailed()
+            finalCountReuse.readFailed(startedAt: started, endedAt: .now)
             throw error
         }
     }

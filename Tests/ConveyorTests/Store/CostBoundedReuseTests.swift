@@ -35,14 +35,22 @@ import Testing
         #expect(reused(reuse.decide(at: later + .milliseconds(11))) == 2)
     }
 
-    @Test func afterAFailedReadTheNextCallerReadsAgain() {
+    @Test func aFailedReadCountsAsARead() {
         var reuse = CostBoundedReuse<Int>()
         _ = reuse.decide(at: start)
         reuse.read(1, startedAt: start, endedAt: start + .milliseconds(10))
         let later = start + .seconds(1)
         #expect(reused(reuse.decide(at: later)) == nil)
-        reuse.readFailed()
-        #expect(reused(reuse.decide(at: later + .milliseconds(1))) == nil)
+        reuse.readFailed(startedAt: later, endedAt: later + .seconds(2))
+        #expect(reused(reuse.decide(at: later + .seconds(39))) == 1)
+        #expect(reused(reuse.decide(at: later + .seconds(40))) == nil)
+    }
+
+    @Test func withNothingReadAFailedReadIsTriedAgainAtOnce() {
+        var reuse = CostBoundedReuse<Int>()
+        #expect(reused(reuse.decide(at: start)) == nil)
+        reuse.readFailed(startedAt: start, endedAt: start + .seconds(2))
+        #expect(reused(reuse.decide(at: start + .seconds(2))) == nil)
     }
 
     @Test func withNothingReadYetEveryCallerReads() {
