@@ -142,10 +142,11 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
                 }
                 return try await self.withConnection { try await Self.insertBulk(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
             }
-            if jobs.count == 1 {
-                return [try await self.withConnection { try await Self.insertOne(jobs[0], now: now, sql: self.sql, on: $0, logger: self.logger) }]
+            // One job is one insert statement and needs no transaction; a batch is stored whole or not at all.
+            let insert = { @Sendable (connection: PostgresConnection) in
+                try await Self.insertMayBeUnique(jobs, now: now, sql: self.sql, on: connection, logger: self.logger)
             }
-            return try await self.withTransaction { try await Self.insertMayBeUnique(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
+            return try await jobs.count == 1 ? self.withConnection(insert) : self.withTransaction(insert)
         }
     }
 
