@@ -41,14 +41,16 @@ struct NotificationProbeTests {
                 _ = try await elsewhere.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
                 try await eventually(timeout: .seconds(15)) { log.total == 1 }
                 let waited = ContinuousClock.now - started
-                let warnings = logs.messages(atLeast: .warning).filter { $0.contains("notifications do not arrive") }
+                let warnings = { @Sendable in logs.messages(atLeast: .warning).filter { $0.contains("notifications do not arrive") } }
                 switch route {
                 case .direct:
-                    #expect(warnings.isEmpty)
+                    #expect(warnings().isEmpty)
                     #expect(waited < .milliseconds(2_500), "a notification should wake the node at once; it took \(waited)")
                 case .transactionPoolingPgBouncer:
-                    #expect(warnings.count == 1)
-                    #expect(warnings.first?.contains("polling") == true)
+                    // Under load the listener connects, and so the verdict falls, later than usual.
+                    try await eventually(timeout: .seconds(15)) { !warnings().isEmpty }
+                    #expect(warnings().count == 1)
+                    #expect(warnings().first?.contains("polling") == true)
                 }
             }
         }
