@@ -2,15 +2,15 @@
 # PostgreSQL's own limit for Conveyor's bulk enqueue on this machine: pgbench has the server
 # COPY rows of the bench's shape (a no-op job with args {"n": i}) from a file it reads itself,
 # into the schema that `conveyor migrate` creates, SIZE rows per statement, one statement per
-# transaction, each committed durably. No client builds or sends a row, so this is what one
-# backend (or CLIENTS backends) can store; compare `conveyor bench --bulk-size SIZE
-# --bulk-callers CLIENTS` with it. JOBS defaults to the bench's 10,000 per phase. The ids come
-# from the table's sequence, one per row, as the store draws them.
+# transaction, each committed durably. No client builds or sends a row, so this is what
+# CLIENTS backends can store; compare `conveyor bench --bulk-size SIZE --bulk-callers CLIENTS`
+# with it. The defaults are the bench's bulk phase: 1,000 rows, 2 clients, 10,000 jobs. The
+# ids come from the table's sequence, one per row, as the store draws them.
 # Usage: bash benchmarks/pg-copy-limit.sh [SIZE] [CLIENTS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1000}
-clients=${2:-1}
+clients=${2:-2}
 jobs=${3:-10000}
 url=$(bash benchmarks/fresh-schema.sh bench_copy)
 
