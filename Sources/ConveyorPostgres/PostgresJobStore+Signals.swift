@@ -36,6 +36,10 @@ extension PostgresJobStore {
                                 // Ends the loop below: the connection is not going to say so itself.
                                 try await connection.close()
                             }
+                            // Whatever was sent while nobody listened is lost: nodes look at
+                            // every queue instead, and queue limits are read afresh.
+                            limited.invalidate()
+                            signalBus.publish(.resumed)
                             try await notify(probe)
                             // Nodes that want events answer at once rather than at their next renewal.
                             try await notify(EventDemand.question + instanceID)
@@ -44,6 +48,7 @@ extension PostgresJobStore {
                                 liveness.heard(payload)
                                 if payload == probe {
                                     liveness.confirm()
+                                    logger.debug("notifications arrive")
                                     delay = reconnectDelay
                                 } else {
                                     dispatch(payload)

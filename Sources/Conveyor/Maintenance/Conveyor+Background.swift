@@ -35,7 +35,7 @@ extension Conveyor {
         if !confirmed.isEmpty {
             logger.warning("releasing jobs claimed for this node that never reached it", metadata: ["ids": "\(confirmed.map(\.jobID).sorted())"])
             let released = try await store.acknowledge(confirmed.map { JobAck($0, .release) }, now: clock.now())
-            if !released.isEmpty { for queue in configuration.queues.keys { wake(queue: queue) } }
+            if !released.isEmpty { wakeAll() }
         }
         return orphans.subtracting(confirmed)
     }
@@ -77,6 +77,7 @@ extension Conveyor {
             case .jobsAvailable(let queue), .queueChanged(let queue): wake(queue: queue)
             case .jobCancelled(let id): running.stop(id, reason: .lost)
             case .events(let events): eventBus.publish(events)
+            case .resumed: wakeAll()
             }
         }
     }

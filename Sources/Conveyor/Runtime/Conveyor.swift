@@ -101,7 +101,7 @@ public final class Conveyor: Service, Sendable {
     /// Called before `run()`, it makes `run()` return at once.
     public func beginShutdown() {
         stopping.store(true, ordering: .relaxed)
-        for wake in wakes.values { wake.signal() }
+        wakeAll()
     }
 
     /// Runs the configured queues, heartbeats and (if this node leads) maintenance until a
@@ -159,4 +159,5 @@ public final class Conveyor: Service, Sendable {
     }
 
     func wake(queue: String) { wakes[queue]?.signal() }
+    func wakeAll() { for wake in wakes.values { wake.signal() } }
 }

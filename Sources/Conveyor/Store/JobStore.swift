@@ -142,4 +142,7 @@ public enum StoreSignal: Sendable, Hashable {
     case jobCancelled(id: Int64)
     /// Job events from other nodes (see ``JobEventSharing``).
     case events([JobEvent])
+    /// The store's signals (re)started after a gap, as when its listener reconnects: some may
+    /// have been missed, so look at every queue now rather than at the next poll.
+    case resumed
 }

@@ -41,6 +41,42 @@ struct ListenerLivenessTests {
         }
     }
 
+    /// Notifications sent while the listener is away are lost for good. When it returns, the
+    /// node looks at every queue, so a job inserted in the gap runs then, not at the next poll.
+    @Test(.timeLimit(.minutes(1)))
+    func aJobInsertedWhileTheListenerIsAwayRunsWhenItReturns() async throws {
+        var configuration = try TestPostgres.configuration()
+        configuration.reconnectDelay = .seconds(3)
+        let logs = RecordedLogs()
+        let store = try PostgresJobStore(configuration: configuration, logger: logs.logger("away"))
+        let inserter = try TestPostgres.store(schema: configuration.schema)
+        let log = RunLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(60) }
+            node.register(ScriptedWorker(log: log))
+            try await running([node]) {
+                try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains("notifications arrive") }
+                let listener = try #require(try await Self.listenerPID(configuration.schema))
+                _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
+                try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
+
+                _ = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
+                // The listener is back after its 3 s reconnect delay; the next poll is a minute away.
+                try await eventually(timeout: .seconds(15)) { log.total == 1 }
+                #expect(try await Self.listenerPID(configuration.schema) != listener)
+            }
+        }
+    }
+
+    private static func isRunning(_ pid: Int32) async throws -> Bool {
+        let rows = try await TestPostgres.client.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)")
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// The server process of the connection that last ran LISTEN on the schema's channel.
     private static func listenerPID(_ schema: String) async throws -> Int32? {
         let rows = try await TestPostgres.client.query(PostgresQuery(unsafeSQL: """

@@ -35,8 +35,15 @@ struct NotificationProbeTests {
             node.register(ScriptedWorker(log: log))
             group.addTask { try await store.run() }
             try await running([node]) {
-                // The probe's verdict falls 2 s after the listener connects.
-                try await Task.sleep(for: .seconds(3))
+                switch route {
+                case .direct:
+                    // Under load the listener may connect late; a job inserted before then
+                    // would wait for the listener's return, not a notification.
+                    try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains("notifications arrive") }
+                case .transactionPoolingPgBouncer:
+                    // The probe's verdict falls 2 s after the listener connects.
+                    try await Task.sleep(for: .seconds(3))
+                }
                 let started = ContinuousClock.now
                 _ = try await elsewhere.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
                 try await eventually(timeout: .seconds(15)) { log.total == 1 }
