@@ -110,6 +110,10 @@ extension JobStore {
 }
 
 /// Signals a store sends when something happens that producers should react to at once.
+///
+/// Signals are a shortcut, not the record: nodes also poll, so a lost signal only delays. A
+/// store whose signals travel over a connection that can drop sends ``StoreSignal/resumed``
+/// when it is back, so that what was missed meanwhile waits no longer than that.
 public protocol JobStoreSignals: Sendable {
     /// A new stream of signals for one subscriber; finishing the iteration unsubscribes.
     func signals() -> AsyncStream<StoreSignal>
