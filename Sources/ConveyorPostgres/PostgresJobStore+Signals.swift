@@ -20,15 +20,6 @@ extension PostgresJobStore {
                             let probe = "p:\(UUID().uuidString)"
                             let liveness = ListenerLiveness(quiet: listenerCheckInterval)
                             group.addTask {
-                                try await Task.sleep(for: .seconds(2))
-                                if !liveness.isConfirmed {
-                                    self.logger.warning("""
-                                        PostgreSQL notifications do not arrive (is a transaction-pooling PgBouncer in between?); \
-                                        nodes fall back to polling, so new jobs, pauses and cancels take up to a poll interval
-                                        """)
-                                }
-                            }
-                            group.addTask {
                                 try await liveness.watch { try await self.notify($0) }
                                 self.logger.warning("notification listener heard nothing, not even its own probe; reconnecting", metadata: [
                                     "silent_for": "\(self.listenerCheckInterval * 2)",
@@ -41,14 +32,28 @@ extension PostgresJobStore {
                             limited.invalidate()
                             signalBus.publish(.resumed)
                             try await notify(probe)
+                            // From the moment the probe is sent, not from the connect: on a busy
+                            // server the send alone can take a while.
+                            group.addTask {
+                                try await Task.sleep(for: .seconds(2))
+                                if liveness.doubt() {
+                                    self.logger.warning("""
+                                        PostgreSQL notifications do not arrive (is a transaction-pooling PgBouncer in between?); \
+                                        nodes fall back to polling, so new jobs, pauses and cancels take up to a poll interval
+                                        """)
+                                }
+                            }
                             // Nodes that want events answer at once rather than at their next renewal.
                             try await notify(EventDemand.question + instanceID)
                             for try await notification in notifications {
                                 let payload = notification.payload
                                 liveness.heard(payload)
                                 if payload == probe {
-                                    liveness.confirm()
-                                    logger.debug("notifications arrive")
+                                    if liveness.confirm() {
+                                        logger.warning("PostgreSQL notifications arrive after all, only slowly: the server or this node is very busy")
+                                    } else {
+                                        logger.debug("notifications arrive")
+                                    }
                                     delay = reconnectDelay
                                 } else {
                                     dispatch(payload)

@@ -11,6 +11,7 @@ final class ListenerLiveness: Sendable {
         var lastHeard = ContinuousClock.now
         var probe: String?
         var confirmed = false
+        var doubted = false
     }
 
     private let state = Mutex(State())
@@ -21,10 +22,23 @@ final class ListenerLiveness: Sendable {
         self.quiet = quiet
     }
 
-    /// Whether a notification sent on connecting came back: only then are they known to
-    /// arrive at all (behind a transaction-pooling PgBouncer they never do).
-    var isConfirmed: Bool { state.withLock { $0.confirmed } }
-    func confirm() { state.withLock { $0.confirmed = true } }
+    /// Records that the notification sent on connecting has not come back in good time: true
+    /// unless it already had, for only then are notifications known to arrive at all (behind a
+    /// transaction-pooling PgBouncer they never do).
+    func doubt() -> Bool {
+        state.withLock { state in
+            state.doubted = !state.confirmed
+            return state.doubted
+        }
+    }
+
+    /// Records that the notification sent on connecting came back; true if it was doubted first.
+    func confirm() -> Bool {
+        state.withLock { state in
+            state.confirmed = true
+            return state.doubted
+        }
+    }
 
     /// Records a notification that arrived.
     func heard(_ payload: String) {
