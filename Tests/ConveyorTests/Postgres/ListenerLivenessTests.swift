@@ -58,7 +58,7 @@ struct ListenerLivenessTests {
             let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(60) }
             node.register(ScriptedWorker(log: log))
             try await running([node]) {
-                try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains("notifications arrive") }
+                try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
                 let listener = try #require(try await Self.listenerPID(configuration.schema))
                 _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
                 try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
@@ -77,10 +77,12 @@ struct ListenerLivenessTests {
         return false
     }
 
-    /// The server process of the connection that last ran LISTEN on the schema's channel.
+    /// The server process of the connection that last ran LISTEN on the schema's channel. By
+    /// when the LISTEN ran, not when the connection opened: the listener may reuse an older
+    /// pooled connection, and a frozen one still shows its LISTEN.
     private static func listenerPID(_ schema: String) async throws -> Int32? {
         let rows = try await TestPostgres.client.query(PostgresQuery(unsafeSQL: """
-            SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND query LIKE '%\(schema)_signals%' ORDER BY backend_start DESC LIMIT 1
+            SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND query LIKE '%\(schema)_signals%' ORDER BY query_start DESC LIMIT 1
             """))
         for try await pid in rows.decode(Int32.self) { return pid }
         return nil

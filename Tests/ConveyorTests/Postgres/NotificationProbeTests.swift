@@ -30,8 +30,10 @@ struct NotificationProbeTests {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await store.migrate()
-            // Polling only every 5 s, so a job done within 2.5 s was woken by a notification.
-            let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(5) }
+            // Straight to PostgreSQL the node polls only every 60 s, so a job done within 15 s
+            // was woken by a notification (2.5 s against a 5 s poll failed in a loaded suite).
+            // Behind PgBouncer the poll is all there is.
+            let node = try await makeConveyor(store: store) { $0.pollInterval = route == .direct ? .seconds(60) : .seconds(5) }
             node.register(ScriptedWorker(log: log))
             group.addTask { try await store.run() }
             try await running([node]) {
@@ -39,20 +41,17 @@ struct NotificationProbeTests {
                 case .direct:
                     // Under load the listener may connect late; a job inserted before then
                     // would wait for the listener's return, not a notification.
-                    try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains("notifications arrive") }
+                    try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
                 case .transactionPoolingPgBouncer:
-                    // The probe's verdict falls 2 s after the listener connects.
+                    // The probe's verdict falls 2 s after the listener sends it.
                     try await Task.sleep(for: .seconds(3))
                 }
-                let started = ContinuousClock.now
                 _ = try await elsewhere.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
                 try await eventually(timeout: .seconds(15)) { log.total == 1 }
-                let waited = ContinuousClock.now - started
                 let warnings = { @Sendable in logs.messages(atLeast: .warning).filter { $0.contains("notifications do not arrive") } }
                 switch route {
                 case .direct:
                     #expect(warnings().isEmpty)
-                    #expect(waited < .milliseconds(2_500), "a notification should wake the node at once; it took \(waited)")
                 case .transactionPoolingPgBouncer:
                     // Under load the listener connects, and so the verdict falls, later than usual.
                     try await eventually(timeout: .seconds(15)) { !warnings().isEmpty }
