@@ -104,8 +104,17 @@ extension PostgresJobStore {
         let started = ContinuousClock.now
         if case .reuse(let counts) = finalCountReuse.withLock({ $0.decide(at: started) }) { return counts }
         do {
-            let counts = try await stateCounts(sql.finalCountsByQueue)
-            finalCountReuse.withLock { $0.read(counts, startedAt: started, endedAt: .now) }
+            var serverSeconds = 0.0
+            let counts = try await rows(sql.finalCountsByQueue).compactMap { row in
+                let (queue, state, count, elapsed) = try row.decode((String, String, Int64, Double).self)
+                serverSeconds = max(serverSeconds, elapsed)
+                return JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
+            }
+            // Reused for a multiple of the server's time, not of the wait for a connection or
+            // for CPU on a busy node: a 1 ms count that took 3 s to come back was reused for a
+            // minute, and the counts stood still.
+            let ended = ContinuousClock.now
+            finalCountReuse.withLock { $0.read(counts, startedAt: ended - .seconds(serverSeconds), endedAt: ended) }
             return counts
         } catch {
             finalCountReuse.withLock { $0.readFailed(startedAt: started, endedAt: .now) }

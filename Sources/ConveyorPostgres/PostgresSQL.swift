@@ -242,8 +242,13 @@ struct PostgresSQL: Sendable {
         q("SELECT queue, state, count(*) FROM S.jobs WHERE state IN ('scheduled', 'available', 'executing', 'retryable') GROUP BY queue, state")
     }
     /// Reads every finished job kept: costs what retention keeps.
+    /// Each row also carries the seconds the server had spent on the statement when it sent
+    /// the row: what the count cost the database, without the client's waits.
     var finalCountsByQueue: String {
-        q("SELECT queue, state, count(*) FROM S.jobs WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state")
+        q("""
+        SELECT queue, state, count(*), extract(epoch FROM clock_timestamp() - statement_timestamp())::float8
+        FROM S.jobs WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state
+        """)
     }
     var queueSettings: String { q("SELECT name, paused, concurrency, rate_count, rate_period FROM S.queues") }
     var setPaused: String {
