@@ -242,6 +242,7 @@ struct PostgresSQL: Sendable {
         q("SELECT queue, state, count(*) FROM S.jobs WHERE state IN ('scheduled', 'available', 'executing', 'retryable') GROUP BY queue, state")
     }
     /// Reads every finished job kept: costs what retention keeps.
+    ///
     /// Each row also carries the seconds the server had spent on the statement when it sent
     /// the row: what the count cost the database, without the client's waits.
     var finalCountsByQueue: String {

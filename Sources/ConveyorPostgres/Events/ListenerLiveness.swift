@@ -22,9 +22,9 @@ final class ListenerLiveness: Sendable {
         self.quiet = quiet
     }
 
-    /// Records that the notification sent on connecting has not come back in good time: true
-    /// unless it already had, for only then are notifications known to arrive at all (behind a
-    /// transaction-pooling PgBouncer they never do).
+    /// Called when the notification sent on connecting has had its time: true, and remembered,
+    /// if it has not come back. Only once it has are notifications known to arrive at all
+    /// (behind a transaction-pooling PgBouncer they never do).
     func doubt() -> Bool {
         state.withLock { state in
             state.doubted = !state.confirmed
