@@ -40,7 +40,7 @@ struct NotificationProbeTests {
                 switch route {
                 case .direct:
                     // Under load the listener may connect late; a job inserted before then
-                    // would wait for the listener's return, not a notification.
+                    // would be found when it connects, not by a notification.
                     try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
                 case .transactionPoolingPgBouncer:
                     // The probe's verdict falls 2 s after the listener sends it.
