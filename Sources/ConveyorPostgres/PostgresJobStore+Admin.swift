@@ -108,7 +108,7 @@ extension PostgresJobStore {
             let counts = try await rows(sql.finalCountsByQueue).compactMap { row in
                 let (queue, state, count, elapsed) = try row.decode((String, String, Int64, Double).self)
                 serverSeconds = max(serverSeconds, elapsed)
-                return JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
+                return Self.stateCount(queue, state, count)
             }
             // Reused for a multiple of the server's time, not of the wait for a connection or
             // for CPU on a busy node: a 1 ms count that took 3 s to come back was reused for a
@@ -125,8 +125,13 @@ extension PostgresJobStore {
     private func stateCounts(_ query: String) async throws -> [QueueStateCount] {
         try await rows(query).compactMap { row in
             let (queue, state, count) = try row.decode((String, String, Int64).self)
-            return JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
+            return Self.stateCount(queue, state, count)
         }
+    }
+
+    /// A count row as read; nil for a state this version does not know.
+    private static func stateCount(_ queue: String, _ state: String, _ count: Int64) -> QueueStateCount? {
+        JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
     }
 
     public func setPaused(_ paused: Bool, queue: String, now: Date) async throws {
