@@ -74,11 +74,13 @@ struct BenchCommand: AsyncParsableCommand {
         let (measured, watcherEvents) = try await BenchWatcher.run(url: url, enabled: watched) {
             try await DatabaseURL(parsing: url).withStore { store in try await measure(on: store) }
         }
-        let (single, bulk, processSeconds, cpuPerJob, latencies) = measured
         let total = totalJobs
+        let latencies = measured.latencies
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: single, enqueueBulkPerS: bulk, bulkCallers: bulkCallers, bulkSize: bulkSize, bulkUnique: uniqueBulk, processPerS: Double(total) / processSeconds, processCpuUsPerJob: cpuPerJob,
+            enqueueSinglePerS: measured.single, enqueueBulkPerS: measured.bulk, enqueueBulkCpuUsPerJob: measured.bulkCPUPerJob,
+            bulkCallers: bulkCallers, bulkSize: bulkSize, bulkUnique: uniqueBulk,
+            processPerS: Double(total) / measured.processSeconds, processCpuUsPerJob: measured.processCPUPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
         if json {
             try Output.json(result)
@@ -88,7 +90,9 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 print("enqueue single      skipped")
             }
-            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS) + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s")\(uniqueBulk ? ", unique" : ""))")
+            print(String(format: "enqueue bulk     %10.0f jobs/s", result.enqueueBulkPerS)
+                  + "  (\(bulkSize) per call, \(bulkCallers) caller\(bulkCallers == 1 ? "" : "s")\(uniqueBulk ? ", unique" : "")"
+                  + String(format: ", %.1f µs CPU per job)", result.enqueueBulkCpuUsPerJob))
             print(String(format: "process          %10.0f jobs/s  (%d jobs, concurrency %d, %.0f µs CPU per job)",
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
@@ -96,9 +100,21 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// The four phases on `store`: single (nil when skipped) and bulk enqueue rates,
-    /// processing seconds and CPU per job, and the sorted pickup latencies in milliseconds.
-    private func measure(on store: any JobStore) async throws -> (Double?, Double, Double, Double, [Double]) {
+    /// What the four phases measured.
+    struct Measured {
+        /// Jobs per second enqueued one by one; nil when `--single-jobs 0` skipped the phase.
+        let single: Double?
+        let bulk: Double
+        /// The node's CPU time (all threads) per job while enqueueing in bulk, in microseconds.
+        let bulkCPUPerJob: Double
+        let processSeconds: Double
+        let processCPUPerJob: Double
+        /// Pickup latencies in milliseconds, sorted.
+        let latencies: [Double]
+    }
+
+    /// The four phases on `store`.
+    private func measure(on store: any JobStore) async throws -> Measured {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
         let queue = "bench-\(UInt32.random(in: 0 ... .max))"
@@ -125,6 +141,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
         started = ContinuousClock.now
+        let bulkCPUBefore = Self.cpuSeconds()
         // Batches from `bulkCallers` callers at once, each taking the next batch.
         let batches = stride(from: 0, to: jobs, by: bulkSize).map { $0..<min($0 + bulkSize, jobs) }
         let nextBatch = ExecutionCounter()
@@ -144,6 +161,7 @@ struct BenchCommand: AsyncParsableCommand {
         bar.update(jobs)
         bar.finish()
         let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
+        let bulkCPUPerJob = (Self.cpuSeconds() - bulkCPUBefore) / Double(jobs) * 1e6
 
         let total = totalJobs
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -189,7 +207,8 @@ struct BenchCommand: AsyncParsableCommand {
             try await group.waitForAll()
             return (processSeconds, cpuPerJob, latencies.sorted())
         }
-        return (single, bulk, processSeconds, cpuPerJob, latencies)
+        return Measured(single: single, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
+                        processCPUPerJob: cpuPerJob, latencies: latencies)
     }
 
     static func cpuSeconds() -> Double {
@@ -211,6 +230,9 @@ struct BenchResult: Encodable {
     /// Nil when `--single-jobs 0` skipped the phase.
     let enqueueSinglePerS: Double?
     let enqueueBulkPerS: Double
+    /// CPU time of the whole process (all threads) per job enqueued in bulk, in microseconds:
+    /// the node's share of the bulk phase; the database's is not counted.
+    let enqueueBulkCpuUsPerJob: Double
     let bulkCallers: Int
     let bulkSize: Int
     /// With `--unique-bulk`: the bulk phase's jobs were unique by args.
