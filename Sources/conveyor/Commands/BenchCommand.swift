@@ -161,7 +161,7 @@ struct BenchCommand: AsyncParsableCommand {
         bar.update(jobs)
         bar.finish()
         let bulk = Double(jobs) / (ContinuousClock.now - started).seconds
-        let bulkCPUPerJob = (Self.cpuSeconds() - bulkCPUBefore) / Double(jobs) * 1e6
+        let bulkCPUPerJob = Self.cpuMicroseconds(since: bulkCPUBefore, perJobOf: jobs)
 
         let total = totalJobs
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -187,7 +187,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(2))
             }
             let processSeconds = (ContinuousClock.now - started).seconds
-            let cpuPerJob = (Self.cpuSeconds() - cpuBefore) / Double(total) * 1e6
+            let cpuPerJob = Self.cpuMicroseconds(since: cpuBefore, perJobOf: total)
             progress.cancel()
             await progress.value
 
@@ -209,6 +209,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
         return Measured(single: single, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
                         processCPUPerJob: cpuPerJob, latencies: latencies)
+    }
+
+    /// The process's CPU time since `start` (a ``cpuSeconds()`` reading), per job, in microseconds.
+    static func cpuMicroseconds(since start: Double, perJobOf jobs: Int) -> Double {
+        (cpuSeconds() - start) / Double(jobs) * 1e6
     }
 
     static func cpuSeconds() -> Double {
