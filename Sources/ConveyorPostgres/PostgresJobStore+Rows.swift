@@ -56,11 +56,11 @@ extension PostgresJobStore {
         return jobs.indices.map { plan.inserted($0, id: ids[$0]) }
     }
 
-    /// A date as PostgreSQL stores it and postgres-nio reads it back (whole microseconds
-    /// since 2000, truncated), so a job built here equals the same job read later.
+    /// A date as the store binds it (``StoredTimestamp``) and postgres-nio reads it back, so
+    /// a job built here equals the same job read later.
     static func storedDate(_ date: Date) -> Date {
         let start = StoredTimestamp.start
-        return Date(timeInterval: Double(Int64(date.timeIntervalSince(start) * 1_000_000)) / 1_000_000, since: start)
+        return Date(timeInterval: Double(StoredTimestamp(date).microseconds) / 1_000_000, since: start)
     }
 
     /// `{"a","b"}`: a text[] literal, cheaper for the server than unpacking JSON per row.

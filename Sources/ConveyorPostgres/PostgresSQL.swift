@@ -301,7 +301,7 @@ struct PostgresSQL: Sendable {
             errors = errors || jsonb_build_array(jsonb_build_object(
                 'attempt', attempt, 'at', $2::text,
                 'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
-        WHERE state = 'executing'
+        WHERE state = 'executing' AND attempted_at < $3
           AND (attempted_by IS NULL OR attempted_by NOT IN (SELECT name FROM S.nodes WHERE heartbeat_at >= $3))
         RETURNING queue
         """)

@@ -15,7 +15,15 @@ public struct ConveyorRequestContext: RequestContext {
     public var requestDecoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
+        // Foundation's own ISO 8601 strategy reports a bad date without the field's path.
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
+            }
+            return date
+        }
         return decoder
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conveyor
 
 @main
 struct ConveyorCommand: AsyncParsableCommand {
@@ -10,4 +11,15 @@ struct ConveyorCommand: AsyncParsableCommand {
             ServeCommand.self, EnqueueCommand.self, JobsCommand.self, QueuesCommand.self, SchedulesCommand.self, CronCommand.self, MigrateCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Refuses an argument that is not UTF-8 before parsing: Swift would read it with U+FFFD in
+    /// place of the bad bytes, and a command would store that in place of what was typed.
+    static func main() async {
+        let arguments = UnsafeBufferPointer(start: CommandLine.unsafeArgv, count: Int(CommandLine.argc))
+        for (index, argument) in arguments.enumerated().dropFirst() {
+            guard let argument, String(validatingCString: argument) == nil else { continue }
+            exit(withError: ConveyorError(.invalidInput, field: "arguments", "argument \(index) is not valid UTF-8; nothing was done"))
+        }
+        await main(nil)
+    }
 }

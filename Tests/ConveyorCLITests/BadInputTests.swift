@@ -20,6 +20,12 @@ struct BadInputTests {
             (["enqueue", "noop", "--in=-5s"], "in: must not be negative"),
             (["enqueue", "noop", "--in", "soon"], "in: 'soon' is not a duration"),
             (["enqueue", "noop", "--at", "tomorrow"], "at: 'tomorrow' is not an ISO 8601 time"),
+            (["enqueue", "noop", "--at", "300000-01-01T00:00:00Z"], "at: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"),
+            (["cron", "next", "@daily", "--from", "300000-01-01T00:00:00Z"], "from: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"),
+            (["serve", "--heartbeat-interval", "0s"], "heartbeat-interval: must be between 0.1 seconds and 1 day"),
+            (["serve", "--poll-interval", "0s"], "poll-interval: must be between 0.01 seconds and 1 day"),
+            (["serve", "--scheduler-interval", "0s"], "scheduler-interval: must be between 0.1 seconds and 1 day"),
+            (["serve", "--rescue-after", "1s", "--heartbeat-interval", "1s"], "rescue-after: must be more than twice"),
             (["enqueue", "noop", "--queue", "has space"], "queue: 'has space' may only contain"),
             (["jobs", "show", "424242"], "id: no job with id 424242"),
             (["jobs", "retry", "424242"], "id: no job with id 424242"),
@@ -60,6 +66,42 @@ struct BadInputTests {
         #expect(jobs.count == 1)
         #expect(jobs.first?.args.value == .object(["a": .number(1)]))
         #expect(try await store.schedules().isEmpty)
+    }
+
+    /// Swift reads argv with U+FFFD in place of bytes that are not UTF-8; the command must refuse
+    /// such an argument rather than store the replacement.
+    @Test func anArgumentThatIsNotUTF8IsRefused() async throws {
+        let folder = try makeFolder()
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #"exec "$0" enqueue noop --args "$(printf '{"a": "\377"}')" 2>err.txt"#, CLIProcess.executable.path]
+        shell.currentDirectoryURL = folder
+        try shell.run()
+        #expect(try await CLIProcess.wait(shell) != 0)
+        let stderr = try String(contentsOf: folder.appendingPathComponent("err.txt"), encoding: .utf8)
+        #expect(stderr.contains("arguments: argument 4 is not valid UTF-8"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("conveyor.sqlite").path))
+    }
+
+    /// A server that answers "no such database" or "no such role" is quoted at once, not
+    /// reported as unreachable after a wait.
+    @Test(.enabled(if: testPostgresURL != nil))
+    func postgresRefusalsAreQuotedAtOnce() async throws {
+        let folder = try makeFolder()
+        let url = try #require(testPostgresURL)
+        let server = try #require(URLComponents(string: url))
+        let address = "\(server.host ?? "127.0.0.1"):\(server.port ?? 5432)"
+        let cases = [
+            ("postgres://nobody@\(address)/postgres", #"role "nobody" does not exist"#),
+            ("postgres://\(server.user ?? "postgres")@\(address)/no_such_db", #"database "no_such_db" does not exist"#),
+        ]
+        for (url, message) in cases {
+            let started = ContinuousClock.now
+            let result = try CLIProcess.run(["jobs", "list", "--database", url], in: folder)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("refused the connection: \(message)"), "\(result.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(8), "it waited instead of quoting the server")
+        }
     }
 
     @Test func commandsPrintJSONForScripts() async throws {

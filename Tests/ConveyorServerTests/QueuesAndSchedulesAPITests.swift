@@ -64,7 +64,10 @@ struct QueuesAndSchedulesAPITests {
                 #expect(body.error.field == field, "\(json): \(body)")
             }
 
-            (status, body) = try await client.call(.put, "/api/v1/schedules/brief", json: #"{"name": "ignored", "kind": "noop", "recurrence": {"type": "cron", "expression": "*/5 * * * *"}}"#)
+            // The path names the schedule: a body naming another is refused, and the name may be left out.
+            (status, body) = try await client.call(.put, "/api/v1/schedules/brief", json: #"{"name": "other", "kind": "noop", "recurrence": {"type": "cron", "expression": "*/5 * * * *"}}"#)
+            #expect(status == .badRequest && body.error.field == "name", "\(body)")
+            (status, body) = try await client.call(.put, "/api/v1/schedules/brief", json: #"{"kind": "noop", "recurrence": {"type": "cron", "expression": "*/5 * * * *"}}"#)
             #expect(status == .ok && body["name"] as? String == "brief" && body["cron"] as? String == "*/5 * * * *")
             (status, body) = try await client.call(.post, "/api/v1/schedules/brief/trigger", key: writeKey)
             #expect(status == .created && body["kind"] as? String == "noop")

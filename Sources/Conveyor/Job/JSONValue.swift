@@ -22,8 +22,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "holds a value that cannot be stored: a number beyond ±1.8e308, or a string with an unpaired surrogate escape (\\ud800 to \\udfff)")
         }
     }
 

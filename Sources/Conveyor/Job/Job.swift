@@ -78,7 +78,7 @@ public struct JobErrorEntry: Sendable, Hashable, Codable {
     public var attempt: Int
     /// When it failed.
     public var at: Date
-    /// What went wrong, cut to ``maxMessageLength`` characters.
+    /// What went wrong, cut to ``maxMessageLength`` characters (a NUL in it becomes U+FFFD).
     public var message: String
 
     /// Longer messages are cut so that one bad error cannot bloat a row.
@@ -87,6 +87,7 @@ public struct JobErrorEntry: Sendable, Hashable, Codable {
     public init(attempt: Int, at: Date, message: String) {
         self.attempt = attempt
         self.at = at
+        let message = StoredText.repaired(message)
         self.message = message.count > Self.maxMessageLength
             ? String(message.prefix(Self.maxMessageLength)) + "… (cut)" : message
     }

@@ -42,15 +42,23 @@ public struct JobInsert: Sendable, Hashable {
         guard (1...1_000).contains(maxAttempts) else {
             throw .invalid("maxAttempts", "must be between 1 and 1000, got \(maxAttempts)")
         }
-        for tag in tags where tag.isEmpty || tag.count > 100 {
-            throw .invalid("tags", "each tag must be 1 to 100 characters")
+        for tag in tags {
+            guard !tag.isEmpty, tag.count <= 100 else { throw .invalid("tags", "each tag must be 1 to 100 characters") }
+            try StoredText.check(tag, field: "tags")
         }
         guard meta.text.first == "{" else { throw .invalid("meta", "must be a JSON object") }
-        if let period = unique?.period, period <= .zero {
-            throw .invalid("unique.period", "must be positive")
+        try StoredText.check(args, field: "args")
+        try StoredText.check(meta, field: "meta")
+        if let scheduledAt { try InstantRange.check(scheduledAt, field: "scheduledAt") }
+        if let period = unique?.period, period <= .zero || period > Self.longestUniquePeriod {
+            throw .invalid("unique.period", "must be more than zero and at most ten years")
         }
         if unique?.states.isEmpty == true { throw .invalid("unique.states", "must name at least one state") }
     }
+
+    /// Ten years, the longest duration read from outside: it keeps the key's bucket
+    /// arithmetic far from overflow.
+    static let longestUniquePeriod = Duration.seconds(315_360_000)
 
     /// Kinds and queues are identifiers: letters, digits and `._-:`, 1 to 100 characters.
     static func validateName(_ name: String, field: String) throws(ConveyorError) {

@@ -1,5 +1,6 @@
 package import Foundation
 import Logging
+import Synchronization
 
 extension Conveyor {
     /// Records this node as alive, and stops local jobs that were cancelled or rescued elsewhere.
@@ -47,6 +48,7 @@ extension Conveyor {
             do {
                 lastPrune = try await maintain(lastPrune: lastPrune)
             } catch where !Task.isCancelled {
+                rescueWatch.withLock { $0.storeFailed() }
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             } catch {
                 return  // shutdown cancelled the pass: not a failure
@@ -60,10 +62,17 @@ extension Conveyor {
     package func maintain(lastPrune: Date?) async throws -> Date? {
         let now = clock.now()
         let ttl = max(configuration.maintenanceInterval * 5, .seconds(5))
-        guard try await store.acquireLeadership(node: node, ttl: ttl, now: now) else { return lastPrune }
+        let leads = try await store.acquireLeadership(node: node, ttl: ttl, now: now)
+        let cutoff = rescueWatch.withLock { watch in
+            watch.storeAnswered(at: now)
+            return watch.cutoff(now: now, rescueAfter: configuration.rescueAfter)
+        }
+        guard leads else { return lastPrune }
         for queue in try await store.stage(now: now, limit: 10_000) { wake(queue: queue) }
-        let rescued = try await store.rescue(heartbeatBefore: now.addingTimeInterval(-configuration.rescueAfter.seconds), now: now)
-        if rescued > 0 { logger.warning("rescued jobs of nodes that stopped heartbeating", metadata: ["count": "\(rescued)"]) }
+        if let cutoff {
+            let rescued = try await store.rescue(heartbeatBefore: cutoff, now: now)
+            if rescued > 0 { logger.warning("rescued jobs of nodes that stopped heartbeating", metadata: ["count": "\(rescued)"]) }
+        }
         if let lastPrune, now.timeIntervalSince(lastPrune) < configuration.pruneInterval.seconds { return lastPrune }
         let pruned = try await store.prune(configuration.retention, now: now)
         if pruned > 0 { logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) }

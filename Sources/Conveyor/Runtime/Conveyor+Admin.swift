@@ -25,6 +25,7 @@ extension Conveyor {
     /// Cancels a job that is not final; an executing one is stopped on the node running it.
     @discardableResult
     public func cancel(id: Int64, reason: String = "cancelled by user") async throws -> Job {
+        try StoredText.check(reason, field: "reason")
         let job = try await store.cancel(id: id, reason: reason, now: clock.now())
         running.stop(id, reason: .lost)
         emit(JobEvent(.cancelled, job, at: clock.now(), message: reason))

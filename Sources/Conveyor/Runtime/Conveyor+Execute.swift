@@ -64,7 +64,7 @@ extension Conveyor {
         let now = clock.now()
         switch error {
         case JobControl.snooze(let duration):
-            return (.snooze(until: now.addingTimeInterval(max(duration, .zero).seconds)), false)
+            return (.snooze(until: InstantRange.clamp(now.addingTimeInterval(max(duration, .zero).seconds))), false)
         case JobControl.discard(let reason):
             return (.discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "discarded: \(reason)")), false)
         case JobControl.cancel(let reason):
@@ -82,7 +82,8 @@ extension Conveyor {
     /// A failed attempt: retry after the backoff, or discard when out of attempts.
     func failure(_ job: Job, _ error: JobErrorEntry, backoff: Backoff) -> JobAck.Outcome {
         guard job.attempt < job.maxAttempts else { return .discard(error: error) }
-        return .retry(at: error.at.addingTimeInterval(backoff.delay(afterAttempt: job.attempt).seconds), error: error)
+        // A custom backoff may answer anything: a retry beyond the last storable instant waits there.
+        return .retry(at: InstantRange.clamp(error.at.addingTimeInterval(backoff.delay(afterAttempt: job.attempt).seconds)), error: error)
     }
 
     static func withTimeout(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> Void) async throws {

@@ -34,6 +34,7 @@ public final class Conveyor: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Whether ``ConveyorConfiguration/schedules`` are stored (once per instance, at start).
     let schedulesDeclared = Atomic<Bool>(false)
+    let rescueWatch: Mutex<RescueWatch>
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise.
     ///
@@ -48,6 +49,7 @@ public final class Conveyor: Service, Sendable {
         // Receiving is always on: with subscribers here, ask the other nodes for their events.
         let carrier = store as? any JobEventSharing
         self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
+        self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
         if configuration.migrateOnStart { try await store.migrate() }
     }
 

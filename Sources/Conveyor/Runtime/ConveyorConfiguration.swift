@@ -88,13 +88,38 @@ public struct ConveyorConfiguration: Sendable {
 
     /// `host-pid-xxxx`: readable, and new for every process so a restarted process never
     /// shares an identity with the attempts of its previous life.
+    /// Each interval setting with its name and its floor.
+    private var intervals: [(String, Duration, Duration)] {
+        [
+            ("pollInterval", pollInterval, .milliseconds(10)),
+            ("heartbeatInterval", heartbeatInterval, .milliseconds(100)),
+            ("rescueAfter", rescueAfter, .milliseconds(300)),
+            ("maintenanceInterval", maintenanceInterval, .milliseconds(100)),
+            ("pruneInterval", pruneInterval, .seconds(1)),
+            ("schedulerInterval", schedulerInterval, .milliseconds(100)),
+            ("progressSaveInterval", progressSaveInterval, .zero),
+            ("shutdownGracePeriod", shutdownGracePeriod, .zero),
+        ]
+    }
+
     public static func defaultNodeName() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
         let suffix = String(UInt16.random(in: .min ... .max), radix: 16)
         return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
     }
 
-    func validate() throws(ConveyorError) {
+    /// Checks every setting, throwing an error that names the first bad one (by its name
+    /// here: `pollInterval`, `rescueAfter`, …). ``Conveyor`` checks before it starts.
+    ///
+    /// Each interval has a floor (below it a loop would spin on an idle node) and a ceiling of
+    /// one day (beyond it the times it is added to would leave ``InstantRange``).
+    public func validate() throws(ConveyorError) {
+        for (name, interval, floor) in intervals {
+            guard interval >= floor, interval <= .seconds(86_400) else {
+                throw .invalid(name, "must be between \(floor) and 1 day, got \(interval)")
+            }
+        }
+        try retention.validate()
         for (queue, limit) in queues {
             try JobInsert.validateName(queue, field: "queues")
             guard (1...10_000).contains(limit) else {

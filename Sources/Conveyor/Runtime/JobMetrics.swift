@@ -41,7 +41,7 @@ final class JobMetrics: Sendable {
             handles.runTimes[key] = timer
             return timer
         }
-        timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
+        timer.recordSeconds(max(seconds, 0))
     }
 
     func recordPickup(queue: String, latency seconds: Double) {
@@ -51,6 +51,6 @@ final class JobMetrics: Sendable {
             handles.pickups[queue] = timer
             return timer
         }
-        timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
+        timer.recordSeconds(max(seconds, 0))
     }
 }

@@ -72,9 +72,11 @@ extension ScheduleDefinition: Codable {
             priority: try container.decodeIfPresent(Int.self, forKey: .priority),
             maxAttempts: try container.decodeIfPresent(Int.self, forKey: .maxAttempts),
             description: try container.decodeIfPresent(String.self, forKey: .description) ?? "",
-            overlap: try container.decodeIfPresent(OverlapPolicy.self, forKey: .overlap) ?? .allow,
+            overlap: try container.decodeIfPresent(String.self, forKey: .overlap).map(OverlapPolicy.init(parsing:)) ?? .allow,
             misfireGrace: try .seconds(checked: try container.decodeIfPresent(Double.self, forKey: .misfireGraceSeconds) ?? 60, field: "misfire_grace_seconds"),
-            maxConsecutiveFailures: try container.decodeIfPresent(Int.self, forKey: .maxConsecutiveFailures))
+            // Absent: the same default as in Swift; null: never deactivate.
+            maxConsecutiveFailures: container.contains(.maxConsecutiveFailures)
+                ? try container.decodeIfPresent(Int.self, forKey: .maxConsecutiveFailures) : 5)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -54,12 +54,14 @@ public struct ScheduleDefinition: Sendable, Hashable {
         try JobInsert.validateName(name, field: "name")
         try JobInsert.validateName(kind, field: "kind")
         guard case .object = args.value else { throw .invalid("args", "must be a JSON object") }
+        try StoredText.check(args, field: "args")
         _ = try CronExpression.zone(named: timeZone)
         try recurrence.validate()
         if let queue { try JobInsert.validateName(queue, field: "queue") }
         if let priority, !(0...9).contains(priority) { throw .invalid("priority", "must be between 0 (highest) and 9 (lowest), got \(priority)") }
-        if let maxAttempts, maxAttempts < 1 { throw .invalid("max_attempts", "must be at least 1, got \(maxAttempts)") }
+        if let maxAttempts, !(1...1_000).contains(maxAttempts) { throw .invalid("max_attempts", "must be between 1 and 1000, got \(maxAttempts)") }
         guard description.count <= 1_000 else { throw .invalid("description", "must be at most 1000 characters") }
+        try StoredText.check(description, field: "description")
         guard misfireGrace >= .zero else { throw .invalid("misfire_grace", "must not be negative") }
         if let limit = maxConsecutiveFailures, limit < 1 { throw .invalid("max_consecutive_failures", "must be at least 1, or none") }
     }
@@ -74,4 +76,12 @@ public enum OverlapPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     case allow
     /// A fire is skipped (and counted) while the previous run's job is not finished.
     case skip
+
+    /// `allow` or `skip`.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming `overlap`.
+    public init(parsing text: String) throws(ConveyorError) {
+        guard let policy = OverlapPolicy(rawValue: text) else { throw .invalid("overlap", "'\(text)' is not allow or skip") }
+        self = policy
+    }
 }

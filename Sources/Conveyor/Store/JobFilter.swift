@@ -28,9 +28,15 @@ public struct JobFilter: Sendable, Hashable {
         self.limit = limit
     }
 
-    /// Checks the limit, throwing an error that names it.
+    /// Checks every field, throwing an error that names the first bad one: names must be
+    /// kinds and queues could have, times must lie in ``InstantRange``.
     public func validate() throws(ConveyorError) {
         guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }
+        for queue in queues { try JobInsert.validateName(queue, field: "queue") }
+        for kind in kinds { try JobInsert.validateName(kind, field: "kind") }
+        if let tag { try StoredText.check(tag, field: "tag") }
+        if let insertedAfter { try InstantRange.check(insertedAfter, field: "insertedAfter") }
+        if let insertedBefore { try InstantRange.check(insertedBefore, field: "insertedBefore") }
     }
 }
 
@@ -91,5 +97,16 @@ public struct Retention: Sendable, Hashable {
         self.failed = failed
         self.keepLast = keepLast
         self.batchSize = batchSize
+    }
+
+    /// Ages run from one second to ten years (for longer, keep the jobs: `nil`).
+    func validate() throws(ConveyorError) {
+        for (name, age) in [("retention.completed", completed), ("retention.failed", failed)] {
+            if let age, age < .seconds(1) || age > .seconds(315_360_000) {
+                throw .invalid(name, "must be between 1 second and ten years (or none, to keep the jobs), got \(age)")
+            }
+        }
+        if let keepLast, keepLast < 0 { throw .invalid("retention.keepLast", "must not be negative, got \(keepLast)") }
+        guard batchSize >= 1 else { throw .invalid("retention.batchSize", "must be at least 1, got \(batchSize)") }
     }
 }

@@ -89,8 +89,9 @@ public protocol JobStore: Sendable {
     func stage(now: Date, limit: Int) async throws -> Set<String>
 
     /// Puts jobs back that are `executing` on nodes whose last heartbeat is before
-    /// `heartbeatBefore` (or that have no node row): `available`, or `discarded` when out of
-    /// attempts. Returns how many.
+    /// `heartbeatBefore` (or that have no node row), and were claimed before it too (a claim
+    /// after it is a sign of life): `available`, or `discarded` when out of attempts. Returns
+    /// how many.
     func rescue(heartbeatBefore: Date, now: Date) async throws -> Int
 
     /// Deletes final jobs past retention and nodes long gone. Returns how many jobs.

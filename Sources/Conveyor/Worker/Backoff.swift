@@ -11,9 +11,11 @@ public struct Backoff: Sendable {
     /// The delay after failed attempt `attempt` (1 for the first), before jitter.
     public func baseDelay(afterAttempt attempt: Int) -> Duration { compute(max(1, attempt)) }
 
-    /// The delay after failed attempt `attempt`, with jitter applied from `random` (0..<1).
+    /// The delay after failed attempt `attempt`, with jitter applied from `random` (0..<1),
+    /// at most a hundred years.
     public func delay(afterAttempt attempt: Int, random: Double = Double.random(in: 0..<1)) -> Duration {
-        let base = baseDelay(afterAttempt: attempt)
+        // Held first, so that scaling a custom rule's answer cannot overflow.
+        let base = min(baseDelay(afterAttempt: attempt), .seconds(3_153_600_000))
         guard jitter > 0 else { return base }
         // Spread retries over ±jitter so that jobs which failed together do not retry together.
         let scale = 1 + jitter * (2 * random - 1)

@@ -30,17 +30,20 @@ public final class JobContext: Sendable {
     /// Records progress: `fraction` from 0 to 1 and an optional message.
     ///
     /// It is saved to the job's meta (at most a few times a second; the last report before the
-    /// job ends is always saved) and published as a ``JobEvent``.
+    /// job ends is always saved) and published as a ``JobEvent``. A NUL in the message, which
+    /// a database cannot store, becomes U+FFFD.
     public func progress(_ fraction: Double, _ message: String? = nil) async throws {
         guard fraction.isFinite else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
-        try await reportProgress(min(max(fraction, 0), 1), message)
+        try await reportProgress(min(max(fraction, 0), 1), message.map(StoredText.repaired))
     }
 
     /// Records a result, stored in the job's meta under `result` when the job completes.
     ///
-    /// - Throws: ``ConveyorError`` (`invalidInput`) if the value cannot be encoded as JSON.
+    /// - Throws: ``ConveyorError`` (`invalidInput`) if the value cannot be encoded as JSON, or
+    ///   holds a NUL character, which a database cannot store.
     public func setResult(_ value: some Encodable) throws {
         let json = try RawJSON(encoding: value, field: "result")
+        try StoredText.check(json, field: "result")
         resultBox.withLock { $0 = json }
     }
 

@@ -50,7 +50,7 @@ package enum EventPayload {
     }
 
     private static func line(_ event: JobEvent) -> String {
-        let micros = Int64((event.at.timeIntervalSince1970 * 1_000_000).rounded())
+        let micros = InstantRange.microseconds(event.at, since: Date(timeIntervalSince1970: 0))
         // Interpolated in one go, without an array of fields per event.
         return "\(event.kind.rawValue)\t\(event.jobID)\t\(event.attempt)\t\(event.queue)\t\(event.jobKind)\t"
             + "\(clean(event.node ?? "", limit: 200))\t\(micros)\t\(event.progress.map { String($0) } ?? "")\t"

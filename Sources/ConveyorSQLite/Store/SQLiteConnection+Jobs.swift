@@ -51,7 +51,7 @@ extension SQLiteConnection {
 
 /// How SQLite stores times: integer microseconds since 1970 (JSON goes through `StoreCoding`).
 enum SQLiteCoding {
-    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    static let epoch = Date(timeIntervalSince1970: 0)
+    static func micros(_ date: Date) -> Int64 { InstantRange.microseconds(date, since: epoch) }
     static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
-
 }

@@ -127,7 +127,7 @@ enum SQLiteSQL {
             errors = json_insert(errors, '$[#]', json_object(
                 'attempt', attempt, 'at', ?2,
                 'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
-        WHERE state = 'executing'
+        WHERE state = 'executing' AND attempted_at < ?3
           AND (attempted_by IS NULL
                OR attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= ?3))
         RETURNING queue

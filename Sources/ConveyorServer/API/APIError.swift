@@ -18,7 +18,7 @@ public struct APIError: HTTPResponseError {
         self.message = message
     }
 
-    /// A Conveyor error as the API reports it.
+    /// A Conveyor error as the API reports it, its field named as in the API (snake_case).
     public init(_ error: ConveyorError) {
         let status: HTTPResponse.Status = switch error.code {
         case .invalidInput: .badRequest
@@ -28,7 +28,7 @@ public struct APIError: HTTPResponseError {
         case .storage: .serviceUnavailable
         default: .internalServerError
         }
-        self.init(status: status, code: error.code.description, field: error.field, message: error.message)
+        self.init(status: status, code: error.code.description, field: error.field?.snakeCased, message: error.message)
     }
 
     private struct Body: Encodable {
@@ -42,7 +42,9 @@ public struct APIError: HTTPResponseError {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try APIEncoding.encoder.encode(Body(error: .init(code: code, message: message, field: field)))
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .methodNotAllowed { headers[.allow] = "GET, HEAD, POST, PUT, DELETE" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -60,6 +62,9 @@ struct APIErrorMiddleware: RouterMiddleware {
             throw APIError(error)
         } catch let error as DecodingError {
             throw APIError(Self.describe(error))
+        } catch let error as HTTPError where error.status == .notFound && !Self.servedMethods.contains(request.method) {
+            throw APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                           message: "\(request.method) is not served here; the API uses GET, HEAD, POST, PUT and DELETE")
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: error.status == .notFound ? "not_found" : "bad_request",
                            message: error.body ?? error.status.reasonPhrase)
@@ -68,6 +73,9 @@ struct APIErrorMiddleware: RouterMiddleware {
             throw APIError(status: .internalServerError, code: "internal", message: "the server failed to answer; see its log")
         }
     }
+
+    /// A request with another method (TRACE, PATCH, …) finds no route: it gets 405, not 404.
+    static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .delete]
 
     /// The field (as a dotted snake_case path) and what is wrong with it.
     static func describe(_ error: DecodingError) -> ConveyorError {
@@ -85,19 +93,29 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return ConveyorError(.invalidInput, field: "body", "is not valid JSON")
         case .dataCorrupted(let context):
-            return ConveyorError(.invalidInput, field: path(context.codingPath), context.debugDescription)
+            return ConveyorError(.invalidInput, field: path(context.codingPath), Self.explain(context.debugDescription))
         @unknown default:
             return ConveyorError(.invalidInput, field: "body", "could not be read")
         }
+    }
+
+    /// Foundation's words for a bad value, in the API's: no Swift type names.
+    private static func explain(_ description: String) -> String {
+        if description.contains("ISO8601") { return "must be an ISO 8601 time such as 2026-12-01T08:00:00Z" }
+        if description.hasPrefix("Cannot initialize") { return "is not one of the values the API documents" }
+        if description.contains("does not fit") || description.contains("Number") { return "is out of range" }
+        return description
     }
 
     private static func name(of type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
         case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
-        case is Double.Type: "a number"
+        case is Double.Type, is Float.Type: "a number"
         case is Bool.Type: "true or false"
-        default: "a \(String(describing: type))"
+        case is [String: Any].Type, is [String: JSONValue].Type: "a JSON object"
+        case is [Any].Type, is [String].Type, is [JSONValue].Type: "an array"
+        default: "of the type the API documents"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// A JSON answer in the API's encoding, with a status.
 struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
@@ -21,8 +22,18 @@ extension Request {
     /// The body decoded as JSON with the context's decoder. Unlike Hummingbird's `decode`, it
     /// lets a `DecodingError` through, so the answer can name the field at fault.
     func json<T: Decodable>(_ type: T.Type, context: ConveyorRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let buffer = try await collectBody(upTo: context.maxUploadSize)
         return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    /// The whole body, or a 413 that states the limit.
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(status: .contentTooLarge, code: "too_large", field: "body",
+                           message: "is larger than \(limit) bytes, the most this route reads")
+        }
     }
 
     /// Query values of `name`: repeated (`state=a&state=b`) or comma-separated (`state=a,b`).

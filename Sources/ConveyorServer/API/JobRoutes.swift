@@ -77,7 +77,7 @@ struct JobRoutes {
         guard let date = try? Date(text, strategy: .iso8601) else {
             throw ConveyorError(.invalidInput, field: field, "'\(text)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
         }
-        return date
+        return try InstantRange.check(date, field: field)
     }
 
     static func integer(_ text: String, field: String) throws -> Int64 {

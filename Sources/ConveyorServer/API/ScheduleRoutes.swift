@@ -1,4 +1,5 @@
 import Conveyor
+import Foundation
 import Hummingbird
 
 /// `/api/v1/schedules`: list, show, create, replace, delete, activate, deactivate, trigger.
@@ -27,9 +28,17 @@ struct ScheduleRoutes {
         }
         group.put("schedules/{name}") { request, context in
             try context.require(.admin)
-            var definition = try await request.json(ScheduleBody.self, context: context).definition
-            definition.name = try context.parameters.require("name")
-            return JSONResponse(try await conveyor.updateSchedule(definition))
+            let name = try context.parameters.require("name")
+            // The path names the schedule; the body may leave the name out, or repeat it.
+            guard case .object(var fields) = try await request.json(JSONValue.self, context: context) else {
+                throw ConveyorError(.invalidInput, field: "body", "must be a JSON object")
+            }
+            if let named = fields["name"], named != .string(name) {
+                throw ConveyorError(.invalidInput, field: "name", "must be '\(name)' as in the path, or left out: a schedule cannot be renamed")
+            }
+            fields["name"] = .string(name)
+            let body = try context.requestDecoder.decode(ScheduleBody.self, from: Data(JSONValue.object(fields).jsonText.utf8))
+            return JSONResponse(try await conveyor.updateSchedule(body.definition))
         }
         group.delete("schedules/{name}") { _, context in
             try context.require(.admin)

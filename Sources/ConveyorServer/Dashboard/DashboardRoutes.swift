@@ -116,7 +116,7 @@ struct DashboardRoutes {
 
     /// An `application/x-www-form-urlencoded` body.
     static func form(_ request: Request) async throws -> [String: String] {
-        let text = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let text = String(buffer: try await request.collectBody(upTo: 64 * 1024))
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {

@@ -50,7 +50,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             guard let date = try? Date(at, strategy: .iso8601) else {
                 throw ConveyorError(.invalidInput, field: "at", "'\(at)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
             }
-            options.at = date
+            options.at = try InstantRange.check(date, field: "at")
         }
         if unique || uniquePeriod != nil {
             options.unique = UniqueOptions(by: .args, period: try uniquePeriod.map { try DurationArgument.parse($0, field: "unique-period") })

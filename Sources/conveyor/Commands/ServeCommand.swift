@@ -76,6 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
         if let schedulerInterval { configuration.schedulerInterval = schedulerInterval.duration }
         configuration.runsScheduler = !noScheduler
+        do {
+            try configuration.validate()
+        } catch {
+            throw ConveyorError(error.code, field: error.field.map { Self.flags[$0] ?? $0 }, error.message)
+        }
 
         let environmentKeys = ProcessInfo.processInfo.environment["CONVEYOR_API_KEYS"].map { $0.split(separator: ",").map(String.init) } ?? []
         let keys = try APIKeys(parsing: apiKeys + environmentKeys)
@@ -103,6 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         }
     }
+
+    /// The flag that sets each checked setting.
+    private static let flags = [
+        "pollInterval": "poll-interval", "heartbeatInterval": "heartbeat-interval", "rescueAfter": "rescue-after",
+        "shutdownGracePeriod": "grace-period", "schedulerInterval": "scheduler-interval", "queues": "queue",
+    ]
 
     static func parseQueues(_ specs: [String]) throws(ConveyorError) -> [String: Int] {
         guard !specs.isEmpty else { return ["default": 10] }

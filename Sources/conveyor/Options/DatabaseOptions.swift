@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
 /// A parsed database URL.
 enum DatabaseURL {
     case sqlite(path: String)
-    case postgres(PostgresConfiguration)
+    case postgres(PostgresConfiguration, sslMode: String)
 
     init(parsing url: String) throws {
         if url.hasPrefix("sqlite://") {
@@ -42,7 +42,8 @@ enum DatabaseURL {
         } else if url.hasPrefix("sqlite:") {
             self = .sqlite(path: String(url.dropFirst("sqlite:".count)))
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            self = .postgres(try PostgresConfiguration(url: url))
+            let query = URLComponents(string: url)?.queryItems ?? []
+            self = .postgres(try PostgresConfiguration(url: url), sslMode: query.last { $0.name == "sslmode" }?.value ?? "disable")
         } else {
             throw ConveyorError(.invalidInput, field: "database", "'\(url)' is not a database URL; use sqlite:PATH or postgres://USER@HOST:PORT/DB")
         }
@@ -51,10 +52,11 @@ enum DatabaseURL {
         }
     }
 
-    /// Fails fast with a clear message when the server cannot be reached, instead of waiting
-    /// for the pool's own retries to give up (about a minute).
-    private static func reach(_ store: PostgresJobStore, _ configuration: PostgresConfiguration) async throws {
-        let target = "\(configuration.client.host ?? "?"):\(configuration.client.port ?? 5432)"
+    /// Fails fast with a clear message when the server cannot be reached or refuses the
+    /// connection, instead of waiting for the pool's own retries to give up (about a minute).
+    private static func reach(_ store: PostgresJobStore, _ probe: PostgresProbe) async throws {
+        try await probe.check(within: .seconds(10))
+        let target = probe.target
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await store.migrate()
@@ -66,7 +68,7 @@ enum DatabaseURL {
             }
             defer { group.cancelAll() }
             guard try await group.next() == true else {
-                throw ConveyorError(.storage, field: "database", "cannot reach PostgreSQL at \(target) within 10 s; is it running?")
+                throw ConveyorError(.storage, field: "database", "PostgreSQL at \(target) accepted a connection but did not migrate within 10 s")
             }
         }
     }
@@ -75,14 +77,14 @@ enum DatabaseURL {
         switch self {
         case .sqlite(let path):
             return try await body(SQLiteJobStore(path: path))
-        case .postgres(let configuration):
+        case .postgres(let configuration, let sslMode):
             var poolLogger = Logger(label: "conveyor.postgres")
             poolLogger.logLevel = .warning
             let store = try PostgresJobStore(configuration: configuration, logger: poolLogger)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
-                try await Self.reach(store, configuration)
+                try await Self.reach(store, PostgresProbe(configuration: configuration, sslMode: sslMode))
                 return try await body(store)
             }
         }

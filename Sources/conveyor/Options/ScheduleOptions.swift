@@ -55,12 +55,7 @@ struct ScheduleOptions: ParsableArguments {
         if let queue { definition.queue = queue }
         if let priority { definition.priority = priority }
         if let maxAttempts { definition.maxAttempts = maxAttempts }
-        if let overlap {
-            guard let policy = OverlapPolicy(rawValue: overlap) else {
-                throw ConveyorError(.invalidInput, field: "overlap", "'\(overlap)' is not allow or skip")
-            }
-            definition.overlap = policy
-        }
+        if let overlap { definition.overlap = try OverlapPolicy(parsing: overlap) }
         if let misfireGrace { definition.misfireGrace = try DurationArgument.parse(misfireGrace, field: "misfire-grace") }
         if let maxFailures {
             if maxFailures == "none" {

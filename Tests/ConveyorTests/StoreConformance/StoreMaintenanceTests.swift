@@ -19,6 +19,20 @@ struct StoreMaintenanceTests {
         #expect(try await store.job(id: alive[0].id)?.state == .executing)
     }
 
+    /// A claim is a sign of life: after an outage a node may claim before its next heartbeat
+    /// lands, and those jobs are not taken from it.
+    @Test(arguments: StoreKind.allCases)
+    func rescueSparesJobsClaimedAfterTheCutoff(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        _ = try await store.insert([.test(), .test()], now: epoch)
+        let before = try await store.claim(queue: "default", limit: 1, node: "n", now: epoch)
+        let after = try await store.claim(queue: "default", limit: 1, node: "n", now: epoch.addingTimeInterval(40))
+        try await store.heartbeat(NodeRecord(name: "n", queues: [], kinds: [], startedAt: epoch, heartbeatAt: epoch, running: 2))
+        #expect(try await store.rescue(heartbeatBefore: epoch.addingTimeInterval(30), now: epoch.addingTimeInterval(45)) == 1)
+        #expect(try await store.job(id: before[0].id)?.state == .available)
+        #expect(try await store.job(id: after[0].id)?.state == .executing)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func oneLeaderAtATime(kind: StoreKind) async throws {
         let store = try await kind.make()

@@ -1,0 +1,118 @@
+import Conveyor
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A served API answers what a careless or hostile client sends with a 4xx that names the
+/// field, on both stores alike, and the process lives on with nothing stored.
+@Suite("CLI: a served API refuses bad requests and lives on", .serialized)
+struct HostileRequestsTests {
+    static let stores = ["sqlite"] + (testPostgresURL == nil ? [] : ["postgres"])
+
+    struct Case {
+        let method: String
+        let path: String
+        var body: Data?
+        let status: Int
+        var field: String?
+    }
+
+    @Test(arguments: stores)
+    func badRequestsGetA4xxNamingTheField(store: String) async throws {
+        let folder = try makeFolder()
+        if store == "postgres" {
+            try await withPostgresStore(url: try #require(testPostgresURL)) { _, url in try await check(database: url, in: folder) }
+        } else {
+            try await check(database: "sqlite:" + folder.appendingPathComponent("api.sqlite").path, in: folder)
+        }
+    }
+
+    private func check(database: String, in folder: URL) async throws {
+        let serve = try CLIProcess.start(["serve", "--port", "0", "--database", database, "--api-key", "\(Self.adminKey):admin"], in: folder, log: "serve.log")
+        defer { if CLIProcess.exitStatus(of: serve) == nil { serve.terminate() } }
+        let port = try await Self.port(of: folder.appendingPathComponent("serve.log"))
+        let client = Client(base: "http://127.0.0.1:\(port)")
+
+        let created = try await client.send("POST", "/api/v1/jobs", json: #"{"kind": "noop", "scheduled_at": "9999-12-31T23:59:59Z"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(created.object?["id"] as? Int)
+
+        let json = { (text: String) in Data(text.utf8) }
+        let cases = [
+            Case(method: "GET", path: "/api/v1/jobs?inserted_after=300000-01-01T00:00:00Z", status: 400, field: "inserted_after"),
+            Case(method: "GET", path: "/api/v1/jobs?inserted_before=99999-01-01T00:00:00Z", status: 400, field: "inserted_before"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "scheduled_at": "300000-01-01T00:00:00Z"}"#), status: 400, field: "scheduled_at"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "scheduled_at": "+099999-01-01T00:00:00Z"}"#), status: 400, field: "scheduled_at"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "args": {"a": "\u0000"}}"#), status: 400, field: "args"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "meta": {"a": "x\u0000"}}"#), status: 400, field: "meta"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "tags": ["\u0000"]}"#), status: 400, field: "tags"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "args": {"a": "\ud800"}}"#), status: 400, field: "args"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "max_attempts": 0}"#), status: 400, field: "max_attempts"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "args": [1]}"#), status: 400, field: "args"),
+            Case(method: "POST", path: "/api/v1/jobs", body: Data(repeating: 0x61, count: 2 << 20), status: 413, field: "body"),
+            Case(method: "POST", path: "/login", body: Data(repeating: 0x61, count: 100 << 10), status: 413, field: "body"),
+            Case(method: "GET", path: "/api/v1/jobs?kind=%00", status: 400, field: "kind"),
+            Case(method: "GET", path: "/api/v1/jobs?tag=%00", status: 400, field: "tag"),
+            Case(method: "POST", path: "/api/v1/jobs/\(id)/cancel?reason=%00", status: 400, field: "reason"),
+            Case(method: "POST", path: "/api/v1/schedules", body: json(#"{"name": "s", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "overlap": "never"}"#), status: 400, field: "overlap"),
+            Case(method: "PUT", path: "/api/v1/queues/default/limits", body: json(#"{"concurrency": "five"}"#), status: 400, field: "concurrency"),
+            Case(method: "TRACE", path: "/api/v1/jobs", status: 405),
+            Case(method: "PATCH", path: "/api/v1/jobs/\(id)", status: 405),
+        ]
+        for item in cases {
+            let answer = try await client.send(item.method, item.path, body: item.body)
+            #expect(answer.status == item.status, "\(item.method) \(item.path): \(answer.status) \(answer.text.prefix(300))")
+            if let field = item.field {
+                let error = answer.object?["error"] as? [String: Any]
+                #expect(error?["field"] as? String == field, "\(item.method) \(item.path): \(answer.text.prefix(300))")
+                #expect((error?["message"] as? String)?.contains("Dictionary") == false)
+            }
+        }
+        #expect(CLIProcess.exitStatus(of: serve) == nil, "the server died")
+        #expect(try await client.send("GET", "/health").status == 200)
+        let page = try await client.send("GET", "/api/v1/jobs")
+        #expect((page.object?["jobs"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id], "only the one good job is stored")
+        serve.terminate()
+        #expect(try await CLIProcess.wait(serve) == 0)
+    }
+
+    static let adminKey = "hostile-admin-key-0123456789"
+
+    /// The port a `--port 0` server picked, from its log.
+    static func port(of log: URL) async throws -> Int {
+        var port: Int?
+        try await eventually(timeout: .seconds(30)) {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("started and listening on") }) else { return false }
+            port = line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return port != nil
+        }
+        return try #require(port)
+    }
+
+    struct Client {
+        let base: String
+
+        struct Answer {
+            let status: Int
+            let text: String
+            var object: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] }
+        }
+
+        func send(_ method: String, _ path: String, json: String) async throws -> Answer {
+            try await send(method, path, body: Data(json.utf8))
+        }
+
+        func send(_ method: String, _ path: String, body: Data? = nil) async throws -> Answer {
+            var request = URLRequest(url: try #require(URL(string: base + path)))
+            request.httpMethod = method
+            request.httpBody = body
+            request.setValue("Bearer \(HostileRequestsTests.adminKey)", forHTTPHeaderField: "Authorization")
+            if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, text: String(decoding: data, as: UTF8.self))
+        }
+    }
+}

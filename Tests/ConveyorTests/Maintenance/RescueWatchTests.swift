@@ -1,0 +1,24 @@
+@testable import Conveyor
+import Foundation
+import Testing
+
+@Suite("Maintenance: when silence means a node is dead")
+struct RescueWatchTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aLeaderCountsSilenceOnlyWhileItCouldReachTheDatabase() {
+        var watch = RescueWatch(startedAt: start)
+        let rescueAfter = Duration.seconds(10)
+        #expect(watch.cutoff(now: start.addingTimeInterval(9), rescueAfter: rescueAfter) == nil)
+        #expect(watch.cutoff(now: start.addingTimeInterval(10), rescueAfter: rescueAfter) == start)
+
+        // The database is away from 20 s to 40 s: no node could heartbeat then.
+        watch.storeFailed()
+        #expect(watch.cutoff(now: start.addingTimeInterval(30), rescueAfter: rescueAfter) == nil)
+        watch.storeAnswered(at: start.addingTimeInterval(40))
+        watch.storeAnswered(at: start.addingTimeInterval(45))
+        #expect(watch.cutoff(now: start.addingTimeInterval(49.9), rescueAfter: rescueAfter) == nil,
+                "the nodes get rescueAfter from the database's return to heartbeat again")
+        #expect(watch.cutoff(now: start.addingTimeInterval(50), rescueAfter: rescueAfter) == start.addingTimeInterval(40))
+    }
+}
