@@ -2,6 +2,7 @@
 # A private PostgreSQL for tests and benchmarks: its own data folder and port, loopback only.
 #   bash scripts/postgres.sh start   # prints the URL to use
 #   bash scripts/postgres.sh restart|stop
+#   bash scripts/postgres.sh resume   # starts a stopped instance again, keeping its data
 # CONVEYOR_TEST_PG_PORT and CONVEYOR_TEST_PG_DATA choose another instance;
 # CONVEYOR_TEST_PG_OPTIONS adds server options to a new one (as "-c name=value ...").
 # Installs Debian's postgresql package if it is missing. initdb refuses to run as root, so the
@@ -10,6 +11,7 @@ set -euo pipefail
 port=${CONVEYOR_TEST_PG_PORT:-54329}
 data=${CONVEYOR_TEST_PG_DATA:-/tmp/conveyor-test-postgres-$port}
 url="postgres://postgres@127.0.0.1:$port/postgres"
+options="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=300 ${CONVEYOR_TEST_PG_OPTIONS:-}"
 
 bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -33,18 +35,22 @@ case "${1:-start}" in
     mkdir -p "$data"
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
     as_postgres "$bin/initdb" -D "$data" -U postgres -A trust --no-instructions >/dev/null
-    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -o \
-      "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=300 ${CONVEYOR_TEST_PG_OPTIONS:-}" start >/dev/null
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -o "$options" start >/dev/null
     echo "$url"
     ;;
   restart)
     bin=$(bin_dir)
     as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -m fast -w restart >/dev/null 2>&1
     ;;
+  resume)
+    bin=$(bin_dir)
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -o "$options" start >/dev/null
+    echo "$url"
+    ;;
   stop)
     bin=$(bin_dir)
     [ -n "$bin" ] && [ -d "$data" ] && as_postgres "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
     ;;
   *)
-    echo "usage: $0 start|restart|stop" >&2; exit 2;;
+    echo "usage: $0 start|restart|resume|stop" >&2; exit 2;;
 esac

@@ -149,6 +149,51 @@ struct PostgresProcessTests {
     }
 }
 
+@Suite("CLI: a database outage longer than rescueAfter", .enabled(if: testPostgresURL != nil))
+struct PostgresOutageTests {
+    /// PostgreSQL is down for twice `rescueAfter` while three nodes have jobs running. Every
+    /// node lived through it, so no job may be rescued and none may run twice: the nodes store
+    /// the outcomes they finished while it was down, and the leader waits for their heartbeats.
+    @Test(.timeLimit(.minutes(3)))
+    func noJobRunsTwiceWhenNoNodeDied() async throws {
+        let folder = try makeFolder()
+        let port = "54332"
+        let environment = ["CONVEYOR_TEST_PG_PORT": port, "CONVEYOR_TEST_PG_DATA": "/tmp/conveyor-outage-test-\(port)"]
+        let url = try await runScript("postgres.sh", ["start"], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { stopServer(environment) }
+        try await withPostgresStore(url: url) { store, schemaURL in
+            let total = 600
+            let sleeps = (0..<total).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(2_000)]))) }
+            _ = try await store.insert(sleeps, now: Date())
+            // The default heartbeat: what matters is how long a node takes to speak again after the outage.
+            let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=10", "--poll-interval", "100ms",
+                         "--rescue-after", "10s"]
+            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+            try await eventually(timeout: .seconds(60)) {
+                let counts = try await store.queueSummaries().first
+                return (counts?.count(.completed) ?? 0) >= 30 && (counts?.count(.executing) ?? 0) >= 20
+            }
+            _ = try await runScript("postgres.sh", ["stop"], environment: environment)
+            try await Task.sleep(for: .seconds(20))
+            _ = try await runScript("postgres.sh", ["resume"], environment: environment)
+            // The test's own pool reconnects too: a read may fail until it has.
+            try await eventually(timeout: .seconds(150)) {
+                (try? await store.queueSummaries().first?.count(.completed)) == total
+            }
+            for node in nodes {
+                #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited during the outage")
+                node.terminate()
+            }
+            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+            let jobs = try await allJobs(store)
+            #expect(jobs.count == total && jobs.allSatisfy { $0.state == .completed })
+            let twice = jobs.filter { $0.attempt > 1 || !$0.errors.isEmpty }
+            #expect(twice.isEmpty, "\(twice.count) jobs ran twice though no node died: \(twice.prefix(3).map { $0.errors.map(\.message) })")
+        }
+    }
+}
+
 /// Runs one of the repository's scripts and returns its standard output.
 func runScript(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> String {
     let process = Process()

@@ -63,9 +63,10 @@ extension Conveyor {
         let now = clock.now()
         let ttl = max(configuration.maintenanceInterval * 5, .seconds(5))
         let leads = try await store.acquireLeadership(node: node, ttl: ttl, now: now)
+        let answered = clock.now()
         let cutoff = rescueWatch.withLock { watch in
-            watch.storeAnswered(at: now)
-            return watch.cutoff(now: now, rescueAfter: configuration.rescueAfter)
+            watch.storeAnswered(asked: now, answered: answered, slowest: configuration.heartbeatInterval)
+            return watch.cutoff(now: answered, rescueAfter: configuration.rescueAfter)
         }
         guard leads else { return lastPrune }
         for queue in try await store.stage(now: now, limit: 10_000) { wake(queue: queue) }

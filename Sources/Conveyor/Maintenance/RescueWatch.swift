@@ -4,12 +4,14 @@ import Foundation
 ///
 /// A node can only write a heartbeat while the database answers. After an outage longer than
 /// `rescueAfter`, every node's last heartbeat is stale though the nodes are alive, holding
-/// finished outcomes they are about to store. So silence counts only from when the leader
-/// itself could reach the database: it rescues nothing until it has reached it for
-/// `rescueAfter` in a row, counted from its start or from its last failed pass. A node that
-/// lived through the outage has had that long to heartbeat again.
+/// outcomes they finished meanwhile and about to store them. So silence counts only from when
+/// the leader itself could reach the database: it rescues nothing until it has reached it for
+/// `rescueAfter` in a row, counted from its start, from its last failed pass, or from the end
+/// of a pass whose answer was slower than a heartbeat interval (while the database is away,
+/// a request may wait for a connection instead of failing). A node that lived through the
+/// outage has had that long to heartbeat again.
 struct RescueWatch {
-    /// Since when every pass reached the database; nil after a failed one.
+    /// Since when every pass reached the database in time; nil after a failed one.
     private var reachableSince: Date?
 
     /// A node that just started has reached the database: it migrated or read it to start.
@@ -21,8 +23,11 @@ struct RescueWatch {
         reachableSince = nil
     }
 
-    mutating func storeAnswered(at now: Date) {
-        if reachableSince == nil { reachableSince = now }
+    /// The database answered at `answered` what was asked at `asked`; an answer slower than
+    /// `slowest` means it was away in between.
+    mutating func storeAnswered(asked: Date, answered: Date, slowest: Duration) {
+        if answered.timeIntervalSince(asked) > slowest.seconds { reachableSince = nil }
+        if reachableSince == nil { reachableSince = answered }
     }
 
     /// Jobs of nodes whose last heartbeat is older than this, and claimed before it, may be

@@ -144,7 +144,15 @@ final class ProgressReporter: Sendable {
             state.unsaved = nil
             return true
         }
-        if save { try await conveyor.store.recordProgress(attempt, fraction: fraction, message: message) }
+        guard save else { return }
+        do {
+            try await conveyor.store.recordProgress(attempt, fraction: fraction, message: message)
+        } catch {
+            // Progress reports on the work; it is not the work. A database that is away for a
+            // moment must not fail the attempt: the report waits for the next save or the end.
+            state.withLock { $0.unsaved = $0.unsaved ?? (fraction, message) }
+            conveyor.logger.warning("saving progress failed; the job goes on", metadata: Conveyor.metadata(job, ["error": "\(error)"]))
+        }
     }
 
     /// Saves the last report if the throttle held it back.
