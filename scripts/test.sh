@@ -44,5 +44,10 @@ export CONVEYOR_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
 trap 'bash scripts/pgbouncer.sh stop; bash scripts/postgres.sh stop' EXIT
 export CONVEYOR_TEST_PGBOUNCER_URL=$(bash scripts/pgbouncer.sh start)
 
+echo "==> fuzzing the HTTP API from its OpenAPI document, on SQLite and on PostgreSQL"
+fuzz_folder=$(mktemp -d)
+bash scripts/fuzz-api.sh "sqlite:$fuzz_folder/fuzz.sqlite"
+bash scripts/fuzz-api.sh "$CONVEYOR_TEST_POSTGRES_URL?schema=fuzz_$(date +%s)"
+
 echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
 swift test --skip-build "$@"

@@ -53,7 +53,11 @@ public struct HTTPWorker: JobWorker {
 
     public func perform(_ args: Args, context: JobContext) async throws {
         let request = try Self.request(args)
-        let timeout = TimeAmount.milliseconds(Int64((args.timeoutSeconds ?? 30) * 1_000))
+        let seconds = args.timeoutSeconds ?? 30
+        guard seconds > 0, seconds <= 86_400 else {
+            throw JobControl.discard(reason: "timeout_seconds must be more than 0 and at most 86400 (a day), got \(seconds)")
+        }
+        let timeout = TimeAmount.milliseconds(Int64(seconds * 1_000))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout)

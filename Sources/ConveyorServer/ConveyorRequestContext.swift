@@ -1,3 +1,4 @@
+import Conveyor
 public import Foundation
 public import Hummingbird
 
@@ -19,7 +20,7 @@ public struct ConveyorRequestContext: RequestContext {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = try? Date(text, strategy: .iso8601) else {
+            guard let date = RFC3339.date(text) else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
             }
             return date
@@ -41,4 +42,15 @@ enum APIEncoding {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+}
+
+extension ConveyorRequestContext {
+    /// The `{name}` of the path, percent-decoded: a queue or schedule name may hold `:`.
+    func pathName() throws -> String {
+        let raw = try parameters.require("name")
+        guard let name = raw.removingPercentEncoding else {
+            throw ConveyorError(.invalidInput, field: "name", "'\(raw)' is not a valid percent-encoded name")
+        }
+        return name
+    }
 }

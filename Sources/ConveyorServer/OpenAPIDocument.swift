@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Conveyor API",
   "version": "1.0.0",
-  "description": "Durable background jobs over HTTP. Every /api/v1 route needs 'Authorization: Bearer KEY' with a key whose scope (read < write < admin) covers it; the scope each operation needs is in its x-scope. Errors are {\"error\": {\"code\", \"message\", \"field\"}}."
+  "description": "Durable background jobs over HTTP. Every /api/v1 route needs 'Authorization: Bearer KEY' with a key whose scope (read < write < admin) covers it; the scope each operation needs is in its x-scope. Errors are {\"error\": {\"code\", \"message\", \"field\"}}. No string may contain U+0000 (NUL), which PostgreSQL cannot store: such a value is refused with 400."
  },
  "servers": [
   {
@@ -44,7 +44,8 @@ enum OpenAPIDocument {
     "required": false,
     "description": "Job states, repeated or comma-separated.",
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^(scheduled|available|executing|retryable|completed|discarded|cancelled)(,(scheduled|available|executing|retryable|completed|discarded|cancelled))*$"
     }
    },
    "queue": {
@@ -53,7 +54,8 @@ enum OpenAPIDocument {
     "required": false,
     "description": "Queues, repeated or comma-separated.",
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^[A-Za-z0-9._:-]{1,100}(,[A-Za-z0-9._:-]{1,100})*$"
     }
    },
    "kind": {
@@ -62,7 +64,8 @@ enum OpenAPIDocument {
     "required": false,
     "description": "Kinds, repeated or comma-separated.",
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^[A-Za-z0-9._:-]{1,100}(,[A-Za-z0-9._:-]{1,100})*$"
     }
    },
    "tag": {
@@ -71,7 +74,9 @@ enum OpenAPIDocument {
     "required": false,
     "description": "A tag the jobs carry.",
     "schema": {
-     "type": "string"
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 100
     }
    }
   },
@@ -109,7 +114,10 @@ enum OpenAPIDocument {
          "forbidden",
          "not_ready",
          "bad_request",
-         "internal"
+         "internal",
+         "invalid_arguments",
+         "too_large",
+         "method_not_allowed"
         ]
        },
        "message": {
@@ -287,13 +295,17 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "kind": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+      "description": "Letters, digits and . _ - :, 1 to 100 characters."
      },
      "args": {
       "type": "object"
      },
      "queue": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+      "description": "Letters, digits and . _ - :, 1 to 100 characters."
      },
      "priority": {
       "type": "integer",
@@ -302,20 +314,26 @@ enum OpenAPIDocument {
      },
      "max_attempts": {
       "type": "integer",
-      "minimum": 1
+      "minimum": 1,
+      "maximum": 1000
      },
      "scheduled_at": {
       "type": "string",
-      "format": "date-time"
+      "format": "date-time",
+      "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-",
+      "description": "RFC 3339, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
      },
      "delay_seconds": {
       "type": "number",
-      "minimum": 0
+      "minimum": 0,
+      "maximum": 315360000
      },
      "tags": {
       "type": "array",
       "items": {
-       "type": "string"
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 100
       }
      },
      "meta": {
@@ -323,6 +341,7 @@ enum OpenAPIDocument {
      },
      "unique": {
       "type": "object",
+      "description": "A duplicate insert returns the existing job with duplicate: true.",
       "properties": {
        "by": {
         "type": "string",
@@ -334,22 +353,60 @@ enum OpenAPIDocument {
        },
        "keys": {
         "type": "array",
+        "minItems": 1,
         "items": {
          "type": "string"
         }
        },
        "period_seconds": {
-        "type": "number"
+        "type": "number",
+        "minimum": 0.001,
+        "maximum": 315360000
        },
        "states": {
         "type": "array",
         "items": {
          "$ref": "#/components/schemas/JobState"
+        },
+        "minItems": 1
+       }
+      },
+      "anyOf": [
+       {
+        "properties": {
+         "by": {
+          "type": "string",
+          "enum": [
+           "args",
+           "kind"
+          ]
+         }
+        }
+       },
+       {
+        "required": [
+         "by",
+         "keys"
+        ],
+        "properties": {
+         "by": {
+          "type": "string",
+          "enum": [
+           "keys"
+          ]
+         }
         }
        }
-      }
+      ]
      }
-    }
+    },
+    "not": {
+     "required": [
+      "scheduled_at",
+      "delay_seconds"
+     ]
+    },
+    "description": "Give at most one of scheduled_at and delay_seconds."
    },
    "QueueLimits": {
     "type": "object",
@@ -419,13 +476,17 @@ enum OpenAPIDocument {
    },
    "LimitsRequest": {
     "type": "object",
+    "description": "A field left out or null removes that limit.",
     "properties": {
      "concurrency": {
       "type": "integer",
-      "minimum": 1
+      "minimum": 1,
+      "maximum": 100000,
+      "nullable": true
      },
      "rate": {
       "type": "object",
+      "nullable": true,
       "required": [
        "count",
        "period_seconds"
@@ -433,10 +494,13 @@ enum OpenAPIDocument {
       "properties": {
        "count": {
         "type": "integer",
-        "minimum": 1
+        "minimum": 1,
+        "maximum": 1000000
        },
        "period_seconds": {
-        "type": "number"
+        "type": "number",
+        "minimum": 0.001,
+        "maximum": 86400
        }
       }
      }
@@ -496,52 +560,173 @@ enum OpenAPIDocument {
     }
    },
    "Recurrence": {
-    "type": "object",
-    "required": [
-     "type"
-    ],
-    "properties": {
-     "type": {
-      "type": "string",
-      "enum": [
-       "manual",
-       "hourly",
-       "daily",
-       "weekly",
-       "monthly",
-       "cron",
-       "every"
-      ]
+    "oneOf": [
+     {
+      "type": "object",
+      "required": [
+       "type"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "manual"
+        ]
+       }
+      }
      },
-     "minute": {
-      "type": "integer",
-      "minimum": 0,
-      "maximum": 59
+     {
+      "type": "object",
+      "required": [
+       "type"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "hourly"
+        ]
+       },
+       "minute": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 59,
+        "default": 0
+       }
+      }
      },
-     "hour": {
-      "type": "integer",
-      "minimum": 0,
-      "maximum": 23
+     {
+      "type": "object",
+      "required": [
+       "type",
+       "hour"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "daily"
+        ]
+       },
+       "hour": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 23
+       },
+       "minute": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 59,
+        "default": 0
+       }
+      }
      },
-     "weekday": {
-      "type": "integer",
-      "minimum": 0,
-      "maximum": 6,
-      "description": "0 = Sunday."
+     {
+      "type": "object",
+      "required": [
+       "type",
+       "weekday",
+       "hour"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "weekly"
+        ]
+       },
+       "weekday": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 6,
+        "description": "0 = Sunday."
+       },
+       "hour": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 23
+       },
+       "minute": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 59,
+        "default": 0
+       }
+      }
      },
-     "day": {
-      "type": "integer",
-      "minimum": 1,
-      "maximum": 31
+     {
+      "type": "object",
+      "required": [
+       "type",
+       "day",
+       "hour"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "monthly"
+        ]
+       },
+       "day": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 31
+       },
+       "hour": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 23
+       },
+       "minute": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 59,
+        "default": 0
+       }
+      }
      },
-     "expression": {
-      "type": "string"
+     {
+      "type": "object",
+      "required": [
+       "type",
+       "expression"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "cron"
+        ]
+       },
+       "expression": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Five fields, or @hourly, @daily, @weekly, @monthly, @yearly; an expression that never fires is refused."
+       }
+      }
      },
-     "seconds": {
-      "type": "number",
-      "minimum": 1
+     {
+      "type": "object",
+      "required": [
+       "type",
+       "seconds"
+      ],
+      "properties": {
+       "type": {
+        "type": "string",
+        "enum": [
+         "every"
+        ]
+       },
+       "seconds": {
+        "type": "number",
+        "minimum": 1,
+        "maximum": 315360000
+       }
+      }
      }
-    }
+    ]
    },
    "ScheduleRequest": {
     "type": "object",
@@ -552,10 +737,14 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "name": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+      "description": "Letters, digits and . _ - :, 1 to 100 characters."
      },
      "kind": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+      "description": "Letters, digits and . _ - :, 1 to 100 characters."
      },
      "args": {
       "type": "object"
@@ -565,19 +754,27 @@ enum OpenAPIDocument {
      },
      "time_zone": {
       "type": "string",
-      "default": "UTC"
+      "default": "UTC",
+      "description": "An IANA time zone name, as in America/New_York."
      },
      "queue": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+      "description": "Letters, digits and . _ - :, 1 to 100 characters."
      },
      "priority": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 9
      },
      "max_attempts": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 1000
      },
      "description": {
-      "type": "string"
+      "type": "string",
+      "maxLength": 1000
      },
      "overlap": {
       "type": "string",
@@ -587,11 +784,17 @@ enum OpenAPIDocument {
       ]
      },
      "misfire_grace_seconds": {
-      "type": "number"
+      "type": "number",
+      "minimum": 0,
+      "maximum": 315360000,
+      "default": 60
      },
      "max_consecutive_failures": {
       "type": "integer",
-      "nullable": true
+      "minimum": 1,
+      "nullable": true,
+      "default": 5,
+      "description": "Failed runs in a row before the schedule deactivates itself; null never does."
      },
      "active": {
       "type": "boolean",
@@ -992,7 +1195,9 @@ enum OpenAPIDocument {
       "description": "ISO 8601.",
       "schema": {
        "type": "string",
-       "format": "date-time"
+       "format": "date-time",
+       "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-",
+       "description": "RFC 3339, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
       }
      },
      {
@@ -1002,7 +1207,9 @@ enum OpenAPIDocument {
       "description": "ISO 8601.",
       "schema": {
        "type": "string",
-       "format": "date-time"
+       "format": "date-time",
+       "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-",
+       "description": "RFC 3339, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
       }
      },
      {
@@ -1605,7 +1812,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Queue name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      },
      {
@@ -1670,7 +1879,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Queue name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -1724,7 +1935,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Queue name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -1778,7 +1991,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Queue name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ],
@@ -2035,7 +2250,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -2107,7 +2324,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ],
@@ -2162,7 +2381,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -2216,7 +2437,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -2270,7 +2493,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -2324,7 +2549,9 @@ enum OpenAPIDocument {
       "required": true,
       "description": "Schedule name.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      }
     ]
@@ -2345,11 +2572,39 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "An endless event stream.",
+      "description": "An endless stream of server-sent events, after a first comment line (': conveyor events'). The schema is that of one event: its name is the job event's kind, its id the job's id, its data the event as JSON (job_id, kind, queue, attempt, at, progress, message, node).",
       "content": {
        "text/event-stream": {
         "schema": {
-         "type": "string"
+         "type": "object",
+         "required": [
+          "event",
+          "id",
+          "data"
+         ],
+         "properties": {
+          "event": {
+           "type": "string",
+           "enum": [
+            "inserted",
+            "started",
+            "progress",
+            "completed",
+            "retrying",
+            "discarded",
+            "cancelled",
+            "snoozed",
+            "released"
+           ]
+          },
+          "id": {
+           "type": "string",
+           "pattern": "^[0-9]+$"
+          },
+          "data": {
+           "type": "string"
+          }
+         }
         }
        }
       }
@@ -2378,7 +2633,9 @@ enum OpenAPIDocument {
       "required": false,
       "description": "Only this queue's jobs.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._:-]{1,100}$",
+       "description": "Letters, digits and . _ - :, 1 to 100 characters."
       }
      },
      {
@@ -2388,7 +2645,8 @@ enum OpenAPIDocument {
       "description": "Only this job.",
       "schema": {
        "type": "integer",
-       "format": "int64"
+       "format": "int64",
+       "minimum": 1
       }
      }
     ]

@@ -42,6 +42,8 @@ struct HostileRequestsTests {
         let json = { (text: String) in Data(text.utf8) }
         let cases = [
             Case(method: "GET", path: "/api/v1/jobs?inserted_after=300000-01-01T00:00:00Z", status: 400, field: "inserted_after"),
+            Case(method: "GET", path: "/api/v1/jobs?inserted_after=1960-01-01T00:00:00Z", status: 400, field: "inserted_after"),
+            Case(method: "GET", path: "/api/v1/jobs?inserted_after=2026-01-01T00:00:00%2B23:59", status: 200),
             Case(method: "GET", path: "/api/v1/jobs?inserted_before=99999-01-01T00:00:00Z", status: 400, field: "inserted_before"),
             Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "scheduled_at": "300000-01-01T00:00:00Z"}"#), status: 400, field: "scheduled_at"),
             Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "noop", "scheduled_at": "+099999-01-01T00:00:00Z"}"#), status: 400, field: "scheduled_at"),
@@ -58,6 +60,7 @@ struct HostileRequestsTests {
             Case(method: "POST", path: "/api/v1/jobs/\(id)/cancel?reason=%00", status: 400, field: "reason"),
             Case(method: "POST", path: "/api/v1/schedules", body: json(#"{"name": "s", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "overlap": "never"}"#), status: 400, field: "overlap"),
             Case(method: "PUT", path: "/api/v1/queues/default/limits", body: json(#"{"concurrency": "five"}"#), status: 400, field: "concurrency"),
+            Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "sleep", "args": {"ms": 9223372036854775807}}"#), status: 422, field: "args"),
             Case(method: "TRACE", path: "/api/v1/jobs", status: 405),
             Case(method: "PATCH", path: "/api/v1/jobs/\(id)", status: 405),
         ]
@@ -74,6 +77,21 @@ struct HostileRequestsTests {
         #expect(try await client.send("GET", "/health").status == 200)
         let page = try await client.send("GET", "/api/v1/jobs")
         #expect((page.object?["jobs"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id], "only the one good job is stored")
+
+        // Args a built-in worker takes but cannot honour end the job, not the process.
+        let extremes = [#"{"kind": "sleep", "args": {"ms": 9000000000000000000}}"#,
+                        #"{"kind": "http", "args": {"url": "http://127.0.0.1:9/", "timeout_seconds": 1e300}}"#]
+        var ids: [Int] = []
+        for body in extremes {
+            let answer = try await client.send("POST", "/api/v1/jobs", json: body)
+            ids.append(try #require(answer.object?["id"] as? Int, "\(answer.text)"))
+        }
+        try await eventually(timeout: .seconds(30)) {
+            var states: [String] = []
+            for id in ids { states.append(try await client.send("GET", "/api/v1/jobs/\(id)").object?["state"] as? String ?? "") }
+            return states == ["discarded", "discarded"]
+        }
+        #expect(CLIProcess.exitStatus(of: serve) == nil, "a worker's arithmetic killed the server")
         serve.terminate()
         #expect(try await CLIProcess.wait(serve) == 0)
     }

@@ -91,7 +91,7 @@ struct JobsAPITests {
                 ("POST", #"{"kind": "noop", "priority": "high"}"#, .badRequest, "invalid_input", "priority"),
                 ("POST", #"{"kind": "noop", "priority": 12}"#, .badRequest, "invalid_input", "priority"),
                 ("POST", #"{"kind": "noop", "args": [1]}"#, .badRequest, "invalid_input", "args"),
-                ("POST", #"{"kind": "sleep", "args": {"ms": "long"}}"#, .badRequest, "invalid_input", "args"),
+                ("POST", #"{"kind": "sleep", "args": {"ms": "long"}}"#, .unprocessableContent, "invalid_arguments", "args"),
                 ("POST", #"{"kind": "no.such.kind"}"#, .unprocessableContent, "unknown_kind", "kind"),
                 ("POST", #"{"kind": "noop", "unique": {"by": "colour"}}"#, .badRequest, "invalid_input", "unique.by"),
                 ("POST", #"{"kind": "noop", "delay_seconds": -1}"#, .badRequest, "invalid_input", "delay_seconds"),

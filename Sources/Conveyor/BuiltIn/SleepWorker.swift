@@ -11,7 +11,9 @@ public struct SleepWorker: JobWorker {
     public init() {}
 
     public func perform(_ args: Args, context: JobContext) async throws {
-        guard args.ms >= 0 else { throw JobControl.discard(reason: "ms must not be negative, got \(args.ms)") }
+        guard (0...86_400_000).contains(args.ms) else {
+            throw JobControl.discard(reason: "ms must be between 0 and 86400000 (a day), got \(args.ms)")
+        }
         let step = Duration.milliseconds(args.ms) / 10
         for done in 1...10 {
             try await Task.sleep(for: step)

@@ -60,13 +60,32 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// A short reason from a decoding error, without the payload.
+    /// A type in the words of JSON, without Swift's names.
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type, is Int16.Type, is Int8.Type, is UInt.Type, is UInt64.Type, is UInt32.Type: "a whole number"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [String: Any].Type: "a JSON object"
+        case is [Any].Type: "an array"
+        default: "of another JSON type"
+        }
+    }
+
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
-        switch error {
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+        func at(_ context: DecodingError.Context, _ reason: String) -> String {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
-            return path.isEmpty ? reason : "at '\(path)': \(context.debugDescription)"
+            return path.isEmpty ? reason : "at '\(path)': \(reason)"
+        }
+        switch error {
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return at(context, "must be \(describe(type))")
+        case .dataCorrupted(let context):
+            let underlying = context.underlyingError.map { "\($0)" } ?? ""
+            if underlying.contains("not representable") { return at(context, "is a number out of range") }
+            return at(context, context.underlyingError == nil ? context.debugDescription : "is not valid here")
         case .keyNotFound(let key, let context):
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             return "missing field '\(path)'"

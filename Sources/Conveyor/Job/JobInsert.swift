@@ -60,8 +60,10 @@ public struct JobInsert: Sendable, Hashable {
     /// arithmetic far from overflow.
     static let longestUniquePeriod = Duration.seconds(315_360_000)
 
-    /// Kinds and queues are identifiers: letters, digits and `._-:`, 1 to 100 characters.
-    static func validateName(_ name: String, field: String) throws(ConveyorError) {
+    /// Checks a kind, queue or schedule name: letters, digits and `._-:`, 1 to 100 characters.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming `field`.
+    public static func validateName(_ name: String, field: String) throws(ConveyorError) {
         // Bytes, not Unicode properties: an ASCII check per byte is what runs for every job
         // enqueued. Once the name is ASCII, its bytes count its characters.
         let allowed = name.utf8.allSatisfy { byte in

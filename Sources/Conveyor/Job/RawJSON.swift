@@ -52,7 +52,7 @@ public struct RawJSON: Sendable, Hashable, Codable, CustomStringConvertible {
         do {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
-            throw .invalid(field, "does not match \(String(reflecting: T.self)): \(JSONValue.describe(error))")
+            throw .invalid(field, "does not match: \(JSONValue.describe(error))")
         }
     }
 

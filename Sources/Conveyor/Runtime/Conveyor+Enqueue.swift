@@ -86,8 +86,9 @@ extension Conveyor {
     /// The kind must have a worker registered here (then `args` must decode for it and the
     /// worker's options are the defaults) or on a node that has heartbeated.
     ///
-    /// - Throws: ``ConveyorError``: `unknownKind` if no node knows the kind; `invalidInput`
-    ///   naming `args` or the option at fault. Nothing is inserted then.
+    /// - Throws: ``ConveyorError``: `unknownKind` if no node knows the kind;
+    ///   `invalidArguments` if `args` is not what the kind's worker here takes; `invalidInput`
+    ///   naming the option at fault. Nothing is inserted then.
     @discardableResult
     public func enqueue(kind: String, args: JSONValue = .object([:]), options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
         try JobInsert.validateName(kind, field: "kind")

@@ -62,7 +62,9 @@ public struct ScheduleDefinition: Sendable, Hashable {
         if let maxAttempts, !(1...1_000).contains(maxAttempts) { throw .invalid("max_attempts", "must be between 1 and 1000, got \(maxAttempts)") }
         guard description.count <= 1_000 else { throw .invalid("description", "must be at most 1000 characters") }
         try StoredText.check(description, field: "description")
-        guard misfireGrace >= .zero else { throw .invalid("misfire_grace", "must not be negative") }
+        guard misfireGrace >= .zero, misfireGrace <= .seconds(315_360_000) else {
+            throw .invalid("misfire_grace", "must be between zero and ten years")
+        }
         if let limit = maxConsecutiveFailures, limit < 1 { throw .invalid("max_consecutive_failures", "must be at least 1, or none") }
     }
 

@@ -34,7 +34,10 @@ public struct JobFilter: Sendable, Hashable {
         guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }
         for queue in queues { try JobInsert.validateName(queue, field: "queue") }
         for kind in kinds { try JobInsert.validateName(kind, field: "kind") }
-        if let tag { try StoredText.check(tag, field: "tag") }
+        if let tag {
+            guard (1...100).contains(tag.count) else { throw .invalid("tag", "must be 1 to 100 characters, as tags are") }
+            try StoredText.check(tag, field: "tag")
+        }
         if let insertedAfter { try InstantRange.check(insertedAfter, field: "insertedAfter") }
         if let insertedBefore { try InstantRange.check(insertedBefore, field: "insertedBefore") }
     }

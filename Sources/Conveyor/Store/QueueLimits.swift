@@ -47,10 +47,10 @@ public struct RateLimit: Sendable, Hashable, Codable {
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field and the bad value.
     public func validate() throws(ConveyorError) {
         guard (1...1_000_000).contains(count) else {
-            throw ConveyorError(.invalidInput, field: "rate", "the count must be between 1 and 1000000, not \(count)")
+            throw ConveyorError(.invalidInput, field: "rate.count", "must be between 1 and 1000000, not \(count)")
         }
         guard period >= .milliseconds(1), period <= .seconds(86_400) else {
-            throw ConveyorError(.invalidInput, field: "rate", "the period must be between 1ms and 1d, not \(period)")
+            throw ConveyorError(.invalidInput, field: "rate.period", "must be between 1 ms and 1 day, not \(period)")
         }
     }
 

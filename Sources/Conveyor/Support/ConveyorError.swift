@@ -9,6 +9,7 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
             case invalidInput = "invalid_input"
             case notFound = "not_found"
             case unknownKind = "unknown_kind"
+            case invalidArguments = "invalid_arguments"
             case conflict
             case storage
             case migration
@@ -22,6 +23,9 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(base: .notFound)
         /// No worker is registered for a job kind.
         public static let unknownKind = Code(base: .unknownKind)
+        /// A job's args are JSON, but not what its kind's worker takes; ``ConveyorError/field``
+        /// is `args`.
+        public static let invalidArguments = Code(base: .invalidArguments)
         /// The request does not fit the current state (for example retrying a running job).
         public static let conflict = Code(base: .conflict)
         /// The database failed; ``ConveyorError/underlying`` holds its error.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A registered worker with its argument type erased, so the runtime can hold many kinds.
 struct AnyWorker: Sendable {
     let kind: String
@@ -9,7 +11,13 @@ struct AnyWorker: Sendable {
     init<W: JobWorker>(_ worker: W) {
         kind = W.kind
         options = W.options
-        validateArgs = { args throws(ConveyorError) in _ = try args.decode(W.Args.self, field: "args") }
+        validateArgs = { args throws(ConveyorError) in
+            do {
+                _ = try JSONDecoder().decode(W.Args.self, from: Data(args.text.utf8))
+            } catch {
+                throw ConveyorError(.invalidArguments, field: "args", "does not match what kind '\(W.kind)' takes: \(JSONValue.describe(error))")
+            }
+        }
         perform = { args, context in
             let decoded: W.Args
             do {

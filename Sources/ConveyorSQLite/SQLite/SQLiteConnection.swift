@@ -40,7 +40,9 @@ final class SQLiteConnection {
         self.handle = handle
         self.ownsHandle = true
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000))
+        // Held to a day first: a larger timeout would overflow the multiplication, and waits no longer.
+        let seconds = min(max(busyTimeout.components.seconds, 0), 86_400)
+        sqlite3_busy_timeout(handle, Int32(seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000))
     }
 
     /// Process-wide settings, applied once before the first connection opens.

@@ -10,6 +10,8 @@ public struct APIError: HTTPResponseError {
     public let code: String
     public let field: String?
     public let message: String
+    /// With 405: the methods the path is served with.
+    var allow: [String] = []
 
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, message: String) {
         self.status = status
@@ -23,7 +25,7 @@ public struct APIError: HTTPResponseError {
         let status: HTTPResponse.Status = switch error.code {
         case .invalidInput: .badRequest
         case .notFound: .notFound
-        case .unknownKind: .unprocessableContent
+        case .unknownKind, .invalidArguments: .unprocessableContent
         case .conflict: .conflict
         case .storage: .serviceUnavailable
         default: .internalServerError
@@ -43,7 +45,7 @@ public struct APIError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try APIEncoding.encoder.encode(Body(error: .init(code: code, message: message, field: field)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if status == .methodNotAllowed { headers[.allow] = "GET, HEAD, POST, PUT, DELETE" }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -62,9 +64,17 @@ struct APIErrorMiddleware: RouterMiddleware {
             throw APIError(error)
         } catch let error as DecodingError {
             throw APIError(Self.describe(error))
-        } catch let error as HTTPError where error.status == .notFound && !Self.servedMethods.contains(request.method) {
-            throw APIError(status: .methodNotAllowed, code: "method_not_allowed",
-                           message: "\(request.method) is not served here; the API uses GET, HEAD, POST, PUT and DELETE")
+        } catch let error as HTTPError where error.status == .notFound {
+            // No route: a path the API documents with other methods, or a method served nowhere, is a 405.
+            let documented = AllowedMethods.documented.methods(for: request.uri.path)
+            let allow = documented ?? (Self.servedMethods.contains(request.method) ? [] : ["GET", "HEAD", "POST", "PUT", "DELETE"])
+            guard !allow.isEmpty else {
+                throw APIError(status: .notFound, code: "not_found", message: error.body ?? error.status.reasonPhrase)
+            }
+            var refusal = APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                                   message: "\(request.method) is not served at this path; it takes \(allow.joined(separator: ", "))")
+            refusal.allow = allow
+            throw refusal
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: error.status == .notFound ? "not_found" : "bad_request",
                            message: error.body ?? error.status.reasonPhrase)

@@ -16,7 +16,9 @@ struct EventRoutes {
         group.get("events") { request, context in
             try context.require(.read)
             let queue = request.query("queue")
+            if let queue { try JobInsert.validateName(queue, field: "queue") }
             let job = try request.query("job").map { try JobRoutes.integer($0, field: "job") }
+            if let job, job < 1 { throw ConveyorError(.invalidInput, field: "job", "must be a job id, 1 or more; got \(job)") }
             let events = conveyor.events()
             let keepAlive = keepAliveInterval
             let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]

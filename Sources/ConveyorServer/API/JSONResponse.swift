@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 import Hummingbird
 import NIOCore
@@ -37,8 +38,12 @@ extension Request {
     }
 
     /// Query values of `name`: repeated (`state=a&state=b`) or comma-separated (`state=a,b`).
-    func queryValues(_ name: String) -> [String] {
-        uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }
+    ///
+    /// - Throws: ``ConveyorError`` naming `name` for an empty entry (`state=`, `state=a,,b`).
+    func queryValues(_ name: String) throws -> [String] {
+        let values = uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        if values.contains("") { throw ConveyorError(.invalidInput, field: name, "must be a comma-separated list without empty entries") }
+        return values
     }
 
     func query(_ name: String) -> String? {

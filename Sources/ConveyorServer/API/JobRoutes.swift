@@ -63,8 +63,8 @@ struct JobRoutes {
     private func filter(_ request: Request) throws -> JobFilter {
         var filter = JobFilter()
         filter.states = Set(try request.queryValues("state").map { try JobState(parsing: $0) })
-        filter.queues = Set(request.queryValues("queue"))
-        filter.kinds = Set(request.queryValues("kind"))
+        filter.queues = Set(try request.queryValues("queue"))
+        filter.kinds = Set(try request.queryValues("kind"))
         filter.tag = request.query("tag")
         filter.insertedAfter = try request.query("inserted_after").map { try Self.date($0, field: "inserted_after") }
         filter.insertedBefore = try request.query("inserted_before").map { try Self.date($0, field: "inserted_before") }
@@ -74,7 +74,7 @@ struct JobRoutes {
     }
 
     static func date(_ text: String, field: String) throws -> Date {
-        guard let date = try? Date(text, strategy: .iso8601) else {
+        guard let date = RFC3339.date(text) else {
             throw ConveyorError(.invalidInput, field: field, "'\(text)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
         }
         return try InstantRange.check(date, field: field)

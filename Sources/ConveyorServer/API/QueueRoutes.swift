@@ -13,7 +13,7 @@ struct QueueRoutes {
         group.get("queues/{name}/activity") { request, context in
             try context.require(.read)
             let minutes = try request.query("minutes").map { Int(try JobRoutes.integer($0, field: "minutes")) } ?? 30
-            return JSONResponse(try await conveyor.activity(queue: try context.parameters.require("name"), minutes: minutes))
+            return JSONResponse(try await conveyor.activity(queue: try context.pathName(), minutes: minutes))
         }
         group.post("queues/{name}/pause") { _, context in
             try context.require(.admin)
@@ -36,7 +36,7 @@ struct QueueRoutes {
 
     /// Applies `action` to the named queue and answers the queue as it is now.
     private func change(_ context: ConveyorRequestContext, _ action: (String) async throws -> Void) async throws -> QueueSummary {
-        let name = try context.parameters.require("name")
+        let name = try context.pathName()
         try await action(name)
         return try await conveyor.queues().first { $0.name == name } ?? QueueSummary(name: name, counts: [:], paused: false)
     }

@@ -24,11 +24,11 @@ struct ScheduleRoutes {
         }
         group.get("schedules/{name}") { _, context in
             try context.require(.read)
-            return JSONResponse(try await conveyor.schedule(named: try context.parameters.require("name")))
+            return JSONResponse(try await conveyor.schedule(named: try context.pathName()))
         }
         group.put("schedules/{name}") { request, context in
             try context.require(.admin)
-            let name = try context.parameters.require("name")
+            let name = try context.pathName()
             // The path names the schedule; the body may leave the name out, or repeat it.
             guard case .object(var fields) = try await request.json(JSONValue.self, context: context) else {
                 throw ConveyorError(.invalidInput, field: "body", "must be a JSON object")
@@ -42,20 +42,20 @@ struct ScheduleRoutes {
         }
         group.delete("schedules/{name}") { _, context in
             try context.require(.admin)
-            try await conveyor.deleteSchedule(named: try context.parameters.require("name"))
+            try await conveyor.deleteSchedule(named: try context.pathName())
             return Response(status: .noContent)
         }
         group.post("schedules/{name}/activate") { _, context in
             try context.require(.admin)
-            return JSONResponse(try await conveyor.activateSchedule(named: try context.parameters.require("name")))
+            return JSONResponse(try await conveyor.activateSchedule(named: try context.pathName()))
         }
         group.post("schedules/{name}/deactivate") { _, context in
             try context.require(.admin)
-            return JSONResponse(try await conveyor.deactivateSchedule(named: try context.parameters.require("name")))
+            return JSONResponse(try await conveyor.deactivateSchedule(named: try context.pathName()))
         }
         group.post("schedules/{name}/trigger") { _, context in
             try context.require(.write)
-            return JSONResponse(try await conveyor.triggerSchedule(named: try context.parameters.require("name")), status: .created)
+            return JSONResponse(try await conveyor.triggerSchedule(named: try context.pathName()), status: .created)
         }
     }
 }

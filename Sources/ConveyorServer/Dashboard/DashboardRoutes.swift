@@ -21,7 +21,7 @@ struct DashboardRoutes {
         }
         router.get("schedules") { request, _ in try await page(request, "schedules", "Schedules", live: true) { try await schedules($0) } }
         router.get("schedules/{name}/edit") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathName()
             return try await page(request, "schedule-edit", "Schedules", live: false, scope: .admin) { _ in
                 Self.editForm(try await conveyor.schedule(named: name).definition)
             }
@@ -31,7 +31,7 @@ struct DashboardRoutes {
             let (session, form) = try await formSession(request)
             try check(form, session)
             try require(.admin, session)
-            return try await saveEdit(try context.parameters.require("name"), form, session)
+            return try await saveEdit(try context.pathName(), form, session)
         }
         router.get("nodes") { request, _ in try await page(request, "nodes", "Nodes", live: false) { _ in try await nodes() } }
         router.get("login") { _, _ in render("login", [:], title: "Sign in", session: nil, live: false, fragment: false) }
@@ -55,7 +55,7 @@ struct DashboardRoutes {
             return Response.redirect(to: "/jobs/\(id)")
         }
         router.post("schedules/{name}/{action}") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathName()
             let (session, form) = try await formSession(request)
             try check(form, session)
             switch try context.parameters.require("action") {
@@ -268,7 +268,7 @@ struct DashboardRoutes {
             definition.description = form["description"] ?? ""
             try await conveyor.updateSchedule(definition)
             return Response.redirect(to: "/schedules")
-        } catch let error as ConveyorError where error.code == .invalidInput || error.code == .unknownKind {
+        } catch let error as ConveyorError where [.invalidInput, .unknownKind, .invalidArguments].contains(error.code) {
             var context = Self.editForm(definition, message: error.description)
             context["formToken"] = session.formToken
             var response = render("schedule-edit", context, title: "Schedules", session: session, live: false, fragment: false)

@@ -47,7 +47,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags)
         if let delay { options.delay = try DurationArgument.parse(delay, field: "in") }
         if let at {
-            guard let date = try? Date(at, strategy: .iso8601) else {
+            guard let date = RFC3339.date(at) else {
                 throw ConveyorError(.invalidInput, field: "at", "'\(at)' is not an ISO 8601 time such as 2026-12-01T08:00:00Z")
             }
             options.at = try InstantRange.check(date, field: "at")

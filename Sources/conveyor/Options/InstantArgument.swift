@@ -5,7 +5,7 @@ import Foundation
 /// time without one (`2026-03-08T00:00`, `2026-03-08`) read in a given zone.
 enum InstantArgument {
     static func parse(_ text: String, in zone: TimeZone, field: String) throws(ConveyorError) -> Date {
-        if let date = try? Date(text, strategy: .iso8601) { return try InstantRange.check(date, field: field) }
+        if let date = RFC3339.date(text) { return try InstantRange.check(date, field: field) }
         let invalid = ConveyorError(.invalidInput, field: field,
                                     "'\(text)' is not a time such as 2026-03-08T07:00:00Z, 2026-03-08T02:30:00-05:00 or 2026-03-08T02:30 (in --tz)")
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
