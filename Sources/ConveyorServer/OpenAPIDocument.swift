@@ -35,6 +35,16 @@ enum OpenAPIDocument {
       }
      }
     }
+   },
+   "BadRequest": {
+    "description": "A malformed request: the error's field names the parameter or body field at fault.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
    }
   },
   "parameters": {
@@ -588,10 +598,7 @@ enum OpenAPIDocument {
         ]
        },
        "minute": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 59,
-        "default": 0
+        "$ref": "#/components/schemas/Minute"
        }
       }
      },
@@ -609,15 +616,10 @@ enum OpenAPIDocument {
         ]
        },
        "hour": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 23
+        "$ref": "#/components/schemas/Hour"
        },
        "minute": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 59,
-        "default": 0
+        "$ref": "#/components/schemas/Minute"
        }
       }
      },
@@ -642,15 +644,10 @@ enum OpenAPIDocument {
         "description": "0 = Sunday."
        },
        "hour": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 23
+        "$ref": "#/components/schemas/Hour"
        },
        "minute": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 59,
-        "default": 0
+        "$ref": "#/components/schemas/Minute"
        }
       }
      },
@@ -674,15 +671,10 @@ enum OpenAPIDocument {
         "maximum": 31
        },
        "hour": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 23
+        "$ref": "#/components/schemas/Hour"
        },
        "minute": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 59,
-        "default": 0
+        "$ref": "#/components/schemas/Minute"
        }
       }
      },
@@ -1030,6 +1022,17 @@ enum OpenAPIDocument {
       "type": "string"
      }
     }
+   },
+   "Minute": {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": 59,
+    "description": "0 when left out."
+   },
+   "Hour": {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": 23
    }
   }
  },
@@ -1361,7 +1364,8 @@ enum OpenAPIDocument {
      {
       "$ref": "#/components/parameters/tag"
      }
-    ]
+    ],
+    "description": " Name at least one of state, queue, kind or tag: a change of every job is refused with 400 (field filter)."
    }
   },
   "/api/v1/jobs/cancel": {
@@ -1427,7 +1431,8 @@ enum OpenAPIDocument {
        "type": "string"
       }
      }
-    ]
+    ],
+    "description": " Name at least one of state, queue, kind or tag: a change of every job is refused with 400 (field filter)."
    }
   },
   "/api/v1/jobs/{id}": {
@@ -2241,6 +2246,9 @@ enum OpenAPIDocument {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
      }
     },
     "parameters": [
@@ -2372,6 +2380,9 @@ enum OpenAPIDocument {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
      }
     },
     "parameters": [
@@ -2428,6 +2439,9 @@ enum OpenAPIDocument {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
      }
     },
     "parameters": [
@@ -2484,6 +2498,9 @@ enum OpenAPIDocument {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
      }
     },
     "parameters": [
@@ -2540,6 +2557,9 @@ enum OpenAPIDocument {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
      }
     },
     "parameters": [

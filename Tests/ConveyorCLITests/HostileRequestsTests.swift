@@ -64,7 +64,18 @@ struct HostileRequestsTests {
             Case(method: "TRACE", path: "/api/v1/jobs", status: 405),
             Case(method: "PATCH", path: "/api/v1/jobs/\(id)", status: 405),
         ]
-        for item in cases {
+        // A NUL in every string a route takes, in the body, the query or the path.
+        let schedule = #"{"name": "s", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "description": "d", "time_zone": "UTC", "args": {"a": "b"}}"#
+        var nuls: [Case] = ["name", "kind", "description", "time_zone"].map { field in
+            Case(method: "POST", path: "/api/v1/schedules", body: json(schedule.replacingOccurrences(of: #""\#(field)": ""#, with: #""\#(field)": "\u0000"#)), status: 400)
+        }
+        nuls.append(Case(method: "POST", path: "/api/v1/schedules", body: json(schedule.replacingOccurrences(of: #""a": "b""#, with: #""a": "\u0000""#)), status: 400, field: "args"))
+        nuls.append(Case(method: "PUT", path: "/api/v1/schedules/s", body: json(schedule.replacingOccurrences(of: #""d""#, with: #""\u0000""#)), status: 400, field: "description"))
+        for path in ["/api/v1/queues/%00/pause", "/api/v1/queues/%00/activity", "/api/v1/schedules/%00", "/api/v1/events?queue=%00",
+                     "/api/v1/jobs?state=%00", "/api/v1/jobs/cancel?queue=a&reason=%00", "/api/v1/jobs/retry?queue=%00"] {
+            nuls.append(Case(method: path.contains("pause") || path.contains("cancel") || path.contains("retry") ? "POST" : "GET", path: path, status: 400))
+        }
+        for item in cases + nuls {
             let answer = try await client.send(item.method, item.path, body: item.body)
             #expect(answer.status == item.status, "\(item.method) \(item.path): \(answer.status) \(answer.text.prefix(300))")
             if let field = item.field {

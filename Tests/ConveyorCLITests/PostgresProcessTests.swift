@@ -117,11 +117,9 @@ struct PostgresProcessTests {
     @Test(.timeLimit(.minutes(3)))
     func nodesSurviveAServerRestart() async throws {
         let folder = try makeFolder()
-        // A server of this test's own, so restarting it disturbs no other test.
-        let port = "54331"
-        let environment = ["CONVEYOR_TEST_PG_PORT": port, "CONVEYOR_TEST_PG_DATA": "/tmp/conveyor-restart-test-\(port)"]
-        let url = try await runScript("postgres.sh", ["start"], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
-        defer { stopServer(environment) }
+        let server = OwnPostgres(port: 54331)
+        let url = try await server.run("start")
+        defer { server.stop() }
         try await withPostgresStore(url: url) { store, schemaURL in
             let total = 20_000
             try await insertNoops(total, into: store)
@@ -132,7 +130,7 @@ struct PostgresProcessTests {
             try await eventually(timeout: .seconds(60)) {
                 try await store.queueSummaries().first?.count(.completed) ?? 0 >= total / 4
             }
-            _ = try await runScript("postgres.sh", ["restart"], environment: environment)
+            try await server.run("restart")
             // Read progress through fresh processes: what is under test is the nodes' recovery.
             try await eventually(timeout: .seconds(150)) {
                 let queues = try CLIProcess.run(["queues", "--json", "--database", schemaURL], in: folder)
@@ -157,10 +155,9 @@ struct PostgresOutageTests {
     @Test(.timeLimit(.minutes(3)))
     func noJobRunsTwiceWhenNoNodeDied() async throws {
         let folder = try makeFolder()
-        let port = "54332"
-        let environment = ["CONVEYOR_TEST_PG_PORT": port, "CONVEYOR_TEST_PG_DATA": "/tmp/conveyor-outage-test-\(port)"]
-        let url = try await runScript("postgres.sh", ["start"], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
-        defer { stopServer(environment) }
+        let server = OwnPostgres(port: 54332)
+        let url = try await server.run("start")
+        defer { server.stop() }
         try await withPostgresStore(url: url) { store, schemaURL in
             let total = 600
             let sleeps = (0..<total).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(2_000)]))) }
@@ -174,9 +171,9 @@ struct PostgresOutageTests {
                 let counts = try await store.queueSummaries().first
                 return (counts?.count(.completed) ?? 0) >= 30 && (counts?.count(.executing) ?? 0) >= 20
             }
-            _ = try await runScript("postgres.sh", ["stop"], environment: environment)
+            try await server.run("stop")
             try await Task.sleep(for: .seconds(20))
-            _ = try await runScript("postgres.sh", ["resume"], environment: environment)
+            try await server.run("resume")
             // The test's own pool reconnects too: a read may fail until it has.
             try await eventually(timeout: .seconds(150)) {
                 (try? await store.queueSummaries().first?.count(.completed)) == total
@@ -212,15 +209,32 @@ func runScript(_ name: String, _ arguments: [String], environment: [String: Stri
     return String(decoding: try Data(contentsOf: output), as: UTF8.self)
 }
 
-/// Stops a test's own server (from a `defer`, so without awaiting).
-func stopServer(_ environment: [String: String]) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [scriptsFolder.appendingPathComponent("postgres.sh").path, "stop"]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    try? process.run()
-    while CLIProcess.exitStatus(of: process) == nil { usleep(20_000) }
+/// A PostgreSQL server of one test's own (scripts/postgres.sh on its own port and folder), so
+/// that stopping or restarting it disturbs no other test.
+struct OwnPostgres {
+    let environment: [String: String]
+
+    init(port: Int) {
+        environment = ["CONVEYOR_TEST_PG_PORT": "\(port)", "CONVEYOR_TEST_PG_DATA": "/tmp/conveyor-own-postgres-\(port)"]
+    }
+
+    /// `postgres.sh command` (start, stop, restart, resume); answers the URL it prints.
+    @discardableResult
+    func run(_ command: String) async throws -> String {
+        try await runScript("postgres.sh", [command], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops it from a `defer`, so without awaiting.
+    func stop() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [scriptsFolder.appendingPathComponent("postgres.sh").path, "stop"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        try? process.run()
+        while CLIProcess.exitStatus(of: process) == nil { usleep(20_000) }
+    }
 }
+
 
 @Suite("CLI: schedules on several PostgreSQL nodes", .enabled(if: testPostgresURL != nil))
 struct PostgresScheduleProcessTests {

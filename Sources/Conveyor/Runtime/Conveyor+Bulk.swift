@@ -19,6 +19,7 @@ extension Conveyor {
     ///
     /// - Throws: as ``retryJobs(matching:maximum:)``.
     public func cancelJobs(matching filter: JobFilter, reason: String = "cancelled by user", maximum: Int = 10_000) async throws -> [Job] {
+        try StoredText.check(reason, field: "reason")
         let open: Set<JobState> = [.scheduled, .available, .executing, .retryable]
         return try await forEachJob(matching: filter, in: open, maximum: maximum) { try await self.cancel(id: $0.id, reason: reason) }
     }

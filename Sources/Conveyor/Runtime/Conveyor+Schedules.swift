@@ -37,13 +37,13 @@ extension Conveyor {
 
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
     public func schedule(named name: String) async throws -> Schedule {
-        guard let schedule = try await scheduleStore().schedule(named: name) else { throw ConveyorError.scheduleNotFound(name) }
+        guard let schedule = try await scheduleStore(for: name).schedule(named: name) else { throw ConveyorError.scheduleNotFound(name) }
         return schedule
     }
 
     /// Deletes a schedule; jobs it already inserted stay.
     public func deleteSchedule(named name: String) async throws {
-        try await scheduleStore().deleteSchedule(named: name)
+        try await scheduleStore(for: name).deleteSchedule(named: name)
     }
 
     /// Makes a schedule fire again from its next fire after now, with its failure count reset.
@@ -57,7 +57,7 @@ extension Conveyor {
     /// Stops a schedule firing (it can still be triggered).
     @discardableResult
     public func deactivateSchedule(named name: String) async throws -> Schedule {
-        try await scheduleStore().setScheduleActive(false, name: name, nextRunAt: nil, reason: nil, now: clock.now())
+        try await scheduleStore(for: name).setScheduleActive(false, name: name, nextRunAt: nil, reason: nil, now: clock.now())
     }
 
     /// Inserts the schedule's job now, whatever its recurrence and active flag; its next
@@ -82,6 +82,13 @@ extension Conveyor {
             throw ConveyorError(.invalidInput, field: "database", "this store does not keep schedules")
         }
         return store
+    }
+
+    /// The store, for a schedule named by a caller: a name no schedule could have is refused
+    /// as such, rather than looked up.
+    private func scheduleStore(for name: String) throws -> any ScheduleStore {
+        try JobInsert.validateName(name, field: "name")
+        return try scheduleStore()
     }
 
     private func validate(_ definition: ScheduleDefinition) async throws {
