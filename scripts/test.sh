@@ -46,6 +46,7 @@ export CONVEYOR_TEST_PGBOUNCER_URL=$(bash scripts/pgbouncer.sh start)
 
 echo "==> fuzzing the HTTP API from its OpenAPI document, on SQLite and on PostgreSQL"
 fuzz_folder=$(mktemp -d)
+export CONVEYOR_FUZZ_SEED=${CONVEYOR_FUZZ_SEED:-20261206}
 bash scripts/fuzz-api.sh "sqlite:$fuzz_folder/fuzz.sqlite"
 bash scripts/fuzz-api.sh "$CONVEYOR_TEST_POSTGRES_URL?schema=fuzz_$(date +%s)"
 

@@ -148,8 +148,8 @@ extension PostgresJobStore {
     public func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {
         var binds = PostgresBindings()
         binds.append(queue)
-        binds.append(limits.concurrency.map(Int32.init))
-        binds.append(limits.rate.map { Int32($0.count) })
+        binds.append(limits.concurrency.map { Int32(clamping: $0) })
+        binds.append(limits.rate.map { Int32(clamping: $0.count) })
         binds.append(limits.rate?.periodMicros)
         binds.append(now)
         try await storage("setting queue limits") { [self, binds] in

@@ -7,7 +7,7 @@ extension PostgresJobStore: ScheduleStore {
         var binds = PostgresBindings()
         binds.append(definition.name)
         binds.append(StoreCoding.json(definition))
-        binds.append(definition.maxConsecutiveFailures.map(Int32.init))
+        binds.append(definition.maxConsecutiveFailures.map { Int32(clamping: $0) })
         binds.append(active)
         binds.append(nextRunAt)
         binds.append(now)
@@ -21,7 +21,7 @@ extension PostgresJobStore: ScheduleStore {
         var binds = PostgresBindings()
         binds.append(definition.name)
         binds.append(StoreCoding.json(definition))
-        binds.append(definition.maxConsecutiveFailures.map(Int32.init))
+        binds.append(definition.maxConsecutiveFailures.map { Int32(clamping: $0) })
         binds.append(nextRunAt)
         binds.append(now)
         guard let updated = try await storage("updating a schedule", { [self, binds] in try await schedules(sql.updateSchedule, binds).first }) else {

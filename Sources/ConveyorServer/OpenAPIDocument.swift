@@ -784,6 +784,7 @@ enum OpenAPIDocument {
      "max_consecutive_failures": {
       "type": "integer",
       "minimum": 1,
+      "maximum": 1000000,
       "nullable": true,
       "default": 5,
       "description": "Failed runs in a row before the schedule deactivates itself; null never does."

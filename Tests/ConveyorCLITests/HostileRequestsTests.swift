@@ -60,6 +60,7 @@ struct HostileRequestsTests {
             Case(method: "POST", path: "/api/v1/jobs/\(id)/cancel?reason=%00", status: 400, field: "reason"),
             Case(method: "POST", path: "/api/v1/schedules", body: json(#"{"name": "s", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "overlap": "never"}"#), status: 400, field: "overlap"),
             Case(method: "PUT", path: "/api/v1/queues/default/limits", body: json(#"{"concurrency": "five"}"#), status: 400, field: "concurrency"),
+            Case(method: "POST", path: "/api/v1/schedules", body: json(#"{"name": "s", "kind": "noop", "recurrence": {"type": "manual"}, "max_consecutive_failures": 10000000000}"#), status: 400, field: "max_consecutive_failures"),
             Case(method: "POST", path: "/api/v1/jobs", body: json(#"{"kind": "sleep", "args": {"ms": 9223372036854775807}}"#), status: 422, field: "args"),
             Case(method: "TRACE", path: "/api/v1/jobs", status: 405),
             Case(method: "PATCH", path: "/api/v1/jobs/\(id)", status: 405),

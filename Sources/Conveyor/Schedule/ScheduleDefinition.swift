@@ -65,7 +65,9 @@ public struct ScheduleDefinition: Sendable, Hashable {
         guard misfireGrace >= .zero, misfireGrace <= .seconds(315_360_000) else {
             throw .invalid("misfire_grace", "must be between zero and ten years")
         }
-        if let limit = maxConsecutiveFailures, limit < 1 { throw .invalid("max_consecutive_failures", "must be at least 1, or none") }
+        if let limit = maxConsecutiveFailures, !(1...1_000_000).contains(limit) {
+            throw .invalid("max_consecutive_failures", "must be between 1 and 1000000, or none")
+        }
     }
 
     /// The zone, known valid after ``validate()``.

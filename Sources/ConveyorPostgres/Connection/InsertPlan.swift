@@ -25,11 +25,11 @@ struct InsertPlan {
         binds.append(jobs.map(\.kind))
         binds.append(jobs.map(\.queue))
         binds.append(states.map(\.rawValue))
-        binds.append(jobs.map { Int16($0.priority) })
+        binds.append(jobs.map { Int16(clamping: $0.priority) })
         binds.append(jobs.map(\.args.text))
         binds.append(jobs.map(\.meta.text))
         binds.append(jobs.map { PostgresJobStore.arrayLiteral($0.tags) })
-        binds.append(jobs.map { Int32($0.maxAttempts) })
+        binds.append(jobs.map { Int32(clamping: $0.maxAttempts) })
         binds.append(StoredTimestamp(now))
         binds.append(scheduled.map(StoredTimestamp.init))
         return binds
