@@ -65,7 +65,7 @@ extension Conveyor {
         let leads = try await store.acquireLeadership(node: node, ttl: ttl, now: now)
         let answered = clock.now()
         let cutoff = rescueWatch.withLock { watch in
-            watch.storeAnswered(asked: now, answered: answered, slowest: configuration.heartbeatInterval)
+            watch.storeAnswered(asked: now, answered: answered, slowest: configuration.rescueAfter / 2)
             return watch.cutoff(now: answered, rescueAfter: configuration.rescueAfter)
         }
         guard leads else { return lastPrune }

@@ -7,9 +7,11 @@ import Foundation
 /// outcomes they finished meanwhile and about to store them. So silence counts only from when
 /// the leader itself could reach the database: it rescues nothing until it has reached it for
 /// `rescueAfter` in a row, counted from its start, from its last failed pass, or from the end
-/// of a pass whose answer was slower than a heartbeat interval (while the database is away,
-/// a request may wait for a connection instead of failing). A node that lived through the
-/// outage has had that long to heartbeat again.
+/// of a pass whose answer took more than half of `rescueAfter` (while the database is away, a
+/// request may wait for a connection instead of failing; a slower answer than that would have
+/// left the nodes less than half their allowance, while a faster one, as under load, leaves
+/// them several heartbeats). A node that lived through the outage has had that long to
+/// heartbeat again.
 struct RescueWatch {
     /// Since when every pass reached the database in time; nil after a failed one.
     private var reachableSince: Date?

@@ -15,20 +15,20 @@ struct RescueWatchTests {
         // The database is away from 20 s to 40 s: no node could heartbeat then.
         watch.storeFailed()
         #expect(watch.cutoff(now: start.addingTimeInterval(30), rescueAfter: rescueAfter) == nil)
-        watch.storeAnswered(asked: start.addingTimeInterval(40), answered: start.addingTimeInterval(40), slowest: .seconds(2))
-        watch.storeAnswered(asked: start.addingTimeInterval(45), answered: start.addingTimeInterval(45.5), slowest: .seconds(2))
+        watch.storeAnswered(asked: start.addingTimeInterval(40), answered: start.addingTimeInterval(40), slowest: .seconds(5))
+        watch.storeAnswered(asked: start.addingTimeInterval(45), answered: start.addingTimeInterval(45.5), slowest: .seconds(5))
         #expect(watch.cutoff(now: start.addingTimeInterval(49.9), rescueAfter: rescueAfter) == nil,
                 "the nodes get rescueAfter from the database's return to heartbeat again")
         #expect(watch.cutoff(now: start.addingTimeInterval(50), rescueAfter: rescueAfter) == start.addingTimeInterval(40))
     }
 
     /// While the database is away a request may wait for a connection rather than fail: an
-    /// answer that took longer than a heartbeat interval starts the count again.
+    /// answer slower than `slowest` (half of rescueAfter) starts the count again.
     @Test func aSlowAnswerCountsAsAnOutage() {
         var watch = RescueWatch(startedAt: start)
-        watch.storeAnswered(asked: start.addingTimeInterval(20), answered: start.addingTimeInterval(40), slowest: .seconds(2))
+        watch.storeAnswered(asked: start.addingTimeInterval(20), answered: start.addingTimeInterval(40), slowest: .seconds(5))
         #expect(watch.cutoff(now: start.addingTimeInterval(45), rescueAfter: .seconds(10)) == nil)
-        watch.storeAnswered(asked: start.addingTimeInterval(50), answered: start.addingTimeInterval(50.1), slowest: .seconds(2))
+        watch.storeAnswered(asked: start.addingTimeInterval(50), answered: start.addingTimeInterval(50.1), slowest: .seconds(5))
         #expect(watch.cutoff(now: start.addingTimeInterval(50.1), rescueAfter: .seconds(10)) == start.addingTimeInterval(40.1))
     }
 }
