@@ -147,6 +147,8 @@ final class ProgressReporter: Sendable {
         guard save else { return }
         do {
             try await conveyor.store.recordProgress(attempt, fraction: fraction, message: message)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             // Progress reports on the work; it is not the work. A database that is away for a
             // moment must not fail the attempt: the report waits for the next save or the end.
