@@ -12,7 +12,7 @@ extension Conveyor {
     @discardableResult
     public func enqueue<W: JobWorker>(_ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
         let insert = try options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: clock.now())
-        return try await enqueue([insert])[0]
+        return try await insertChecked([insert])[0]
     }
 
     /// Enqueues one job that runs after `delay`.
@@ -40,7 +40,7 @@ extension Conveyor {
                 throw ConveyorError(error.code, field: "args[\(index)]" + (error.field.map { ".\($0)" } ?? ""), error.message)
             }
         }
-        return try await enqueue(inserts)
+        return try await insertChecked(inserts)
     }
 
     /// Inserts prepared jobs of any kind in one transaction (the CLI and the HTTP API use it
@@ -49,7 +49,6 @@ extension Conveyor {
     /// - Throws: ``ConveyorError`` naming the first invalid job and field; nothing is inserted then.
     @discardableResult
     public func enqueue(_ jobs: [JobInsert]) async throws -> [InsertResult] {
-        guard !jobs.isEmpty else { return [] }
         for (index, job) in jobs.enumerated() {
             do {
                 try job.validate()
@@ -57,6 +56,13 @@ extension Conveyor {
                 throw jobs.count == 1 ? error : ConveyorError(error.code, field: "jobs[\(index)].\(error.field ?? "")", error.message)
             }
         }
+        return try await insertChecked(jobs)
+    }
+
+    /// Inserts jobs already checked (``EnqueueOptions/resolve(kind:args:defaults:now:)``
+    /// validates what it builds), announces them and wakes their queues.
+    private func insertChecked(_ jobs: [JobInsert]) async throws -> [InsertResult] {
+        guard !jobs.isEmpty else { return [] }
         let results = try await store.insert(jobs, now: clock.now())
         // Announced before this node's producers are woken, so watchers usually see a job's
         // `inserted` before its `started` (not always: see ``events()``).
@@ -106,6 +112,6 @@ extension Conveyor {
             }
         }
         let insert = try options.resolve(kind: kind, args: raw, defaults: worker?.options ?? JobOptions(), now: clock.now())
-        return try await enqueue([insert])[0]
+        return try await insertChecked([insert])[0]
     }
 }
