@@ -1,10 +1,10 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 import PostgresNIO
 import Synchronization
 
 extension PostgresJobStore {
-    public func jobs(matching filter: JobFilter) async throws -> [Job] {
+    package func jobs(matching filter: JobFilter) async throws -> [Job] {
         try filter.validate()
         var conditions: [String] = []
         var binds = PostgresBindings()
@@ -26,7 +26,7 @@ extension PostgresJobStore {
         return try await storage("listing jobs") { [self, binds] in try await jobs(text, binds) }
     }
 
-    public func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity {
+    package func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity {
         var binds = PostgresBindings()
         binds.append(queue)
         binds.append(since)
@@ -43,7 +43,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func retry(id: Int64, now: Date) async throws -> Job {
+    package func retry(id: Int64, now: Date) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)
         binds.append(now)
@@ -56,7 +56,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func cancel(id: Int64, reason: String, now: Date) async throws -> Job {
+    package func cancel(id: Int64, reason: String, now: Date) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)
         binds.append(now)
@@ -71,7 +71,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func delete(id: Int64) async throws -> Job {
+    package func delete(id: Int64) async throws -> Job {
         var binds = PostgresBindings()
         binds.append(id)
         return try await storage("deleting a job") { [self, binds] in
@@ -85,7 +85,7 @@ extension PostgresJobStore {
         return ConveyorError(.conflict, field: "state", "job \(id) is \(job.state.rawValue) and cannot be \(action); it must be \(allowed)")
     }
 
-    public func queueSummaries() async throws -> [QueueSummary] {
+    package func queueSummaries() async throws -> [QueueSummary] {
         try await storage("counting jobs") { [self] in
             let active = try await stateCounts(sql.activeCountsByQueue)
             let final = try await finalCounts()
@@ -134,7 +134,7 @@ extension PostgresJobStore {
         JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: Int(count)) }
     }
 
-    public func setPaused(_ paused: Bool, queue: String, now: Date) async throws {
+    package func setPaused(_ paused: Bool, queue: String, now: Date) async throws {
         var binds = PostgresBindings()
         binds.append(queue)
         binds.append(paused)
@@ -145,7 +145,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {
+    package func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {
         var binds = PostgresBindings()
         binds.append(queue)
         binds.append(limits.concurrency.map { Int32(clamping: $0) })

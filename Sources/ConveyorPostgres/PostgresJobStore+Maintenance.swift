@@ -1,9 +1,9 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 import PostgresNIO
 
 extension PostgresJobStore {
-    public func heartbeat(_ node: NodeRecord) async throws {
+    package func heartbeat(_ node: NodeRecord) async throws {
         var binds = PostgresBindings()
         binds.append(node.name)
         binds.append(node.queues)
@@ -14,13 +14,13 @@ extension PostgresJobStore {
         try await storage("recording a heartbeat") { [self, binds] in try await execute(sql.heartbeat, binds) }
     }
 
-    public func removeNode(name: String) async throws {
+    package func removeNode(name: String) async throws {
         var binds = PostgresBindings()
         binds.append(name)
         try await storage("removing a node") { [self, binds] in try await execute(sql.removeNode, binds) }
     }
 
-    public func nodes() async throws -> [NodeRecord] {
+    package func nodes() async throws -> [NodeRecord] {
         try await storage("listing nodes") { [self] in
             try await self.rows(self.sql.nodes).map { row in
                 let (name, queues, kinds, startedAt, heartbeatAt, running) = try row.decode((String, [String], [String], Date, Date, Int32).self)
@@ -29,7 +29,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func executingAttempts(node: String) async throws -> Set<JobAttempt> {
+    package func executingAttempts(node: String) async throws -> Set<JobAttempt> {
         var binds = PostgresBindings()
         binds.append(node)
         return try await storage("checking running jobs") { [self, binds] in
@@ -40,7 +40,7 @@ extension PostgresJobStore {
         }
     }
 
-    public func acquireLeadership(node: String, ttl: Duration, now: Date) async throws -> Bool {
+    package func acquireLeadership(node: String, ttl: Duration, now: Date) async throws -> Bool {
         var binds = PostgresBindings()
         binds.append(node)
         binds.append(now.addingTimeInterval(Double(ttl.components.seconds)))
@@ -50,13 +50,13 @@ extension PostgresJobStore {
         }
     }
 
-    public func resignLeadership(node: String) async throws {
+    package func resignLeadership(node: String) async throws {
         var binds = PostgresBindings()
         binds.append(node)
         try await storage("giving up the maintenance lease") { [self, binds] in try await execute(sql.resignLeadership, binds) }
     }
 
-    public func stage(now: Date, limit: Int) async throws -> Set<String> {
+    package func stage(now: Date, limit: Int) async throws -> Set<String> {
         var binds = PostgresBindings()
         binds.append(now)
         binds.append(Int64(limit))
@@ -67,7 +67,7 @@ extension PostgresJobStore {
         return queues
     }
 
-    public func rescue(heartbeatBefore: Date, now: Date) async throws -> Int {
+    package func rescue(heartbeatBefore: Date, now: Date) async throws -> Int {
         var binds = PostgresBindings()
         binds.append(now)
         binds.append(StoreCoding.iso8601(now))
@@ -79,7 +79,7 @@ extension PostgresJobStore {
         return queues.count
     }
 
-    public func prune(_ retention: Retention, now: Date) async throws -> Int {
+    package func prune(_ retention: Retention, now: Date) async throws -> Int {
         try await storage("pruning finished jobs") { [self] in
             var deleted = 0
             let cutoffs: [(JobState, Duration?)] = [

@@ -162,32 +162,13 @@ extension PostgresJobStore {
         var states: [String] = [], scheduled: [Date] = [], finished: [Date] = [], errors: [String] = [], results: [String] = []
         var extras: [Int32] = [], ids: [Int64] = [], attempts: [Int32] = [], nodes: [String] = []
         for ack in acks {
-            var state = ack.resultingState
-            var scheduledAt = epoch, finishedAt = epoch, error = "", result = "", extra: Int32 = 0
-            switch ack.outcome {
-            case .completed(let value):
-                finishedAt = now
-                result = value?.text ?? ""
-            case .retry(let at, let entry):
-                scheduledAt = at
-                error = StoreCoding.json(entry)
-            case .discard(let entry), .cancel(let entry):
-                finishedAt = now
-                error = StoreCoding.json(entry)
-            case .snooze(let until):
-                scheduledAt = until
-                extra = 1
-            case .release:
-                scheduledAt = now
-                extra = 1
-            }
-            if ack.isDueNow(now), state == .retryable || state == .scheduled { state = .available }
-            states.append(state.rawValue)
-            scheduled.append(scheduledAt)
-            finished.append(finishedAt)
-            errors.append(error)
-            results.append(result)
-            extras.append(extra)
+            let change = AckChange(ack, now: now)
+            states.append(change.state.rawValue)
+            scheduled.append(change.scheduledAt ?? epoch)
+            finished.append(change.finishedAt ?? epoch)
+            errors.append(change.error.map(StoreCoding.json) ?? "")
+            results.append(change.result?.text ?? "")
+            extras.append(Int32(change.attemptsGivenBack))
             ids.append(ack.attempt.jobID)
             attempts.append(Int32(ack.attempt.attempt))
             nodes.append(ack.attempt.node)

@@ -1,9 +1,9 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 import PostgresNIO
 
 extension PostgresJobStore: ScheduleStore {
-    public func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) async throws -> Schedule {
+    package func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) async throws -> Schedule {
         var binds = PostgresBindings()
         binds.append(definition.name)
         binds.append(StoreCoding.json(definition))
@@ -17,7 +17,7 @@ extension PostgresJobStore: ScheduleStore {
         return created
     }
 
-    public func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) async throws -> Schedule {
+    package func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) async throws -> Schedule {
         var binds = PostgresBindings()
         binds.append(definition.name)
         binds.append(StoreCoding.json(definition))
@@ -30,17 +30,17 @@ extension PostgresJobStore: ScheduleStore {
         return updated
     }
 
-    public func schedule(named name: String) async throws -> Schedule? {
+    package func schedule(named name: String) async throws -> Schedule? {
         var binds = PostgresBindings()
         binds.append(name)
         return try await storage("reading a schedule") { [self, binds] in try await schedules(sql.scheduleByName, binds).first }
     }
 
-    public func schedules() async throws -> [Schedule] {
+    package func schedules() async throws -> [Schedule] {
         try await storage("listing schedules") { [self] in try await schedules(sql.allSchedules, PostgresBindings()) }
     }
 
-    public func deleteSchedule(named name: String) async throws {
+    package func deleteSchedule(named name: String) async throws {
         var binds = PostgresBindings()
         binds.append(name)
         guard try await storage("deleting a schedule", { [self, binds] in try await rows(sql.deleteSchedule, binds).count }) > 0 else {
@@ -48,7 +48,7 @@ extension PostgresJobStore: ScheduleStore {
         }
     }
 
-    public func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) async throws -> Schedule {
+    package func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) async throws -> Schedule {
         var binds = PostgresBindings()
         binds.append(name)
         binds.append(active)
@@ -61,13 +61,13 @@ extension PostgresJobStore: ScheduleStore {
         return schedule
     }
 
-    public func dueSchedules(now: Date) async throws -> [Schedule] {
+    package func dueSchedules(now: Date) async throws -> [Schedule] {
         var binds = PostgresBindings()
         binds.append(now)
         return try await storage("reading due schedules") { [self, binds] in try await schedules(sql.dueSchedules, binds) }
     }
 
-    public func fireSchedule(_ fire: ScheduleFire, now: Date) async throws -> ScheduleFireResult {
+    package func fireSchedule(_ fire: ScheduleFire, now: Date) async throws -> ScheduleFireResult {
         try await storage("firing a schedule") { [self] in
             try await withTransaction { connection in
                 var lock = PostgresBindings()
@@ -117,7 +117,7 @@ extension PostgresJobStore: ScheduleStore {
         }
     }
 
-    public func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
+    package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
         var binds = PostgresBindings()
         binds.append(name)
         binds.append(jobID)

@@ -1,5 +1,5 @@
 public import Conveyor
-public import Foundation
+package import Foundation
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -16,7 +16,7 @@ import Synchronization
 /// let conveyor = ... // after store.run() has started
 /// try await ServiceGroup(services: [store, conveyor], logger: logger).run()
 /// ```
-public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
+public final class PostgresJobStore: JobStore, Service {
     /// The schema holding Conveyor's tables.
     public let schema: String
     package let client: PostgresClient
@@ -27,7 +27,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
     let reconnectDelay: Duration
     let listenerCheckInterval: Duration
     let answerTimeout: Duration
-    public let claimBatchingWait: Duration
+    package let claimBatchingWait: Duration
     let sql: PostgresSQL
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
@@ -101,9 +101,9 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         await client.run()
     }
 
-    public func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
+    package func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
 
-    public func migrate() async throws {
+    package func migrate() async throws {
         do {
             try await runMigrations()
         } catch {
@@ -133,7 +133,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         }
     }
 
-    public func insert(_ jobs: [JobInsert], now: Date) async throws -> [InsertResult] {
+    package func insert(_ jobs: [JobInsert], now: Date) async throws -> [InsertResult] {
         guard !jobs.isEmpty else { return [] }
         return try await storage("inserting jobs") { [self] in
             if jobs.allSatisfy({ $0.unique == nil }) {
@@ -150,7 +150,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         }
     }
 
-    public func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job] {
+    package func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job] {
         guard limit > 0 else { return [] }
         let binds = Self.claimBindings(now: now, node: node, queue: queue, limit: limit)
         let claimed = try await storage("claiming jobs") { [self, binds] in
@@ -162,7 +162,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
     }
 
-    public func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
+    package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
         guard !acks.isEmpty else { return [] }
         let plain = acks.filter(\.isPlainCompletion)
         let other = acks.filter { !$0.isPlainCompletion }
@@ -178,7 +178,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         }
     }
 
-    public func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws {
+    package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws {
         var binds = PostgresBindings()
         binds.append(fraction)
         binds.append(message)
@@ -188,7 +188,7 @@ public final class PostgresJobStore: JobStore, JobStoreSignals, Service {
         try await storage("saving progress") { [self, binds] in try await execute(sql.recordProgress, binds) }
     }
 
-    public func job(id: Int64) async throws -> Job? {
+    package func job(id: Int64) async throws -> Job? {
         var binds = PostgresBindings()
         binds.append(id)
         return try await storage("reading a job") { [self, binds] in try await jobs(sql.jobByID, binds).first }

@@ -23,7 +23,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestCl
     let store = try SQLiteJobStore(path: folder.appendingPathComponent("api.sqlite").path)
     var logger = Logger(label: "test.api")
     logger.logLevel = .warning
-    let conveyor = try await Conveyor(store: store, configuration: ConveyorConfiguration(
+    let conveyor = try await Conveyor(storingIn: store, configuration: ConveyorConfiguration(
         queues: runQueues ? ["default": 5] : [:], pollInterval: .milliseconds(50), logger: logger))
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())

@@ -35,7 +35,7 @@ struct HTTPWorkerTests {
             let base = "http://127.0.0.1:\(try #require(client.port))"
             let clock = ManualClock()
             let store = try SQLiteJobStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString).sqlite").path)
-            let conveyor = try await Conveyor(store: store, configuration: ConveyorConfiguration(queues: [:], clock: clock))
+            let conveyor = try await Conveyor(storingIn: store, configuration: ConveyorConfiguration(queues: [:], clock: clock))
             conveyor.register(HTTPWorker())
             func enqueue(_ json: String) async throws -> Int64 {
                 try await conveyor.enqueue(kind: "http", args: JSONValue(parsing: json, field: "args")).job.id

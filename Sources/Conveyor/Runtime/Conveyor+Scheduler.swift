@@ -22,7 +22,6 @@ extension Conveyor {
     /// as missed. Every node may do this at once: the store lets one of them win each fire.
     @discardableResult
     package func fireDueSchedules() async throws -> [String: ScheduleFireResult] {
-        guard let store = store as? any ScheduleStore else { return [:] }
         let now = clock.now()
         var results: [String: ScheduleFireResult] = [:]
         for schedule in try await store.dueSchedules(now: now) {
@@ -81,7 +80,7 @@ extension Conveyor {
     /// are created, changed ones updated (their history and active flag stay). Code is the
     /// source of truth: a run-time edit of a declared schedule lasts until a node starts.
     package func declareConfiguredSchedules() async throws {
-        guard !schedulesDeclared.load(ordering: .relaxed), let store = store as? any ScheduleStore else { return }
+        guard !schedulesDeclared.load(ordering: .relaxed) else { return }
         let now = clock.now()
         for definition in configuration.schedules {
             try definition.validate()
@@ -103,7 +102,6 @@ extension Conveyor {
 
     /// Tells schedules how their runs ended (called with outcomes the store applied).
     func recordScheduleRuns(_ batch: [PendingAck], applied: Set<Int64>) async {
-        guard let store = store as? any ScheduleStore else { return }
         for pending in batch where applied.contains(pending.job.id) {
             guard let name = ScheduleKey.schedule(ofStoredKey: pending.job.uniqueKey) else { continue }
             let status: ScheduleRunStatus, error: String?

@@ -10,7 +10,6 @@ extension Conveyor {
     ///   no node runs the kind, `conflict` if the name is taken. Nothing is stored then.
     @discardableResult
     public func addSchedule(_ definition: ScheduleDefinition, active: Bool = true) async throws -> Schedule {
-        let store = try scheduleStore()
         try await validate(definition)
         let next = active ? definition.recurrence.nextFire(after: clock.now(), in: definition.zone) : nil
         return try await store.createSchedule(definition, active: active, nextRunAt: next, now: clock.now())
@@ -22,7 +21,6 @@ extension Conveyor {
     /// - Throws: ``ConveyorError``: as ``addSchedule(_:active:)``, or `notFound`.
     @discardableResult
     public func updateSchedule(_ definition: ScheduleDefinition) async throws -> Schedule {
-        let store = try scheduleStore()
         try await validate(definition)
         let existing = try await schedule(named: definition.name)
         let sameTiming = existing.definition.recurrence == definition.recurrence && existing.definition.timeZone == definition.timeZone
@@ -32,7 +30,7 @@ extension Conveyor {
 
     /// Every schedule, by name.
     public func schedules() async throws -> [Schedule] {
-        try await scheduleStore().schedules()
+        try await store.schedules()
     }
 
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
@@ -51,7 +49,7 @@ extension Conveyor {
     public func activateSchedule(named name: String) async throws -> Schedule {
         let schedule = try await schedule(named: name)
         let next = schedule.definition.recurrence.nextFire(after: clock.now(), in: schedule.definition.zone)
-        return try await scheduleStore().setScheduleActive(true, name: name, nextRunAt: next, reason: nil, now: clock.now())
+        return try await store.setScheduleActive(true, name: name, nextRunAt: next, reason: nil, now: clock.now())
     }
 
     /// Stops a schedule firing (it can still be triggered).
@@ -66,7 +64,6 @@ extension Conveyor {
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
     @discardableResult
     public func triggerSchedule(named name: String) async throws -> Job {
-        let store = try scheduleStore()
         let schedule = try await schedule(named: name)
         let now = clock.now()
         let defaults = workers.withLock { $0[schedule.definition.kind] }?.options ?? JobOptions()
@@ -77,18 +74,11 @@ extension Conveyor {
         return inserted
     }
 
-    private func scheduleStore() throws -> any ScheduleStore {
-        guard let store = store as? any ScheduleStore else {
-            throw ConveyorError(.invalidInput, field: "database", "this store does not keep schedules")
-        }
-        return store
-    }
-
     /// The store, for a schedule named by a caller: a name no schedule could have is refused
     /// as such, rather than looked up.
-    private func scheduleStore(for name: String) throws -> any ScheduleStore {
+    private func scheduleStore(for name: String) throws -> any JobStore {
         try JobInsert.validateName(name, field: "name")
-        return try scheduleStore()
+        return store
     }
 
     private func validate(_ definition: ScheduleDefinition) async throws {

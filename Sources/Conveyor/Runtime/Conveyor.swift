@@ -18,7 +18,7 @@ import Synchronization
 /// ```
 public final class Conveyor: Service, Sendable {
     /// Where jobs are stored.
-    public let store: any JobStore
+    package let store: any JobStore
     /// How this node runs.
     public let configuration: ConveyorConfiguration
 
@@ -36,26 +36,22 @@ public final class Conveyor: Service, Sendable {
     let schedulesDeclared = Atomic<Bool>(false)
     let rescueWatch: Mutex<RescueWatch>
 
-    /// Creates a runtime on `store`, migrating its schema unless configured otherwise.
+    /// Creates a runtime on `store`, migrating its schema unless configured otherwise. The
+    /// store targets wrap it in public initializers that take their own store type.
     ///
     /// - Throws: ``ConveyorError`` for an invalid configuration, or the store's error if the
     ///   schema cannot be brought up to date.
-    public init(store: some JobStore, configuration: ConveyorConfiguration = ConveyorConfiguration()) async throws {
+    package init(storingIn store: some JobStore, configuration: ConveyorConfiguration = ConveyorConfiguration()) async throws {
         try configuration.validate()
         self.store = store
         self.configuration = configuration
         self.wakes = configuration.queues.mapValues { _ in WakeSignal() }
-        self.eventSharing = configuration.shareEvents ? store as? any JobEventSharing : nil
+        self.eventSharing = configuration.shareEvents ? store.eventSharing : nil
         // Receiving is always on: with subscribers here, ask the other nodes for their events.
-        let carrier = store as? any JobEventSharing
+        let carrier = store.eventSharing
         self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
         self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
         if configuration.migrateOnStart { try await store.migrate() }
-    }
-
-    /// Creates a runtime on `store` running `queues` (name: concurrency) with default settings.
-    public convenience init(store: some JobStore, queues: [String: Int]) async throws {
-        try await self.init(store: store, configuration: ConveyorConfiguration(queues: queues))
     }
 
     /// The node name this runtime claims jobs under.
@@ -134,12 +130,8 @@ public final class Conveyor: Service, Sendable {
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.heartbeatLoop(startedAt: startedAt) }
             if configuration.runsMaintenance { background.addTask { await self.maintenanceLoop() } }
-            if configuration.runsScheduler, store is any ScheduleStore {
-                background.addTask { await self.schedulerLoop() }
-            }
-            if let signals = store as? any JobStoreSignals {
-                background.addTask { await self.listen(to: signals) }
-            }
+            if configuration.runsScheduler { background.addTask { await self.schedulerLoop() } }
+            background.addTask { await self.listen(to: self.store) }
             await withTaskGroup(of: Void.self) { work in
                 work.addTask { await self.flushAcks() }
                 await withDiscardingTaskGroup { producers in

@@ -1,12 +1,12 @@
-public import Foundation
+package import Foundation
 
 /// The identity of one attempt of one job: acknowledgements must match it.
-public struct JobAttempt: Sendable, Hashable {
-    public var jobID: Int64
-    public var attempt: Int
-    public var node: String
+package struct JobAttempt: Sendable, Hashable {
+    package var jobID: Int64
+    package var attempt: Int
+    package var node: String
 
-    public init(jobID: Int64, attempt: Int, node: String) {
+    package init(jobID: Int64, attempt: Int, node: String) {
         self.jobID = jobID
         self.attempt = attempt
         self.node = node
@@ -14,8 +14,8 @@ public struct JobAttempt: Sendable, Hashable {
 }
 
 /// The outcome of an attempt, to be stored.
-public struct JobAck: Sendable, Hashable {
-    public enum Outcome: Sendable, Hashable {
+package struct JobAck: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         /// Done, with the worker's result if it set one.
         case completed(result: RawJSON?)
         /// Failed; runs again at `at`.
@@ -30,16 +30,16 @@ public struct JobAck: Sendable, Hashable {
         case release
     }
 
-    public var attempt: JobAttempt
-    public var outcome: Outcome
+    package var attempt: JobAttempt
+    package var outcome: Outcome
 
-    public init(_ attempt: JobAttempt, _ outcome: Outcome) {
+    package init(_ attempt: JobAttempt, _ outcome: Outcome) {
         self.attempt = attempt
         self.outcome = outcome
     }
 
     /// Whether the job can run again at once (a release, or a retry or snooze already due).
-    public func isDueNow(_ now: Date) -> Bool {
+    package func isDueNow(_ now: Date) -> Bool {
         switch outcome {
         case .release: true
         case .retry(let at, _): at <= now
@@ -49,7 +49,7 @@ public struct JobAck: Sendable, Hashable {
     }
 
     /// The state the job is in once this is stored.
-    public var resultingState: JobState {
+    package var resultingState: JobState {
         switch outcome {
         case .completed: .completed
         case .retry: .retryable

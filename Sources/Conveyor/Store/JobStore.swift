@@ -1,11 +1,14 @@
-public import Foundation
+package import Foundation
 
 /// Durable storage for jobs: what every backend (SQLite, PostgreSQL) must do.
 ///
 /// Every method is atomic: it either happens completely or not at all. Times come from the
-/// caller, so a test clock controls staging, backoff and pruning. Extra abilities live in
-/// separate protocols (``JobStoreSignals``).
-public protocol JobStore: Sendable {
+/// caller, so a test clock controls staging, backoff and pruning. Every store stores schedules
+/// and signals its producers; carrying events to other nodes is optional (``eventSharing``).
+///
+/// Package API: applications pass a `SQLiteJobStore` or a `PostgresJobStore` to `Conveyor`
+/// and never call a store themselves.
+package protocol JobStore: ScheduleStore, JobStoreSignals {
     /// Creates or upgrades the schema. Safe to call on every start and from several processes.
     func migrate() async throws
 
@@ -104,10 +107,14 @@ public protocol JobStore: Sendable {
     /// where each claim is a round trip to a database server; zero (the default) never waits.
     /// A job waiting in the queue starts at most this much later; an idle producer never waits.
     var claimBatchingWait: Duration { get }
+
+    /// How this store carries job events to other nodes, if it does.
+    var eventSharing: (any JobEventSharing)? { get }
 }
 
 extension JobStore {
-    public var claimBatchingWait: Duration { .zero }
+    package var claimBatchingWait: Duration { .zero }
+    package var eventSharing: (any JobEventSharing)? { nil }
 }
 
 /// Signals a store sends when something happens that producers should react to at once.
@@ -115,7 +122,7 @@ extension JobStore {
 /// Signals are a shortcut, not the record: nodes also poll, so a lost signal only delays. A
 /// store whose signals travel over a connection that can drop sends ``StoreSignal/resumed``
 /// when it is back, so that what was missed meanwhile waits no longer than that.
-public protocol JobStoreSignals: Sendable {
+package protocol JobStoreSignals: Sendable {
     /// A new stream of signals for one subscriber; finishing the iteration unsubscribes.
     func signals() -> AsyncStream<StoreSignal>
 }
@@ -127,7 +134,7 @@ public protocol JobStoreSignals: Sendable {
 /// Events travel only while some node wants them: a node with subscribers says so with
 /// ``wantEvents(_:)``, and the others share while ``othersWantEvents`` holds. A new subscriber
 /// sees other nodes' events from the moment they hear of it (milliseconds on PostgreSQL).
-public protocol JobEventSharing: Sendable {
+package protocol JobEventSharing: Sendable {
     /// Whether another node currently wants events; while none does, sharing is skipped.
     var othersWantEvents: Bool { get }
     /// Hands events that happened on this node to the others. Must return at once: buffer and
@@ -138,7 +145,7 @@ public protocol JobEventSharing: Sendable {
 }
 
 /// Something that changed in the store.
-public enum StoreSignal: Sendable, Hashable {
+package enum StoreSignal: Sendable, Hashable {
     /// Jobs became available in this queue.
     case jobsAvailable(queue: String)
     /// The queue was paused or resumed.

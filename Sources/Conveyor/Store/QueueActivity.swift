@@ -1,31 +1,5 @@
 public import Foundation
 
-/// A queue's finished jobs since a time, as the store reads them for ``QueueActivity``: counted
-/// per minute by the database (every job, however many), and the waits of the newest ones.
-public struct FinishedActivity: Sendable, Hashable {
-    /// Completed and discarded jobs in one whole minute.
-    public struct Counts: Sendable, Hashable {
-        public var completed: Int
-        public var failed: Int
-
-        public init(completed: Int, failed: Int) {
-            self.completed = completed
-            self.failed = failed
-        }
-    }
-
-    /// By minute, counted from 1970 (`floor(seconds / 60)`); minutes without jobs are absent.
-    public var minutes: [Int64: Counts]
-    /// From when each job was due to when its last attempt started, for the jobs that
-    /// finished last (newest first), at most as many as asked for.
-    public var waits: [Double]
-
-    public init(minutes: [Int64: Counts], waits: [Double]) {
-        self.minutes = minutes
-        self.waits = waits
-    }
-}
-
 /// What a queue did lately: completed and failed jobs per minute, and how long jobs waited to
 /// start, over the newest jobs that finished in the window (``Conveyor/latencySamples``).
 public struct QueueActivity: Sendable, Hashable, Codable {
@@ -50,7 +24,7 @@ public struct QueueActivity: Sendable, Hashable, Codable {
     public var latency: Latency?
 
     /// Lays `finished` out over the `count` whole minutes that end with the one holding `now`.
-    public init(queue: String, finished: FinishedActivity, minutes count: Int, now: Date) {
+    package init(queue: String, finished: FinishedActivity, minutes count: Int, now: Date) {
         let first = Int64((now.timeIntervalSince1970 / 60).rounded(.down)) - Int64(count - 1)
         let minutes = (0..<Int64(count)).map { offset in
             let counts = finished.minutes[first + offset] ?? FinishedActivity.Counts(completed: 0, failed: 0)

@@ -1,12 +1,11 @@
-public import Foundation
+package import Foundation
 
-/// Stores schedules beside the jobs they insert. Both stores provide it; a store without it
-/// runs jobs but no schedules.
+/// Stores schedules beside the jobs they insert.
 ///
 /// Firing is race-free across nodes: ``fireSchedule(_:now:)`` moves `nextRunAt` only if it
 /// still holds the time the caller read, in the same transaction that inserts the job, and
 /// the job's unique key is the schedule and the fire time.
-public protocol ScheduleStore: Sendable {
+package protocol ScheduleStore: Sendable {
     /// Stores a new schedule. Throws `conflict` if the name is taken.
     func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) async throws -> Schedule
     /// Replaces a schedule's definition and next run, keeping its history and active flag.
@@ -29,21 +28,21 @@ public protocol ScheduleStore: Sendable {
 }
 
 /// One fire, as the scheduler decided it.
-public struct ScheduleFire: Sendable {
-    public var name: String
+package struct ScheduleFire: Sendable {
+    package var name: String
     /// The `nextRunAt` the scheduler read; the fire happens only if it still holds (nil:
     /// a trigger, which does not move the schedule).
-    public var expectedNextRunAt: Date?
+    package var expectedNextRunAt: Date?
     /// What `nextRunAt` becomes.
-    public var nextRunAt: Date?
+    package var nextRunAt: Date?
     /// The fire time the job is for.
-    public var fireAt: Date
+    package var fireAt: Date
     /// The job to insert, with its unique key; nil records a missed fire instead.
-    public var job: JobInsert?
+    package var job: JobInsert?
     /// Skip (and count) instead of inserting while the last run's job is unfinished.
-    public var skipWhileRunning: Bool
+    package var skipWhileRunning: Bool
 
-    public init(name: String, expectedNextRunAt: Date?, nextRunAt: Date?, fireAt: Date, job: JobInsert?, skipWhileRunning: Bool) {
+    package init(name: String, expectedNextRunAt: Date?, nextRunAt: Date?, fireAt: Date, job: JobInsert?, skipWhileRunning: Bool) {
         self.name = name
         self.expectedNextRunAt = expectedNextRunAt
         self.nextRunAt = nextRunAt

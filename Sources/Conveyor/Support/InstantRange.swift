@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The instants Conveyor accepts and stores: from 1970-01-01T00:00:00Z to
 /// 9999-12-31T23:59:59Z.
@@ -8,17 +8,17 @@ public import Foundation
 /// checked where it enters, and refused with an error naming its field. A time computed
 /// inside, such as a retry that a custom backoff puts centuries ahead, is held to the range
 /// when stored, so that no conversion to a database's integer microseconds can overflow.
-public enum InstantRange {
+package enum InstantRange {
     /// 1970-01-01T00:00:00Z.
-    public static let earliest = Date(timeIntervalSince1970: 0)
+    package static let earliest = Date(timeIntervalSince1970: 0)
     /// 9999-12-31T23:59:59Z.
-    public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
+    package static let latest = Date(timeIntervalSince1970: 253_402_300_799)
 
     /// `date`, if it lies in the range.
     ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming `field`.
     @discardableResult
-    public static func check(_ date: Date, field: String) throws(ConveyorError) -> Date {
+    package static func check(_ date: Date, field: String) throws(ConveyorError) -> Date {
         guard contains(date) else {
             throw .invalid(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
         }

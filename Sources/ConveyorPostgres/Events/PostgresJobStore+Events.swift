@@ -1,16 +1,18 @@
-public import Conveyor
+package import Conveyor
 import Logging
 import PostgresNIO
 
 extension PostgresJobStore: JobEventSharing {
-    public var othersWantEvents: Bool { eventDemand.othersWant }
+    package var eventSharing: (any JobEventSharing)? { self }
 
-    public func share(_ events: [JobEvent]) {
+    package var othersWantEvents: Bool { eventDemand.othersWant }
+
+    package func share(_ events: [JobEvent]) {
         guard eventDemand.othersWant else { return }
         outbox.add(events)
     }
 
-    public func wantEvents(_ wanted: Bool) {
+    package func wantEvents(_ wanted: Bool) {
         eventDemand.setWanted(wanted)
     }
 

@@ -1,8 +1,8 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 
 extension SQLiteJobStore {
-    public func jobs(matching filter: JobFilter) throws -> [Job] {
+    package func jobs(matching filter: JobFilter) throws -> [Job] {
         try filter.validate()
         var conditions: [String] = []
         var values: [SQLiteValue] = []
@@ -35,7 +35,7 @@ extension SQLiteJobStore {
         return try storage("listing jobs") { try connection.query(sql, values, connection.readJob) }
     }
 
-    public func retry(id: Int64, now: Date) throws -> Job {
+    package func retry(id: Int64, now: Date) throws -> Job {
         try storage("retrying a job") {
             try connection.writeTransaction {
                 if let job = try connection.query(SQLiteSQL.retry, [.integer(id), .integer(SQLiteCoding.micros(now))], connection.readJob).first {
@@ -47,7 +47,7 @@ extension SQLiteJobStore {
         }
     }
 
-    public func cancel(id: Int64, reason: String, now: Date) throws -> Job {
+    package func cancel(id: Int64, reason: String, now: Date) throws -> Job {
         let job = try storage("cancelling a job") {
             try connection.writeTransaction {
                 let attempt = try connection.job(id: id)?.attempt ?? 0
@@ -61,7 +61,7 @@ extension SQLiteJobStore {
         return job
     }
 
-    public func delete(id: Int64) throws -> Job {
+    package func delete(id: Int64) throws -> Job {
         try storage("deleting a job") {
             try connection.writeTransaction {
                 if let job = try connection.query(SQLiteSQL.delete, [.integer(id)], connection.readJob).first { return job }
@@ -76,7 +76,7 @@ extension SQLiteJobStore {
         return ConveyorError(.conflict, field: "state", "job \(id) is \(job.state.rawValue) and cannot be \(action); it must be \(allowed)")
     }
 
-    public func queueSummaries() throws -> [QueueSummary] {
+    package func queueSummaries() throws -> [QueueSummary] {
         try storage("counting jobs") {
             let settings = try connection.query(SQLiteSQL.queueSettings, []) { row in
                 QueueSettings(queue: row.text(0), paused: row.int(1) != 0, limits: QueueLimits(
@@ -108,7 +108,7 @@ extension SQLiteJobStore {
         }
     }
 
-    public func finishedActivity(queue: String, since: Date, waits: Int) throws -> FinishedActivity {
+    package func finishedActivity(queue: String, since: Date, waits: Int) throws -> FinishedActivity {
         try storage("reading a queue's activity") {
             let window: [SQLiteValue] = [.text(queue), .integer(SQLiteCoding.micros(since))]
             var minutes: [Int64: FinishedActivity.Counts] = [:]
@@ -122,14 +122,14 @@ extension SQLiteJobStore {
         }
     }
 
-    public func setPaused(_ paused: Bool, queue: String, now: Date) throws {
+    package func setPaused(_ paused: Bool, queue: String, now: Date) throws {
         try storage("pausing a queue") {
             try connection.run(SQLiteSQL.setPaused, [.text(queue), .integer(paused ? 1 : 0), .integer(SQLiteCoding.micros(now))])
         }
         signalBus.publish(.queueChanged(queue: queue))
     }
 
-    public func setLimits(_ limits: QueueLimits, queue: String, now: Date) throws {
+    package func setLimits(_ limits: QueueLimits, queue: String, now: Date) throws {
         try storage("setting queue limits") {
             try connection.run(SQLiteSQL.setLimits, [
                 .text(queue), limits.concurrency.map { .integer(Int64($0)) } ?? .null, limits.rate.map { .integer(Int64($0.count)) } ?? .null,

@@ -1,8 +1,8 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 
 extension SQLiteJobStore {
-    public func heartbeat(_ node: NodeRecord) throws {
+    package func heartbeat(_ node: NodeRecord) throws {
         try storage("recording a heartbeat") {
             try connection.run(SQLiteSQL.heartbeat, [
                 .text(node.name), .text(StoreCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
@@ -11,11 +11,11 @@ extension SQLiteJobStore {
         }
     }
 
-    public func removeNode(name: String) throws {
+    package func removeNode(name: String) throws {
         try storage("removing a node") { try connection.run(SQLiteSQL.removeNode, [.text(name)]) }
     }
 
-    public func nodes() throws -> [NodeRecord] {
+    package func nodes() throws -> [NodeRecord] {
         try storage("listing nodes") {
             try connection.query(SQLiteSQL.nodes) { row in
                 NodeRecord(
@@ -25,13 +25,13 @@ extension SQLiteJobStore {
         }
     }
 
-    public func executingAttempts(node: String) throws -> Set<JobAttempt> {
+    package func executingAttempts(node: String) throws -> Set<JobAttempt> {
         try storage("checking running jobs") {
             Set(try connection.query(SQLiteSQL.executingOnNode, [.text(node)]) { JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: node) })
         }
     }
 
-    public func acquireLeadership(node: String, ttl: Duration, now: Date) throws -> Bool {
+    package func acquireLeadership(node: String, ttl: Duration, now: Date) throws -> Bool {
         try storage("taking the maintenance lease") {
             let expires = now.addingTimeInterval(Double(ttl.components.seconds))
             let rows = try connection.query(SQLiteSQL.acquireLeadership, [
@@ -41,11 +41,11 @@ extension SQLiteJobStore {
         }
     }
 
-    public func resignLeadership(node: String) throws {
+    package func resignLeadership(node: String) throws {
         try storage("giving up the maintenance lease") { try connection.run(SQLiteSQL.resignLeadership, [.text(node)]) }
     }
 
-    public func stage(now: Date, limit: Int) throws -> Set<String> {
+    package func stage(now: Date, limit: Int) throws -> Set<String> {
         let queues = try storage("staging due jobs") {
             Set(try connection.query(SQLiteSQL.stage, [.integer(SQLiteCoding.micros(now)), .integer(Int64(limit))]) { $0.text(0) })
         }
@@ -53,7 +53,7 @@ extension SQLiteJobStore {
         return queues
     }
 
-    public func rescue(heartbeatBefore: Date, now: Date) throws -> Int {
+    package func rescue(heartbeatBefore: Date, now: Date) throws -> Int {
         let queues = try storage("rescuing orphaned jobs") {
             try connection.writeTransaction {
                 try connection.query(SQLiteSQL.rescue, [
@@ -65,7 +65,7 @@ extension SQLiteJobStore {
         return queues.count
     }
 
-    public func prune(_ retention: Retention, now: Date) throws -> Int {
+    package func prune(_ retention: Retention, now: Date) throws -> Int {
         try storage("pruning finished jobs") {
             var deleted = 0
             let limit = Int64(retention.batchSize)

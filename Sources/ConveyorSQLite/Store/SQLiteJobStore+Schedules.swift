@@ -1,8 +1,8 @@
-public import Conveyor
-public import Foundation
+package import Conveyor
+package import Foundation
 
 extension SQLiteJobStore: ScheduleStore {
-    public func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) throws -> Schedule {
+    package func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) throws -> Schedule {
         let values: [SQLiteValue] = [
             .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
             .integer(active ? 1 : 0), micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
@@ -13,7 +13,7 @@ extension SQLiteJobStore: ScheduleStore {
         return created
     }
 
-    public func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) throws -> Schedule {
+    package func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) throws -> Schedule {
         let values: [SQLiteValue] = [
             .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
             micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
@@ -24,21 +24,21 @@ extension SQLiteJobStore: ScheduleStore {
         return updated
     }
 
-    public func schedule(named name: String) throws -> Schedule? {
+    package func schedule(named name: String) throws -> Schedule? {
         try storage("reading a schedule") { try connection.query(SQLiteSQL.scheduleByName, [.text(name)], readSchedule).first }
     }
 
-    public func schedules() throws -> [Schedule] {
+    package func schedules() throws -> [Schedule] {
         try storage("listing schedules") { try connection.query(SQLiteSQL.allSchedules, [], readSchedule) }
     }
 
-    public func deleteSchedule(named name: String) throws {
+    package func deleteSchedule(named name: String) throws {
         guard try storage("deleting a schedule", { try connection.run(SQLiteSQL.deleteSchedule, [.text(name)]) }) > 0 else {
             throw ConveyorError.scheduleNotFound(name)
         }
     }
 
-    public func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) throws -> Schedule {
+    package func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) throws -> Schedule {
         let values: [SQLiteValue] = [.text(name), .integer(active ? 1 : 0), micros(nextRunAt), reason.map { .text($0) } ?? .null, .integer(SQLiteCoding.micros(now))]
         guard let schedule = try storage("changing a schedule", { try connection.query(SQLiteSQL.setScheduleActive, values, readSchedule).first }) else {
             throw ConveyorError.scheduleNotFound(name)
@@ -46,11 +46,11 @@ extension SQLiteJobStore: ScheduleStore {
         return schedule
     }
 
-    public func dueSchedules(now: Date) throws -> [Schedule] {
+    package func dueSchedules(now: Date) throws -> [Schedule] {
         try storage("reading due schedules") { try connection.query(SQLiteSQL.dueSchedules, [.integer(SQLiteCoding.micros(now))], readSchedule) }
     }
 
-    public func fireSchedule(_ fire: ScheduleFire, now: Date) throws -> ScheduleFireResult {
+    package func fireSchedule(_ fire: ScheduleFire, now: Date) throws -> ScheduleFireResult {
         let result = try storage("firing a schedule") {
             try connection.writeTransaction { () throws -> ScheduleFireResult in
                 let rows = try connection.query(SQLiteSQL.lockSchedule, [.text(fire.name)]) { ($0.int(0) != 0, $0.optionalInt64(1), $0.optionalInt64(2)) }
@@ -85,7 +85,7 @@ extension SQLiteJobStore: ScheduleStore {
         return result
     }
 
-    public func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
+    package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
         try storage("recording a schedule's run") {
             try connection.writeTransaction {
                 try connection.run(SQLiteSQL.recordScheduleRun, [

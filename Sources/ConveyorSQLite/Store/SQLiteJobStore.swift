@@ -1,5 +1,5 @@
 public import Conveyor
-public import Foundation
+package import Foundation
 
 /// Conveyor's embedded store: one SQLite file in WAL mode, zero set-up.
 ///
@@ -10,7 +10,7 @@ public import Foundation
 /// ```swift
 /// let conveyor = try await Conveyor(store: .sqlite(path: "conveyor.sqlite"), queues: ["default": 10])
 /// ```
-public actor SQLiteJobStore: JobStore, JobStoreSignals {
+public actor SQLiteJobStore: JobStore {
     public nonisolated let configuration: SQLiteConfiguration
     nonisolated let thread: DatabaseThread
     nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
@@ -40,9 +40,9 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
 
     deinit { thread.stop() }
 
-    public nonisolated func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
+    package nonisolated func signals() -> AsyncStream<StoreSignal> { signalBus.subscribe() }
 
-    public func migrate() throws {
+    package func migrate() throws {
         do {
             try connection.run(SQLiteSchema.createMigrationsTable)
             try connection.writeTransaction {
@@ -58,7 +58,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         }
     }
 
-    public func insert(_ jobs: [JobInsert], now: Date) throws -> [InsertResult] {
+    package func insert(_ jobs: [JobInsert], now: Date) throws -> [InsertResult] {
         let results = try storage("inserting jobs") {
             try connection.writeTransaction { try connection.insertJobs(jobs, now: now) }
         }
@@ -66,7 +66,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         return results
     }
 
-    public func claim(queue: String, limit: Int, node: String, now: Date) throws -> [Job] {
+    package func claim(queue: String, limit: Int, node: String, now: Date) throws -> [Job] {
         guard limit > 0 else { return [] }
         let jobs = try storage("claiming jobs") {
             try connection.writeTransaction {
@@ -108,7 +108,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         return jobs
     }
 
-    public func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
+    package func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
         var applied = Set<Int64>()
         try storage("storing job outcomes") {
             try connection.writeTransaction {
@@ -120,7 +120,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         return applied
     }
 
-    public func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) throws {
+    package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) throws {
         try storage("saving progress") {
             try connection.run(SQLiteSQL.recordProgress, [
                 .real(fraction), message.map { .text($0) } ?? .null, .integer(attempt.jobID), .integer(Int64(attempt.attempt)), .text(attempt.node),
@@ -128,7 +128,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
         }
     }
 
-    public func job(id: Int64) throws -> Job? {
+    package func job(id: Int64) throws -> Job? {
         try storage("reading a job") { try connection.job(id: id) }
     }
 
@@ -151,7 +151,7 @@ public actor SQLiteJobStore: JobStore, JobStoreSignals {
     }
 }
 
-extension JobStore where Self == SQLiteJobStore {
+extension SQLiteJobStore {
     /// The embedded SQLite store at `path`, created if missing.
     public static func sqlite(path: String) throws -> SQLiteJobStore { try SQLiteJobStore(path: path) }
 }

@@ -120,7 +120,7 @@ struct BenchCommand: AsyncParsableCommand {
         let queue = "bench-\(UInt32.random(in: 0 ... .max))"
         let configuration = ConveyorConfiguration(queues: [queue: concurrency], pollInterval: .milliseconds(100),
                                                   retention: Retention(completed: nil, failed: nil), logger: logger)
-        let conveyor = try await Conveyor(store: store, configuration: configuration)
+        let conveyor = try await Conveyor(storingIn: store, configuration: configuration)
         if watched { try await BenchWatcher.waitUntilHeard(by: store) }
         let latency = LatencyProbe()
         let executed = ExecutionCounter()

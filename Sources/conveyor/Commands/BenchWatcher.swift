@@ -15,7 +15,7 @@ enum BenchWatcher {
             configuration.runsMaintenance = false
             configuration.runsScheduler = false
             configuration.logger.logLevel = .warning
-            let watcher = try await Conveyor(store: store, configuration: configuration)
+            let watcher = try await Conveyor(storingIn: store, configuration: configuration)
             let received = ExecutionCounter()
             let events = watcher.events()
             return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -36,7 +36,7 @@ enum BenchWatcher {
 
     /// Waits until the bench's own store has heard that another node wants events.
     static func waitUntilHeard(by store: any JobStore) async throws {
-        guard let sharing = store as? any JobEventSharing else { return }
+        guard let sharing = store.eventSharing else { return }
         let deadline = ContinuousClock.now + .seconds(10)
         while !sharing.othersWantEvents {
             guard ContinuousClock.now < deadline else {

@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let configured = configuration
         try await database.withStore { store in
-            let conveyor = try await Conveyor(store: store, configuration: configured)
+            let conveyor = try await Conveyor(storingIn: store, configuration: configured)
             conveyor.registerCommandLineWorkers()
             logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: conveyor)]

@@ -24,7 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Runs `body` with a runtime that runs no queues: for commands that inspect or enqueue.
     func withConveyor<T: Sendable>(_ body: (Conveyor) async throws -> T) async throws -> T {
         try await withStore { store in
-            let conveyor = try await Conveyor(store: store, configuration: ConveyorConfiguration(queues: [:]))
+            let conveyor = try await Conveyor(storingIn: store, configuration: ConveyorConfiguration(queues: [:]))
             conveyor.registerCommandLineWorkers()
             return try await body(conveyor)
         }

@@ -46,7 +46,7 @@ func makeConveyor(
     configure(&configuration)
     let chosen: any JobStore
     if let store { chosen = store } else { chosen = try await StoreKind.sqlite.make() }
-    return try await Conveyor(store: chosen, configuration: configuration)
+    return try await Conveyor(storingIn: chosen, configuration: configuration)
 }
 
 /// Waits (without a fixed sleep) until `condition` holds, checking on each event and every 20 ms.
