@@ -79,40 +79,35 @@ extension PostgresJobStore {
         return queues.count
     }
 
-    package func prune(_ retention: Retention, now: Date) async throws -> Int {
-        try await storage("pruning finished jobs") { [self] in
-            var deleted = 0
-            let cutoffs: [(JobState, Duration?)] = [
-                (.completed, retention.completed), (.discarded, retention.failed), (.cancelled, retention.failed),
-            ]
-            for (state, age) in cutoffs {
-                guard let age else { continue }
-                var binds = PostgresBindings()
-                binds.append(state.rawValue)
-                binds.append(now.addingTimeInterval(-Double(age.components.seconds)))
-                binds.append(Int64(retention.batchSize))
-                deleted += try await count(sql.pruneOlderThan, binds)
-            }
-            if let keep = retention.keepLast {
-                for state in [JobState.completed, .discarded, .cancelled] {
-                    var binds = PostgresBindings()
-                    binds.append(state.rawValue)
-                    let queues = try await self.rows(self.sql.queuesWithState, binds).map { try $0.decode(String.self) }
-                    for queue in queues {
-                        var binds = PostgresBindings()
-                        binds.append(queue)
-                        binds.append(state.rawValue)
-                        binds.append(Int64(max(keep, 0)))
-                        binds.append(Int64(retention.batchSize))
-                        deleted += try await count(sql.pruneBeyondLast, binds)
-                    }
-                }
-            }
-            var binds = PostgresBindings()
-            binds.append(now.addingTimeInterval(-86_400))
-            try await execute(sql.pruneNodes, binds)
-            return deleted
+    package func deleteFinished(_ state: JobState, before: Date, limit: Int) async throws -> Int {
+        var binds = PostgresBindings()
+        binds.append(state.rawValue)
+        binds.append(before)
+        binds.append(Int64(limit))
+        return try await storage("pruning finished jobs") { [self, binds] in try await count(sql.pruneOlderThan, binds) }
+    }
+
+    package func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) async throws -> Int {
+        var binds = PostgresBindings()
+        binds.append(queue)
+        binds.append(state.rawValue)
+        binds.append(Int64(keep))
+        binds.append(Int64(limit))
+        return try await storage("pruning finished jobs") { [self, binds] in try await count(sql.pruneBeyondLast, binds) }
+    }
+
+    package func queues(holding state: JobState) async throws -> [String] {
+        var binds = PostgresBindings()
+        binds.append(state.rawValue)
+        return try await storage("pruning finished jobs") { [self, binds] in
+            try await rows(sql.queuesWithState, binds).map { try $0.decode(String.self) }
         }
+    }
+
+    package func removeNodes(heardBefore: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(heardBefore)
+        try await storage("removing stopped nodes") { [self, binds] in try await execute(sql.pruneNodes, binds) }
     }
 
     /// Runs a statement that answers one count.

@@ -75,7 +75,7 @@ extension Conveyor {
             if rescued > 0 { logger.warning("rescued jobs of nodes that stopped heartbeating", metadata: ["count": "\(rescued)"]) }
         }
         if let lastPrune, now.timeIntervalSince(lastPrune) < configuration.pruneInterval.seconds { return lastPrune }
-        let pruned = try await store.prune(configuration.retention, now: now)
+        let pruned = try await prune(PrunePlan(configuration.retention, now: now))
         if pruned > 0 { logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) }
         return now
     }

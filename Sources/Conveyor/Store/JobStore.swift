@@ -97,8 +97,19 @@ package protocol JobStore: ScheduleStore, JobStoreSignals {
     /// how many.
     func rescue(heartbeatBefore: Date, now: Date) async throws -> Int
 
-    /// Deletes final jobs past retention and nodes long gone. Returns how many jobs.
-    func prune(_ retention: Retention, now: Date) async throws -> Int
+    /// Deletes up to `limit` jobs in `state` (a final state) that finished before `before`.
+    /// Returns how many.
+    func deleteFinished(_ state: JobState, before: Date, limit: Int) async throws -> Int
+
+    /// Deletes up to `limit` jobs in `state` (a final state) of `queue` beyond its newest
+    /// `keep` (by id). Returns how many.
+    func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) async throws -> Int
+
+    /// The queues that have jobs in `state`.
+    func queues(holding state: JobState) async throws -> [String]
+
+    /// Removes the rows of nodes whose last heartbeat is before `heardBefore`.
+    func removeNodes(heardBefore: Date) async throws
 
     /// How long a producer lets more of its running jobs finish before claiming for fewer
     /// than half its slots. Short jobs claimed together finish together, and claiming on the

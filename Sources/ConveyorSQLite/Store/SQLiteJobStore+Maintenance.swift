@@ -65,29 +65,23 @@ extension SQLiteJobStore {
         return queues.count
     }
 
-    package func prune(_ retention: Retention, now: Date) throws -> Int {
+    package func deleteFinished(_ state: JobState, before: Date, limit: Int) throws -> Int {
         try storage("pruning finished jobs") {
-            var deleted = 0
-            let limit = Int64(retention.batchSize)
-            let cutoffs: [(JobState, Duration?)] = [
-                (.completed, retention.completed), (.discarded, retention.failed), (.cancelled, retention.failed),
-            ]
-            for (state, age) in cutoffs {
-                guard let age else { continue }
-                let cutoff = SQLiteCoding.micros(now.addingTimeInterval(-Double(age.components.seconds)))
-                deleted += try connection.run(SQLiteSQL.pruneOlderThan, [.text(state.rawValue), .integer(cutoff), .integer(limit)])
-            }
-            if let keep = retention.keepLast {
-                for state in [JobState.completed, .discarded, .cancelled] {
-                    for queue in try connection.query(SQLiteSQL.queuesWithState, [.text(state.rawValue)], { $0.text(0) }) {
-                        deleted += try connection.run(SQLiteSQL.pruneBeyondLast, [
-                            .text(queue), .text(state.rawValue), .integer(Int64(max(keep, 0))), .integer(limit),
-                        ])
-                    }
-                }
-            }
-            try connection.run(SQLiteSQL.pruneNodes, [.integer(SQLiteCoding.micros(now.addingTimeInterval(-86_400)))])
-            return deleted
+            try connection.run(SQLiteSQL.pruneOlderThan, [.text(state.rawValue), .integer(SQLiteCoding.micros(before)), .integer(Int64(limit))])
         }
+    }
+
+    package func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) throws -> Int {
+        try storage("pruning finished jobs") {
+            try connection.run(SQLiteSQL.pruneBeyondLast, [.text(queue), .text(state.rawValue), .integer(Int64(keep)), .integer(Int64(limit))])
+        }
+    }
+
+    package func queues(holding state: JobState) throws -> [String] {
+        try storage("pruning finished jobs") { try connection.query(SQLiteSQL.queuesWithState, [.text(state.rawValue)]) { $0.text(0) } }
+    }
+
+    package func removeNodes(heardBefore: Date) throws {
+        try storage("removing stopped nodes") { _ = try connection.run(SQLiteSQL.pruneNodes, [.integer(SQLiteCoding.micros(heardBefore))]) }
     }
 }

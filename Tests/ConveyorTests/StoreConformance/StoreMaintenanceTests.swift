@@ -46,7 +46,7 @@ struct StoreMaintenanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func pruneByAgeAndByCount(kind: StoreKind) async throws {
+    func deletesFinishedJobsByAgeAndByCount(kind: StoreKind) async throws {
         let store = try await kind.make()
         _ = try await store.insert((0..<10).map { _ in .test() }, now: epoch)
         let claimed = try await store.claim(queue: "default", limit: 10, node: "n", now: epoch)
@@ -54,11 +54,14 @@ struct StoreMaintenanceTests {
         _ = try await store.acknowledge(Array(acks), now: epoch)
         let failed = claimed.suffix(4).map { JobAck(JobAttempt(jobID: $0.id, attempt: 1, node: "n"), .discard(error: JobErrorEntry(attempt: 1, at: epoch, message: "x"))) }
         _ = try await store.acknowledge(Array(failed), now: epoch.addingTimeInterval(3_600))
-        let retention = Retention(completed: .seconds(1_800), failed: .seconds(7_200))
-        #expect(try await store.prune(retention, now: epoch.addingTimeInterval(3_600)) == 6)
-        #expect(try await store.prune(Retention(completed: nil, failed: nil, keepLast: 1), now: epoch.addingTimeInterval(3_600)) == 3)
+        #expect(try await store.deleteFinished(.completed, before: epoch.addingTimeInterval(1), limit: 4) == 4, "a statement deletes at most its limit")
+        #expect(try await store.deleteFinished(.completed, before: epoch.addingTimeInterval(1), limit: 10) == 2)
+        #expect(try await store.deleteFinished(.discarded, before: epoch.addingTimeInterval(3_600), limit: 10) == 0, "finished at, not before")
+        #expect(try await store.queues(holding: .discarded) == ["default"])
+        #expect(try await store.queues(holding: .completed) == [])
+        #expect(try await store.deleteFinished(.discarded, queue: "default", beyondNewest: 1, limit: 10) == 3)
         let left = try await store.jobs(matching: JobFilter())
-        #expect(left.map(\.id) == [claimed[9].id])
+        #expect(left.map(\.id) == [claimed[9].id], "the newest is kept")
     }
 
     @Test(arguments: StoreKind.allCases)
