@@ -72,47 +72,34 @@ extension PostgresJobStore: ScheduleStore {
             try await withTransaction { connection in
                 var lock = PostgresBindings()
                 lock.append(fire.name)
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.lockSchedule, binds: lock), logger: logger).collect()
-                guard let (active, storedNext, lastJob) = try rows.first?.decode((Bool, Date?, Int64?).self) else { return .lost }
-                // A regular fire happens only if no other node moved the schedule since it was read.
-                let next: Date?
-                if let expected = fire.expectedNextRunAt {
-                    guard active, storedNext == Self.storedDate(expected) else { return .lost }
-                    next = fire.nextRunAt
-                } else {
-                    next = storedNext
+                let row = try await connection.query(PostgresQuery(unsafeSQL: sql.lockSchedule, binds: lock), logger: logger).collect().first
+                let locked = try row.map { row in
+                    let (active, next, lastJobState) = try row.decode((Bool, Date?, String?).self)
+                    return LockedSchedule(active: active, nextRunAt: next, lastJobState: lastJobState.flatMap(JobState.init(rawValue:)))
                 }
-                func skip(_ status: ScheduleRunStatus) async throws {
+                let decision = FireDecision(fire, locked: locked)
+                switch decision.action {
+                case .lost:
+                    return decision.result()
+                case .record(let status):
                     var binds = PostgresBindings()
                     binds.append(fire.name)
-                    binds.append(next)
+                    binds.append(decision.nextRunAt)
                     binds.append(status.rawValue)
                     binds.append(now)
                     try await connection.query(PostgresQuery(unsafeSQL: sql.skipScheduleFire, binds: binds), logger: logger)
-                }
-                guard let job = fire.job else {
-                    try await skip(.missed)
-                    return .missed
-                }
-                if fire.skipWhileRunning, let lastJob {
+                    return decision.result()
+                case .insert(let job):
+                    let inserted = try await Self.insertOne(job, now: now, sql: sql, on: connection, logger: logger).job
                     var binds = PostgresBindings()
-                    binds.append(lastJob)
-                    let state = try await connection.query(PostgresQuery(unsafeSQL: sql.jobState, binds: binds), logger: logger).collect()
-                        .first?.decode(String.self)
-                    if let state, JobState(rawValue: state)?.isFinal == false {
-                        try await skip(.skipped)
-                        return .skipped
-                    }
+                    binds.append(fire.name)
+                    binds.append(decision.nextRunAt)
+                    binds.append(fire.fireAt)
+                    binds.append(inserted.id)
+                    binds.append(now)
+                    try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleFire, binds: binds), logger: logger)
+                    return decision.result(inserted: inserted)
                 }
-                let inserted = try await Self.insertOne(job, now: now, sql: sql, on: connection, logger: logger).job
-                var binds = PostgresBindings()
-                binds.append(fire.name)
-                binds.append(next)
-                binds.append(fire.fireAt)
-                binds.append(inserted.id)
-                binds.append(now)
-                try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleFire, binds: binds), logger: logger)
-                return .fired(inserted)
             }
         }
     }

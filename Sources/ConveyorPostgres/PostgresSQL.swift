@@ -364,8 +364,10 @@ struct PostgresSQL: Sendable {
     }
     var dueSchedules: String { q("SELECT \(Self.scheduleColumns) FROM S.schedules WHERE active AND next_run_at <= $1 ORDER BY next_run_at") }
     /// Serialises fires of one schedule across nodes until the transaction ends.
-    var lockSchedule: String { q("SELECT active, next_run_at, last_job_id FROM S.schedules WHERE name = $1 FOR UPDATE") }
-    var jobState: String { q("SELECT state FROM S.jobs WHERE id = $1") }
+    /// The schedule as a fire finds it, locked, with its last run's job state.
+    var lockSchedule: String {
+        q("SELECT s.active, s.next_run_at, (SELECT state FROM S.jobs WHERE id = s.last_job_id) FROM S.schedules s WHERE s.name = $1 FOR UPDATE OF s")
+    }
     /// $3 is 'skipped' or 'missed'.
     var skipScheduleFire: String {
         q("UPDATE S.schedules SET next_run_at = $2, last_status = $3, skipped_runs = skipped_runs + 1, updated_at = $4 WHERE name = $1")

@@ -53,32 +53,25 @@ extension SQLiteJobStore: ScheduleStore {
     package func fireSchedule(_ fire: ScheduleFire, now: Date) throws -> ScheduleFireResult {
         let result = try storage("firing a schedule") {
             try connection.writeTransaction { () throws -> ScheduleFireResult in
-                let rows = try connection.query(SQLiteSQL.lockSchedule, [.text(fire.name)]) { ($0.int(0) != 0, $0.optionalInt64(1), $0.optionalInt64(2)) }
-                guard let (active, storedNext, lastJob) = rows.first else { return .lost }
-                // A regular fire happens only if no other process moved the schedule since it was read.
-                let next: SQLiteValue
-                if let expected = fire.expectedNextRunAt {
-                    guard active, storedNext == SQLiteCoding.micros(expected) else { return .lost }
-                    next = micros(fire.nextRunAt)
-                } else {
-                    next = storedNext.map { .integer($0) } ?? .null
+                let locked = try connection.query(SQLiteSQL.lockSchedule, [.text(fire.name)]) {
+                    LockedSchedule(active: $0.int(0) != 0, nextRunAt: $0.optionalInt64(1).map(SQLiteCoding.date),
+                                   lastJobState: $0.optionalText(2).flatMap(JobState.init(rawValue:)))
+                }.first
+                let decision = FireDecision(fire, locked: locked)
+                let next = micros(decision.nextRunAt), nowMicros = SQLiteValue.integer(SQLiteCoding.micros(now))
+                switch decision.action {
+                case .lost:
+                    return decision.result()
+                case .record(let status):
+                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(status.rawValue), nowMicros])
+                    return decision.result()
+                case .insert(let job):
+                    let inserted = try connection.insertJobs([job], now: now)[0].job
+                    try connection.run(SQLiteSQL.recordScheduleFire, [
+                        .text(fire.name), next, .integer(SQLiteCoding.micros(fire.fireAt)), .integer(inserted.id), nowMicros,
+                    ])
+                    return decision.result(inserted: inserted)
                 }
-                let nowMicros = SQLiteValue.integer(SQLiteCoding.micros(now))
-                guard let job = fire.job else {
-                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(ScheduleRunStatus.missed.rawValue), nowMicros])
-                    return .missed
-                }
-                if fire.skipWhileRunning, let lastJob,
-                   let state = try connection.query(SQLiteSQL.jobState, [.integer(lastJob)], { $0.text(0) }).first,
-                   JobState(rawValue: state)?.isFinal == false {
-                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(ScheduleRunStatus.skipped.rawValue), nowMicros])
-                    return .skipped
-                }
-                let inserted = try connection.insertJobs([job], now: now)[0].job
-                try connection.run(SQLiteSQL.recordScheduleFire, [
-                    .text(fire.name), next, .integer(SQLiteCoding.micros(fire.fireAt)), .integer(inserted.id), nowMicros,
-                ])
-                return .fired(inserted)
             }
         }
         if case .fired(let job) = result, job.state == .available { signalAvailable([job.queue]) }

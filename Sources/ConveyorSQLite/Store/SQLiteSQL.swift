@@ -180,8 +180,11 @@ enum SQLiteSQL {
         WHERE name = ?1 RETURNING \(scheduleColumns)
         """
     static let dueSchedules = "SELECT \(scheduleColumns) FROM conveyor_schedules WHERE active AND next_run_at <= ?1 ORDER BY next_run_at"
-    static let lockSchedule = "SELECT active, next_run_at, last_job_id FROM conveyor_schedules WHERE name = ?1"
-    static let jobState = "SELECT state FROM conveyor_jobs WHERE id = ?1"
+    /// The schedule as a fire finds it, with its last run's job state.
+    static let lockSchedule = """
+        SELECT active, next_run_at, (SELECT state FROM conveyor_jobs WHERE id = last_job_id)
+        FROM conveyor_schedules WHERE name = ?1
+        """
     /// ?3 is 'skipped' or 'missed'.
     static let skipScheduleFire = """
         UPDATE conveyor_schedules SET next_run_at = ?2, last_status = ?3, skipped_runs = skipped_runs + 1, updated_at = ?4 WHERE name = ?1
