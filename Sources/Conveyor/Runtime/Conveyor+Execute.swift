@@ -16,27 +16,29 @@ extension Conveyor {
             logger.warning("unknown job kind", metadata: Self.metadata(job, ["error": "\(error.message)"]))
             return PendingAck(ack: JobAck(attempt, failure(job, error, backoff: .exponential())), job: job)
         }
-        running.register(attempt)
+        let stop = running.register(attempt)
         if wantsEvents { emit(JobEvent(.started, job, at: startedAt)) }
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
         let context = JobContext(job: job, logger: logger) { fraction, message in
             try await progress.report(fraction, message)
         }
-        let ranOut: Bool
-        var outcome: JobAck.Outcome
-        do {
+        let thrown = await stop.run {
             if let timeout = worker.options.timeout {
                 try await Self.withTimeout(timeout) { try await worker.perform(job.args, context) }
             } else {
                 try await worker.perform(job.args, context)
             }
-            outcome = .completed(result: context.result)
-            ranOut = false
-        } catch {
-            (outcome, ranOut) = classify(error, job: job, backoff: worker.options.backoff)
+        }
+        let ranOut: Bool
+        var outcome: JobAck.Outcome
+        if let thrown {
+            (outcome, ranOut) = classify(thrown, job: job, backoff: worker.options.backoff)
+        } else {
+            (outcome, ranOut) = (.completed(result: context.result), false)
         }
         await progress.flush()
-        let stopped = running.remove(job.id) ?? (Task.isCancelled ? .shutdown : nil)
+        running.remove(job.id)
+        let stopped = stop.reason ?? (Task.isCancelled ? .shutdown : nil)
         switch (stopped, outcome) {
         case (.lost?, _):
             return nil
