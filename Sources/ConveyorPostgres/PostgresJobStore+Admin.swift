@@ -49,7 +49,7 @@ extension PostgresJobStore {
         binds.append(now)
         return try await storage("retrying a job") { [self, binds] in
             if let job = try await jobs(sql.retry, binds).first {
-                try await notify("a:\(job.queue)")
+                try await notify(.jobsAvailable(queue: job.queue))
                 return job
             }
             throw try await refusal(id: id, action: "retried", allowed: "retryable, discarded, cancelled or completed")
@@ -64,7 +64,7 @@ extension PostgresJobStore {
         binds.append("cancelled: \(reason)")
         return try await storage("cancelling a job") { [self, binds] in
             if let job = try await jobs(sql.cancel, binds).first {
-                try await notify("c:\(id)")
+                try await notify(.jobCancelled(id: id))
                 return job
             }
             throw try await refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
@@ -141,7 +141,7 @@ extension PostgresJobStore {
         binds.append(now)
         try await storage("pausing a queue") { [self, binds] in
             try await execute(sql.setPaused, binds)
-            try await notify("q:\(queue)")
+            try await notify(.queueChanged(queue: queue))
         }
     }
 
@@ -154,7 +154,7 @@ extension PostgresJobStore {
         binds.append(now)
         try await storage("setting queue limits") { [self, binds] in
             try await execute(sql.setLimits, binds)
-            try await notify("q:\(queue)")
+            try await notify(.queueChanged(queue: queue))
         }
         limited.invalidate()
     }

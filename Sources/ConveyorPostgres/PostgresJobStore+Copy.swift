@@ -42,7 +42,7 @@ extension PostgresJobStore {
         let wake = plan.queuesToWake
         if !wake.isEmpty {
             var binds = PostgresBindings(capacity: 1)
-            binds.append(wake.map { "a:\($0)" })
+            binds.append(wake.map { NodeMessage.jobsAvailable(queue: $0).text })
             do {
                 try await connection.query(PostgresQuery(unsafeSQL: sql.notifyEach, binds: binds), logger: logger)
             } catch {

@@ -63,7 +63,7 @@ extension PostgresJobStore {
         let queues = try await storage("staging due jobs") { [self, binds] in
             Set(try await self.rows(self.sql.stage, binds).map { try $0.decode(String.self) })
         }
-        for queue in queues { try? await notify("a:\(queue)") }
+        for queue in queues { try? await notify(.jobsAvailable(queue: queue)) }
         return queues
     }
 
@@ -75,7 +75,7 @@ extension PostgresJobStore {
         let queues = try await storage("rescuing orphaned jobs") { [self, binds] in
             try await self.rows(self.sql.rescue, binds).map { try $0.decode(String.self) }
         }
-        for queue in Set(queues) { try? await notify("a:\(queue)") }
+        for queue in Set(queues) { try? await notify(.jobsAvailable(queue: queue)) }
         return queues.count
     }
 

@@ -17,7 +17,7 @@ extension PostgresJobStore {
                 try await withConnection { connection in
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
-                            let probe = "p:\(UUID().uuidString)"
+                            let probe = NodeMessage.probe(UUID().uuidString)
                             let liveness = ListenerLiveness(quiet: listenerCheckInterval)
                             group.addTask {
                                 try await liveness.watch { try await self.notify($0) }
@@ -44,11 +44,11 @@ extension PostgresJobStore {
                                 }
                             }
                             // Nodes that want events answer at once rather than at their next renewal.
-                            try await notify(EventDemand.question + instanceID)
+                            try await notify(.asksWhoWantsEvents(node: instanceID))
                             for try await notification in notifications {
                                 let payload = notification.payload
                                 liveness.heard(payload)
-                                if payload == probe {
+                                if payload == probe.text {
                                     if liveness.confirm() {
                                         logger.warning("PostgreSQL notifications arrive after all, only slowly: the server or this node is very busy")
                                     } else {
@@ -78,27 +78,26 @@ extension PostgresJobStore {
 
     /// Acts on one notification: other nodes' events, event demand, or a signal for producers.
     private func dispatch(_ payload: String) {
-        // Probes ("p:"), ours and other nodes', only show that notifications arrive.
-        if payload.hasPrefix("p:") { return }
-        if let sender = EventPayload.sender(of: payload) {
-            guard sender != instanceID else { return }
-            let events = EventPayload.events(in: payload)
-            if !events.isEmpty { signalBus.publish(.events(events)) }
-        } else if eventDemand.hear(payload, instanceID: instanceID) {
+        guard let message = NodeMessage(text: payload) else { return }
+        switch message {
+        case .probe:
+            // Ours and other nodes': they only show that notifications arrive.
             return
-        } else if let signal = Self.signal(from: payload) {
-            if case .queueChanged = signal { limited.invalidate() }
-            signalBus.publish(signal)
-        }
-    }
-
-    static func signal(from payload: String) -> StoreSignal? {
-        let value = String(payload.dropFirst(2))
-        switch payload.prefix(2) {
-        case "a:": return .jobsAvailable(queue: value)
-        case "q:": return .queueChanged(queue: value)
-        case "c:": return Int64(value).map { .jobCancelled(id: $0) }
-        default: return nil
+        case .events(let node, let body):
+            guard node != instanceID else { return }
+            let events = EventPayload.events(in: body)
+            if !events.isEmpty { signalBus.publish(.events(events)) }
+        case .wantsEvents(let node):
+            if node != instanceID { eventDemand.heardAnnouncement() }
+        case .asksWhoWantsEvents(let node):
+            if node != instanceID { eventDemand.heardQuestion() }
+        case .jobsAvailable(let queue):
+            signalBus.publish(.jobsAvailable(queue: queue))
+        case .queueChanged(let queue):
+            limited.invalidate()
+            signalBus.publish(.queueChanged(queue: queue))
+        case .jobCancelled(let id):
+            signalBus.publish(.jobCancelled(id: id))
         }
     }
 }

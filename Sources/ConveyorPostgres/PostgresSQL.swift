@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 
 /// Every statement the PostgreSQL store runs, in one place, qualified with the schema once at
@@ -68,7 +69,7 @@ struct PostgresSQL: Sendable {
                 AS r(kind, queue, state, priority, args, meta, tags, max_attempts, scheduled_at)
             RETURNING id
         ), notified AS (
-            SELECT pg_notify('\(channel)', 'a:' || queue) FROM unnest($11::text[]) AS queue
+            SELECT pg_notify('\(channel)', '\(NodeMessage.jobsAvailableTag)' || queue) FROM unnest($11::text[]) AS queue
         )
         SELECT (SELECT array_agg(id ORDER BY id) FROM inserted), (SELECT count(*) FROM notified)
         """)
@@ -87,7 +88,7 @@ struct PostgresSQL: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING \(Self.jobColumns)
         ), notified AS (
-            SELECT pg_notify('\(channel)', 'a:' || queue) FROM inserted WHERE state = 'available'
+            SELECT pg_notify('\(channel)', '\(NodeMessage.jobsAvailableTag)' || queue) FROM inserted WHERE state = 'available'
         )
         SELECT *, (SELECT count(*) FROM notified) FROM inserted
         """)
@@ -118,7 +119,7 @@ struct PostgresSQL: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING id, queue, state
         ), notified AS (
-            SELECT pg_notify('\(channel)', 'a:' || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS woken
+            SELECT pg_notify('\(channel)', '\(NodeMessage.jobsAvailableTag)' || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS woken
         )
         SELECT (SELECT array_agg(id ORDER BY n) FROM numbered), (SELECT array_agg(id) FROM inserted), (SELECT count(*) FROM notified)
         """)

@@ -45,9 +45,9 @@ extension PostgresJobStore {
         try Self.readJobs(await rows(text, binds))
     }
 
-    func notify(_ payload: String) async throws {
+    func notify(_ message: NodeMessage) async throws {
         var binds = PostgresBindings()
-        binds.append(payload)
+        binds.append(message.text)
         try await execute(sql.notify, binds)
     }
 }

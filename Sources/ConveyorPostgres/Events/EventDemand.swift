@@ -7,10 +7,6 @@ import Synchronization
 /// than ``lease`` old. Without it, every node would receive every other node's events: traffic
 /// that grows with the square of the nodes, for nothing when no one is watching.
 final class EventDemand: Sendable {
-    /// Payload prefixes on the channel, followed by the sending store's instance id: "I want
-    /// events", and "who wants events?" (asked by a node that has just started listening).
-    static let announcement = "w:"
-    static let question = "h:"
     static let renewal: Duration = .seconds(10)
     static let lease: Duration = .seconds(30)
 
@@ -45,22 +41,17 @@ final class EventDemand: Sendable {
         }
     }
 
-    /// Takes in a payload from the channel if it is an announcement or a question (and not this
-    /// store's own, `instanceID`); answers whether it was one of those.
-    func hear(_ payload: String, instanceID: String) -> Bool {
-        let isAnnouncement = payload.hasPrefix(Self.announcement)
-        guard isAnnouncement || payload.hasPrefix(Self.question) else { return false }
-        let sender = payload.dropFirst((isAnnouncement ? Self.announcement : Self.question).count)
-        guard sender != instanceID else { return true }
+    /// Another node announced that it wants events.
+    func heardAnnouncement() {
         let now = ContinuousClock.now
+        state.withLock { $0.heardFromOthers = now }
+    }
+
+    /// Another node asked which nodes want events: answer at once if this one does.
+    func heardQuestion() {
         state.withLock { state in
-            if isAnnouncement {
-                state.heardFromOthers = now
-            } else if state.wanted {
-                state.announceNow = true
-            }
+            if state.wanted { state.announceNow = true }
         }
-        return true
     }
 
     /// Whether to announce now; if so, it counts as announced.

@@ -1,46 +1,39 @@
 package import Conveyor
 import Foundation
 
-/// Job events as NOTIFY payloads: `e:SENDER` then one line per event, fields separated by tabs.
-/// PostgreSQL caps a payload below 8,000 bytes, so a batch is cut into as many as it takes.
+/// Job events as the body of ``NodeMessage/events(node:body:)``: one line per event, fields
+/// separated by tabs. PostgreSQL caps a payload below 8,000 bytes, so a batch is cut into as
+/// many messages as it takes.
 package enum EventPayload {
-    static let prefix = "e:"
     static let maximumBytes = 7_800
     static let maximumMessageBytes = 500
 
+    /// The messages that carry `events` from `sender`, as they travel.
     package static func encode(_ events: [JobEvent], sender: String) -> [String] {
-        let header = prefix + sender
-        var payloads: [String] = []
-        var current = header
+        let budget = maximumBytes - NodeMessage.events(node: sender, body: "").text.utf8.count
+        var bodies: [String] = []
+        var current = ""
         for event in events {
             let line = self.line(event)
-            if current.utf8.count + 1 + line.utf8.count > maximumBytes, current != header {
-                payloads.append(current)
-                current = header
+            if !current.isEmpty, current.utf8.count + 1 + line.utf8.count > budget {
+                bodies.append(current)
+                current = ""
             }
-            current += "\n"
+            if !current.isEmpty { current += "\n" }
             current += line
         }
-        if current != header { payloads.append(current) }
-        return payloads
+        if !current.isEmpty { bodies.append(current) }
+        return bodies.map { NodeMessage.events(node: sender, body: $0[...]).text }
     }
 
-    /// Who sent an events payload, or nil if it is not one; read before the events so a node
-    /// skips its own payloads without parsing them.
-    static func sender(of payload: String) -> Substring? {
-        guard payload.hasPrefix(prefix) else { return nil }
-        let rest = payload.dropFirst(prefix.count)
-        return rest[..<(rest.firstIndex(of: "\n") ?? rest.endIndex)]
-    }
-
-    /// The events of an events payload (lines that do not parse are skipped). Read as bytes: a
+    /// The events of a message's body (lines that do not parse are skipped). Read as bytes: a
     /// watching node reads every event of every node, and splitting Strings cost more than
     /// running the jobs.
-    package static func events(in payload: String) -> [JobEvent] {
-        var payload = payload
-        return payload.withUTF8 { bytes in
+    package static func events(in body: Substring) -> [JobEvent] {
+        var body = body
+        return body.withUTF8 { bytes in
             var events: [JobEvent] = []
-            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropFirst()
+            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             events.reserveCapacity(lines.count)
             for line in lines {
                 if let event = event(line) { events.append(event) }

@@ -1,3 +1,4 @@
+import Conveyor
 import Synchronization
 
 /// Tells a LISTEN connection that died without a word from a channel that is merely quiet.
@@ -9,7 +10,7 @@ import Synchronization
 final class ListenerLiveness: Sendable {
     private struct State {
         var lastHeard = ContinuousClock.now
-        var probe: String?
+        var probe: NodeMessage?
         var confirmed = false
         var doubted = false
     }
@@ -44,19 +45,19 @@ final class ListenerLiveness: Sendable {
     func heard(_ payload: String) {
         state.withLock { state in
             state.lastHeard = .now
-            if state.probe == payload { state.probe = nil }
+            if state.probe?.text == payload { state.probe = nil }
         }
     }
 
     /// Waits out quiet spells, probing with `send`; returns only when a probe went unanswered.
     /// Never probes an unconfirmed listener; a probe that cannot be sent (the server is away)
     /// is not held against the connection.
-    func watch(send: (String) async throws -> Void) async throws {
+    func watch(send: (NodeMessage) async throws -> Void) async throws {
         while true {
             try await Task.sleep(for: quiet)
-            let probe = state.withLock { state -> String? in
+            let probe = state.withLock { state -> NodeMessage? in
                 guard state.confirmed, ContinuousClock.now - state.lastHeard >= quiet else { return nil }
-                state.probe = "p:alive:\(UInt64.random(in: 0 ... .max))"
+                state.probe = .probe("alive:\(UInt64.random(in: 0 ... .max))")
                 return state.probe
             }
             guard let probe else { continue }

@@ -25,7 +25,7 @@ extension PostgresJobStore: JobEventSharing {
             try? await Task.sleep(for: .milliseconds(20))
             if eventDemand.takeAnnouncement() {
                 do {
-                    try await notify(EventDemand.announcement + instanceID)
+                    try await notify(.wantsEvents(node: instanceID))
                 } catch {
                     eventDemand.announceSoon()
                 }

@@ -23,7 +23,11 @@ struct EventPayloadTests {
         let payloads = EventPayload.encode(events, sender: "sender")
         #expect(payloads.count > 1, "500 events do not fit one payload")
         #expect(payloads.allSatisfy { $0.utf8.count < 8_000 })
-        let read = payloads.flatMap(EventPayload.events(in:))
+        let read = payloads.flatMap { payload -> [JobEvent] in
+            guard case .events(let node, let body) = NodeMessage(text: payload) else { Issue.record("not an events message"); return [] }
+            #expect(node == "sender")
+            return EventPayload.events(in: body)
+        }
         #expect(read.count == events.count)
         for (sent, received) in zip(events, read) {
             var expected = sent
@@ -37,7 +41,8 @@ struct EventPayloadTests {
         let good = EventPayload.encode([JobEvent(kind: .completed, jobID: 9_223_372_036_854_775_807, jobKind: "k", queue: "q", attempt: 1,
                                                  at: Date(timeIntervalSince1970: 1_700_000_000))], sender: "s")[0]
         let payload = good + "\nnot an event\ncompleted\t99999999999999999999\t1\tq\tk\t\t1\t\t\ncompleted\t1\tx\tq\tk\t\t1\t\t"
-        let read = EventPayload.events(in: payload)
+        guard case .events(_, let body) = NodeMessage(text: payload) else { Issue.record("not an events message"); return }
+        let read = EventPayload.events(in: body)
         #expect(read.map(\.jobID) == [9_223_372_036_854_775_807])
     }
 }
