@@ -55,11 +55,11 @@ extension PostgresJobStore {
             guard limits.isLimited else { return nil }
             guard !paused else { return [] }
 
-            let windowStart = now.addingTimeInterval(-Double(limits.rate?.periodMicros ?? 0) / 1_000_000)
+            let windowStart = limits.rateWindowStart(now: now)
             var window = PostgresBindings()
             window.append(queue)
-            window.append(windowStart)
-            if limits.rate != nil {
+            window.append(windowStart ?? now)
+            if windowStart != nil {
                 try await connection.query(PostgresQuery(unsafeSQL: sql.forgetStartsBefore, binds: window), logger: logger)
             }
             let counts = try await connection.query(PostgresQuery(unsafeSQL: sql.limitCounts, binds: window), logger: logger).collect()

@@ -159,7 +159,7 @@ public final class PostgresJobStore: JobStore, Service {
             }
             return try Self.readJobs(await rows(ClaimStatement.self, binds))
         }
-        return claimed.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
+        return claimed.sorted(by: Job.claimOrder)
     }
 
     package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {

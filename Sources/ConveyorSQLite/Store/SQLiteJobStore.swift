@@ -80,7 +80,7 @@ public actor SQLiteJobStore: JobStore {
             }
         }
         // RETURNING gives rows in no promised order; run them in the order they were chosen.
-        return jobs.sorted { ($0.priority, $0.scheduledAt, $0.id) < ($1.priority, $1.scheduledAt, $1.id) }
+        return jobs.sorted(by: Job.claimOrder)
     }
 
     private func claimJobs(queue: String, limit: Int, node: String, now: Date) throws -> [Job] {
@@ -94,8 +94,7 @@ public actor SQLiteJobStore: JobStore {
         let nowMicros = SQLiteCoding.micros(now)
         let executing = limits.concurrency == nil ? 0 : try connection.query(SQLiteSQL.executingInQueue, [.text(queue)]) { $0.int(0) }.first ?? 0
         var started = 0
-        if let rate = limits.rate {
-            let windowStart = nowMicros - rate.periodMicros
+        if let windowStart = limits.rateWindowStart(now: now).map(SQLiteCoding.micros) {
             try connection.run(SQLiteSQL.forgetStartsBefore, [.text(queue), .integer(windowStart)])
             started = try connection.query(SQLiteSQL.startedSince, [.text(queue), .integer(windowStart)]) { $0.int(0) }.first ?? 0
         }
