@@ -67,16 +67,20 @@ extension PostgresJobStore {
         return queues
     }
 
-    package func rescue(heartbeatBefore: Date, now: Date) async throws -> Int {
+    package func orphanedAttempts(heartbeatBefore: Date, limit: Int) async throws -> [OrphanedAttempt] {
         var binds = PostgresBindings()
-        binds.append(now)
-        binds.append(StoreCoding.iso8601(now))
         binds.append(heartbeatBefore)
-        let queues = try await storage("rescuing orphaned jobs") { [self, binds] in
-            try await self.rows(self.sql.rescue, binds).map { try $0.decode(String.self) }
+        binds.append(Int64(limit))
+        return try await storage("looking for orphaned jobs") { [self, binds] in
+            try await rows(sql.orphanedAttempts, binds).map { row in
+                let (id, attempt, node, maxAttempts, queue) = try row.decode((Int64, Int32, String, Int32, String).self)
+                return OrphanedAttempt(attempt: JobAttempt(jobID: id, attempt: Int(attempt), node: node), maxAttempts: Int(maxAttempts), queue: queue)
+            }
         }
-        for queue in Set(queues) { try? await notify(.jobsAvailable(queue: queue)) }
-        return queues.count
+    }
+
+    package func announceAvailable(_ queues: Set<String>) async throws {
+        for queue in queues { try await notify(.jobsAvailable(queue: queue)) }
     }
 
     package func deleteFinished(_ state: JobState, before: Date, limit: Int) async throws -> Int {

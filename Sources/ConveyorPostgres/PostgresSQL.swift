@@ -293,18 +293,14 @@ struct PostgresSQL: Sendable {
         """)
     }
 
-    var rescue: String {
+    /// Executing jobs of nodes silent since $1, claimed before then too. A claim always names
+    /// its node, so `attempted_by` is set.
+    var orphanedAttempts: String {
         q("""
-        UPDATE S.jobs SET
-            state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
-            finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END,
-            scheduled_at = $1,
-            errors = errors || jsonb_build_array(jsonb_build_object(
-                'attempt', attempt, 'at', $2::text,
-                'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
-        WHERE state = 'executing' AND attempted_at < $3
-          AND (attempted_by IS NULL OR attempted_by NOT IN (SELECT name FROM S.nodes WHERE heartbeat_at >= $3))
-        RETURNING queue
+        SELECT id, attempt, attempted_by, max_attempts, queue FROM S.jobs
+        WHERE state = 'executing' AND attempted_at < $1
+          AND attempted_by NOT IN (SELECT name FROM S.nodes WHERE heartbeat_at >= $1)
+        ORDER BY id LIMIT $2
         """)
     }
 

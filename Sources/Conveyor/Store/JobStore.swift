@@ -91,11 +91,12 @@ package protocol JobStore: ScheduleStore, JobStoreSignals {
     /// Makes due `scheduled` and `retryable` jobs `available`. Returns the queues that got jobs.
     func stage(now: Date, limit: Int) async throws -> Set<String>
 
-    /// Puts jobs back that are `executing` on nodes whose last heartbeat is before
-    /// `heartbeatBefore` (or that have no node row), and were claimed before it too (a claim
-    /// after it is a sign of life): `available`, or `discarded` when out of attempts. Returns
-    /// how many.
-    func rescue(heartbeatBefore: Date, now: Date) async throws -> Int
+    /// Up to `limit` attempts `executing` on nodes whose last heartbeat is before
+    /// `heartbeatBefore` (or that have no node row), and claimed before it too.
+    func orphanedAttempts(heartbeatBefore: Date, limit: Int) async throws -> [OrphanedAttempt]
+
+    /// Wakes the producers of `queues` on every node: jobs became available there.
+    func announceAvailable(_ queues: Set<String>) async throws
 
     /// Deletes up to `limit` jobs in `state` (a final state) that finished before `before`.
     /// Returns how many.

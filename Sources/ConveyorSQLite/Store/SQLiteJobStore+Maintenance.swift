@@ -53,16 +53,16 @@ extension SQLiteJobStore {
         return queues
     }
 
-    package func rescue(heartbeatBefore: Date, now: Date) throws -> Int {
-        let queues = try storage("rescuing orphaned jobs") {
-            try connection.writeTransaction {
-                try connection.query(SQLiteSQL.rescue, [
-                    .integer(SQLiteCoding.micros(now)), .text(StoreCoding.iso8601(now)), .integer(SQLiteCoding.micros(heartbeatBefore)),
-                ]) { $0.text(0) }
+    package func orphanedAttempts(heartbeatBefore: Date, limit: Int) throws -> [OrphanedAttempt] {
+        try storage("looking for orphaned jobs") {
+            try connection.query(SQLiteSQL.orphanedAttempts, [.integer(SQLiteCoding.micros(heartbeatBefore)), .integer(Int64(limit))]) {
+                OrphanedAttempt(attempt: JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: $0.text(2)), maxAttempts: $0.int(3), queue: $0.text(4))
             }
         }
+    }
+
+    package func announceAvailable(_ queues: Set<String>) {
         signalAvailable(queues)
-        return queues.count
     }
 
     package func deleteFinished(_ state: JobState, before: Date, limit: Int) throws -> Int {

@@ -119,18 +119,13 @@ enum SQLiteSQL {
         RETURNING queue
         """
 
-    static let rescue = """
-        UPDATE conveyor_jobs SET
-            state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
-            finished_at = CASE WHEN attempt >= max_attempts THEN ?1 ELSE NULL END,
-            scheduled_at = ?1,
-            errors = json_insert(errors, '$[#]', json_object(
-                'attempt', attempt, 'at', ?2,
-                'message', 'rescued: node ' || coalesce(attempted_by, '?') || ' stopped heartbeating while running this attempt'))
-        WHERE state = 'executing' AND attempted_at < ?3
-          AND (attempted_by IS NULL
-               OR attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= ?3))
-        RETURNING queue
+    /// Executing jobs of nodes silent since ?1, claimed before then too. A claim always names
+    /// its node, so `attempted_by` is set.
+    static let orphanedAttempts = """
+        SELECT id, attempt, attempted_by, max_attempts, queue FROM conveyor_jobs
+        WHERE state = 'executing' AND attempted_at < ?1
+          AND attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= ?1)
+        ORDER BY id LIMIT ?2
         """
 
     static let pruneOlderThan = """
