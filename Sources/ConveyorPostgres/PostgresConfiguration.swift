@@ -22,8 +22,12 @@ public struct PostgresConfiguration: Sendable {
     /// half its slots (``JobStore/claimBatchingWait``). With short jobs it doubles the jobs per
     /// claim; a waiting job starts at most this much later. Zero claims at every free slot.
     public var claimBatchingWait: Duration
-    /// Well under one claim's round trip here (1 – 3 ms), yet enough for a batch of short jobs to
-    /// finish: claims at concurrency 100 went from 51 to 99 jobs (BENCHMARKS.md, seventh sitting).
+    /// The clock the store's waits run on: reconnect delays, the listener's checks, answer
+    /// deadlines, event announcements. Tests may drive it by hand (`ManualClock` in
+    /// ConveyorTesting).
+    public var timerClock: any Clock<Duration>
+    /// Well under one claim's round trip on a local server (1 – 3 ms), yet enough for a batch
+    /// of short jobs to finish: at concurrency 100 it about doubles the jobs per claim.
     @usableFromInline static let defaultClaimBatchingWait: Duration = .microseconds(500)
     /// The defaults of the other settings, which a store on a handed-in client uses too.
     @usableFromInline static let defaultReconnectDelay: Duration = .seconds(1)
@@ -33,7 +37,8 @@ public struct PostgresConfiguration: Sendable {
     public init(
         client: PostgresClient.Configuration, schema: String = "conveyor",
         reconnectDelay: Duration = Self.defaultReconnectDelay, listenerCheckInterval: Duration = Self.defaultListenerCheckInterval,
-        answerTimeout: Duration = Self.defaultAnswerTimeout, claimBatchingWait: Duration = Self.defaultClaimBatchingWait
+        answerTimeout: Duration = Self.defaultAnswerTimeout, claimBatchingWait: Duration = Self.defaultClaimBatchingWait,
+        timerClock: any Clock<Duration> = ContinuousClock()
     ) {
         self.client = client
         self.schema = schema
@@ -41,6 +46,7 @@ public struct PostgresConfiguration: Sendable {
         self.listenerCheckInterval = listenerCheckInterval
         self.answerTimeout = answerTimeout
         self.claimBatchingWait = claimBatchingWait
+        self.timerClock = timerClock
     }
 
     /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`.

@@ -101,7 +101,7 @@ extension PostgresJobStore {
     /// Counts of finished jobs, reused for a multiple of what counting them cost (see
     /// ``CostBoundedReuse``): they grow with retention, and every open dashboard page asks.
     private func finalCounts() async throws -> [QueueStateCount] {
-        let started = ContinuousClock.now
+        let started = timers.now
         if case .reuse(let counts) = finalCountReuse.withLock({ $0.decide(at: started) }) { return counts }
         do {
             var serverSeconds = 0.0
@@ -113,11 +113,12 @@ extension PostgresJobStore {
             // Reused for a multiple of the server's time, not of the wait for a connection or
             // for CPU on a busy node: a 1 ms count that took 3 s to come back was reused for a
             // minute, and the counts stood still.
-            let ended = ContinuousClock.now
+            let ended = timers.now
             finalCountReuse.withLock { $0.read(counts, startedAt: ended - .seconds(serverSeconds), endedAt: ended) }
             return counts
         } catch {
-            finalCountReuse.withLock { $0.readFailed(startedAt: started, endedAt: .now) }
+            let ended = timers.now
+            finalCountReuse.withLock { $0.readFailed(startedAt: started, endedAt: ended) }
             throw error
         }
     }

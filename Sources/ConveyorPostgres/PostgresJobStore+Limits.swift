@@ -8,21 +8,27 @@ import Synchronization
 final class LimitedQueues: Sendable {
     private struct Snapshot {
         var names: Set<String> = []
-        var readAt: ContinuousClock.Instant?
+        var readAt: Duration?
     }
 
     private let snapshot = Mutex(Snapshot())
     private let maximumAge: Duration = .seconds(1)
+    let timers: TimerClock
+
+    init(timers: TimerClock) {
+        self.timers = timers
+    }
 
     /// The names if read less than a second ago (and not invalidated since).
     var fresh: Set<String>? {
-        snapshot.withLock { snapshot in
-            guard let readAt = snapshot.readAt, ContinuousClock.now - readAt < maximumAge else { return nil }
+        let now = timers.now
+        return snapshot.withLock { snapshot in
+            guard let readAt = snapshot.readAt, now - readAt < maximumAge else { return nil }
             return snapshot.names
         }
     }
 
-    func store(_ names: Set<String>, readAt: ContinuousClock.Instant) {
+    func store(_ names: Set<String>, readAt: Duration) {
         snapshot.withLock { $0 = Snapshot(names: names, readAt: readAt) }
     }
 
@@ -34,7 +40,7 @@ final class LimitedQueues: Sendable {
 extension PostgresJobStore {
     func isLimited(_ queue: String) async throws -> Bool {
         if let names = limited.fresh { return names.contains(queue) }
-        let readAt = ContinuousClock.now
+        let readAt = limited.timers.now
         let names = Set(try await rows(sql.limitedQueues).map { try $0.decode(String.self) })
         limited.store(names, readAt: readAt)
         return names.contains(queue)

@@ -18,7 +18,7 @@ extension PostgresJobStore {
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             let probe = NodeMessage.probe(UUID().uuidString)
-                            let liveness = ListenerLiveness(quiet: listenerCheckInterval)
+                            let liveness = ListenerLiveness(quiet: listenerCheckInterval, timers: timers)
                             group.addTask {
                                 try await liveness.watch { try await self.notify($0) }
                                 self.logger.warning("notification listener heard nothing, not even its own probe; reconnecting", metadata: [
@@ -35,7 +35,7 @@ extension PostgresJobStore {
                             // From the moment the probe is sent, not from the connect: on a busy
                             // server the send alone can take a while.
                             group.addTask {
-                                try await Task.sleep(for: .seconds(2))
+                                try await self.timers.sleep(for: .seconds(2))
                                 if liveness.doubt() {
                                     self.logger.warning("""
                                         PostgreSQL notifications do not arrive (is a transaction-pooling PgBouncer in between?); \
@@ -71,7 +71,7 @@ extension PostgresJobStore {
                     "error": "\(String(reflecting: error))", "retry_in": "\(delay)",
                 ])
             }
-            try? await Task.sleep(for: delay)
+            try? await timers.sleep(for: delay)
             delay = min(delay * 2, .seconds(30))
         }
     }

@@ -31,9 +31,14 @@ public final class PostgresJobStore: JobStore, Service {
     let sql: PostgresSQL
     let logger: Logger
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
-    let limited = LimitedQueues()
-    let outbox = EventOutbox()
-    let eventDemand = EventDemand()
+    /// The configured ``PostgresConfiguration/timerClock``.
+    let timers: TimerClock
+    let watchdog: AnswerWatchdog
+    let limited: LimitedQueues
+    /// Wakes the event sender: events to send, or an announcement due at once.
+    let senderWake = WakeSignal()
+    let outbox: EventOutbox
+    let eventDemand: EventDemand
     let finalCountReuse = Mutex(CostBoundedReuse<[QueueStateCount]>())
     /// Open once ``run()`` runs the store's own pool; always open on a handed-in client.
     let poolStart = PoolStart()
@@ -48,6 +53,11 @@ public final class PostgresJobStore: JobStore, Service {
         self.listenerCheckInterval = configuration.listenerCheckInterval
         self.answerTimeout = configuration.answerTimeout
         self.claimBatchingWait = configuration.claimBatchingWait
+        self.timers = TimerClock(configuration.timerClock)
+        self.watchdog = AnswerWatchdog(timers: timers)
+        self.limited = LimitedQueues(timers: timers)
+        self.outbox = EventOutbox(arrived: senderWake)
+        self.eventDemand = EventDemand(timers: timers, due: senderWake)
         self.logger = logger
         self.sql = PostgresSQL(schema: configuration.schema)
         var client = configuration.client
@@ -61,13 +71,19 @@ public final class PostgresJobStore: JobStore, Service {
 
     /// A store on a `PostgresClient` you already run (for example your application's own);
     /// ``run()`` then runs only the notification listener.
-    public init(client: PostgresClient, schema: String = "conveyor", logger: Logger = Logger(label: "conveyor.postgres")) throws {
+    public init(client: PostgresClient, schema: String = "conveyor", logger: Logger = Logger(label: "conveyor.postgres"),
+                timerClock: any Clock<Duration> = ContinuousClock()) throws {
         try PostgresConfiguration.validateSchema(schema)
         self.schema = schema
         self.reconnectDelay = PostgresConfiguration.defaultReconnectDelay
         self.listenerCheckInterval = PostgresConfiguration.defaultListenerCheckInterval
         self.answerTimeout = PostgresConfiguration.defaultAnswerTimeout
         self.claimBatchingWait = PostgresConfiguration.defaultClaimBatchingWait
+        self.timers = TimerClock(timerClock)
+        self.watchdog = AnswerWatchdog(timers: timers)
+        self.limited = LimitedQueues(timers: timers)
+        self.outbox = EventOutbox(arrived: senderWake)
+        self.eventDemand = EventDemand(timers: timers, due: senderWake)
         self.logger = logger
         self.sql = PostgresSQL(schema: schema)
         self.client = client
@@ -80,10 +96,12 @@ public final class PostgresJobStore: JobStore, Service {
         try self.init(configuration: PostgresConfiguration(url: url), logger: logger)
     }
 
-    /// Runs the connection pool, the notification listener and the event sender until cancelled.
+    /// Runs the connection pool, the notification listener, the event sender and the answer
+    /// deadlines until cancelled.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             if ownsClient { group.addTask { await self.runPool() } }
+            group.addTask { await self.watchdog.run() }
             group.addTask { await self.listenForSignals() }
             group.addTask { await self.sendEvents() }
             try? await gracefulShutdown()
@@ -202,8 +220,8 @@ public final class PostgresJobStore: JobStore, Service {
     func storage<T: Sendable>(_ doing: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
             // Before the deadline starts: a store that is not running is not a lost connection.
-            try await poolStart.wait(atMost: answerTimeout)
-            return try await withAnswerDeadline(answerTimeout, body)
+            try await poolStart.wait(atMost: answerTimeout, on: timers)
+            return try await withAnswerDeadline(answerTimeout, on: watchdog, body)
         } catch is AnswerDeadlineExceeded {
             throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")
         } catch let error as ConveyorError {

@@ -7,7 +7,7 @@ extension Conveyor {
     func heartbeatLoop(startedAt: Date) async {
         var suspects = Set<JobAttempt>()
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.heartbeatInterval)
+            try? await timers.sleep(for: configuration.heartbeatInterval)
             guard !Task.isCancelled else { return }
             do {
                 try await store.heartbeat(nodeRecord(startedAt: startedAt))
@@ -53,7 +53,7 @@ extension Conveyor {
             } catch {
                 return  // shutdown cancelled the pass: not a failure
             }
-            try? await Task.sleep(for: configuration.maintenanceInterval)
+            try? await timers.sleep(for: configuration.maintenanceInterval)
         }
     }
 

@@ -24,7 +24,7 @@ extension Conveyor {
                 logger.error("storing job outcomes failed", metadata: [
                     "count": "\(batch.count)", "try": "\(attempt)", "error": "\(error)",
                 ])
-                try? await Task.sleep(for: delay)
+                try? await timers.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }

@@ -24,7 +24,7 @@ extension Conveyor {
         }
         let thrown = await stop.run {
             if let timeout = worker.options.timeout {
-                try await Self.withTimeout(timeout) { try await worker.perform(job.args, context) }
+                try await Self.withTimeout(timeout, on: self.timers) { try await worker.perform(job.args, context) }
             } else {
                 try await worker.perform(job.args, context)
             }
@@ -88,11 +88,11 @@ extension Conveyor {
         return .retry(at: InstantRange.clamp(error.at.addingTimeInterval(backoff.delay(afterAttempt: job.attempt).seconds)), error: error)
     }
 
-    static func withTimeout(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> Void) async throws {
+    static func withTimeout(_ timeout: Duration, on timers: TimerClock, _ work: @escaping @Sendable () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await work() }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await timers.sleep(for: timeout)
                 throw AttemptTimeout(timeout: timeout)
             }
             defer { group.cancelAll() }
@@ -118,7 +118,7 @@ struct AttemptTimeout: Error, CustomStringConvertible {
 /// Publishes every progress report and saves them at most once per interval.
 final class ProgressReporter: Sendable {
     private struct State {
-        var lastSaved: ContinuousClock.Instant?
+        var lastSaved: Duration?
         var unsaved: (Double, String?)?
     }
 
@@ -135,7 +135,7 @@ final class ProgressReporter: Sendable {
 
     func report(_ fraction: Double, _ message: String?) async throws {
         conveyor.emit(JobEvent(.progress, job, at: conveyor.clock.now(), progress: fraction, message: message))
-        let now = ContinuousClock.now
+        let now = conveyor.timers.now
         let interval = conveyor.configuration.progressSaveInterval
         let save = state.withLock { state -> Bool in
             if let last = state.lastSaved, now - last < interval {

@@ -14,7 +14,7 @@ extension Conveyor {
             } catch {
                 return  // shutdown cancelled the pass: not a failure
             }
-            try? await Task.sleep(for: configuration.schedulerInterval)
+            try? await timers.sleep(for: configuration.schedulerInterval)
         }
     }
 

@@ -35,6 +35,8 @@ public final class Conveyor: Service, Sendable {
     /// Whether ``ConveyorConfiguration/schedules`` are stored (once per instance, at start).
     let schedulesDeclared = Atomic<Bool>(false)
     let rescueWatch: Mutex<RescueWatch>
+    /// The configured ``ConveyorConfiguration/timerClock``.
+    let timers: TimerClock
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise. The
     /// store targets wrap it in public initializers that take their own store type.
@@ -51,6 +53,7 @@ public final class Conveyor: Service, Sendable {
         let carrier = store.eventSharing
         self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
         self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
+        self.timers = TimerClock(configuration.timerClock)
         if configuration.migrateOnStart { try await store.migrate() }
     }
 

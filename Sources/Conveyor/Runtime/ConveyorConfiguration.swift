@@ -42,6 +42,10 @@ public struct ConveyorConfiguration: Sendable {
     public var schedulerInterval: Duration
     /// The time source for everything stored.
     public var clock: any JobClock
+    /// The clock every wait and throttle of the runtime runs on: poll, heartbeat, maintenance
+    /// and scheduler intervals, the shutdown grace period, job timeouts, progress throttling
+    /// and retry delays. Tests may drive it by hand (`ManualClock` in ConveyorTesting).
+    public var timerClock: any Clock<Duration>
     public var logger: Logger
 
     public init(
@@ -63,6 +67,7 @@ public struct ConveyorConfiguration: Sendable {
         runsScheduler: Bool = true,
         schedulerInterval: Duration = .seconds(1),
         clock: any JobClock = SystemClock(),
+        timerClock: any Clock<Duration> = ContinuousClock(),
         logger: Logger = Logger(label: "conveyor")
     ) {
         self.queues = queues
@@ -83,6 +88,7 @@ public struct ConveyorConfiguration: Sendable {
         self.runsScheduler = runsScheduler
         self.schedulerInterval = schedulerInterval
         self.clock = clock
+        self.timerClock = timerClock
         self.logger = logger
     }
 

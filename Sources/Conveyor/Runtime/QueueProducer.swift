@@ -21,10 +21,11 @@ struct QueueProducer: Sendable {
         guard let wake = conveyor.wakes[queue] else { return }
         let active = ActiveCount()
         let pollInterval = conveyor.configuration.pollInterval
+        let timers = conveyor.timers
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: pollInterval)
+                    try? await timers.sleep(for: pollInterval)
                     wake.signal()
                 }
             }
@@ -36,7 +37,7 @@ struct QueueProducer: Sendable {
                 let free = limit - running
                 if batchingWait > .zero, !waitedForSlots, Self.waitsForSlots(free: free, running: running, limit: limit) {
                     waitedForSlots = true
-                    try? await Task.sleep(for: batchingWait)
+                    try? await timers.sleep(for: batchingWait)
                     continue
                 }
                 waitedForSlots = false
@@ -48,7 +49,7 @@ struct QueueProducer: Sendable {
                     } catch {
                         failures += 1
                         conveyor.logger.error("claim failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)"])
-                        try? await Task.sleep(for: .milliseconds(min(5_000, 50 << min(failures, 7))))
+                        try? await timers.sleep(for: .milliseconds(min(5_000, 50 << min(failures, 7))))
                         continue
                     }
                     for job in jobs {
@@ -69,13 +70,14 @@ struct QueueProducer: Sendable {
 
     /// Waits for running jobs up to the grace period, then cancels the rest (they are put back).
     private func drain(active: ActiveCount, wake: WakeSignal, group: inout DiscardingTaskGroup) async {
-        let deadline = ContinuousClock.now + conveyor.configuration.shutdownGracePeriod
+        let timers = conveyor.timers
+        let deadline = timers.now + conveyor.configuration.shutdownGracePeriod
         group.addTask {
-            try? await Task.sleep(until: deadline)
+            try? await timers.sleep(until: deadline)
             wake.signal()
         }
         while active.value > 0 {
-            if ContinuousClock.now >= deadline || Task.isCancelled {
+            if timers.now >= deadline || Task.isCancelled {
                 conveyor.logger.warning("grace period over; cancelling running jobs", metadata: ["queue": "\(queue)"])
                 conveyor.running.stopAll(reason: .shutdown)
                 break

@@ -7,7 +7,7 @@
 /// reads anew, the others get the last result rather than starting the same read.
 ///
 /// A plain state machine: the caller holds it (in an actor or a `Mutex`), passes the time
-/// in, and reports how its read ended.
+/// in (``TimerClock/now`` values), and reports how its read ended.
 package struct CostBoundedReuse<Value> {
     /// How many times its own cost a result is reused for.
     package static var costMultiple: Int { 20 }
@@ -19,18 +19,18 @@ package struct CostBoundedReuse<Value> {
         case read
     }
 
-    private var last: (value: Value, reusableUntil: ContinuousClock.Instant)?
+    private var last: (value: Value, reusableUntil: Duration)?
     private var reading = false
 
     package init() {}
 
-    package mutating func decide(at now: ContinuousClock.Instant) -> Decision {
+    package mutating func decide(at now: Duration) -> Decision {
         if let last, now < last.reusableUntil || reading { return .reuse(last.value) }
         reading = true
         return .read
     }
 
-    package mutating func read(_ value: Value, startedAt: ContinuousClock.Instant, endedAt: ContinuousClock.Instant) {
+    package mutating func read(_ value: Value, startedAt: Duration, endedAt: Duration) {
         last = (value, startedAt + (endedAt - startedAt) * Self.costMultiple)
         reading = false
     }
@@ -39,7 +39,7 @@ package struct CostBoundedReuse<Value> {
     /// any, is reused for as long again, so a read that keeps failing (a table grown past the
     /// answer deadline) is not started over at once by every caller. With no result yet, the
     /// next caller reads again.
-    package mutating func readFailed(startedAt: ContinuousClock.Instant, endedAt: ContinuousClock.Instant) {
+    package mutating func readFailed(startedAt: Duration, endedAt: Duration) {
         if let last {
             self.last = (last.value, max(last.reusableUntil, startedAt + (endedAt - startedAt) * Self.costMultiple))
         }

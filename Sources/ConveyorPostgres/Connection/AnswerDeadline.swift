@@ -9,12 +9,14 @@ package struct AnswerDeadlineExceeded: Error {}
 /// postgres-nio 1.33 never answers a query written to a connection that closed an instant
 /// before: the write reaches an emptied pipeline and the query's promise is dropped. Right after
 /// a server restart the pool can hand out such a connection; without a deadline the caller, and
-/// everything queued behind it, would wait forever.
+/// everything queued behind it, would wait forever. For the same reason the operation runs in
+/// a task of its own, the one task of the store that nothing awaits to its end: a task stuck on
+/// a dropped promise can be left behind, a child task could not.
 ///
 /// The limit runs from the last answer: an operation of many statements calls
 /// ``answerArrived()`` after each one, and only a statement left unanswered for `limit` ends it.
 package func withAnswerDeadline<T: Sendable>(
-    _ limit: Duration, on watchdog: AnswerWatchdog = .shared, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    _ limit: Duration, on watchdog: AnswerWatchdog, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = AnswerRace<T>(watchdog: watchdog, limit: limit)
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
@@ -67,7 +69,7 @@ private final class AnswerRace<T: Sendable>: Sendable {
 
     /// Sets the deadline to `limit` from now, replacing any earlier one.
     func watch() {
-        let id = watchdog.watch(until: .now + limit) { [self] in finish(.failure(AnswerDeadlineExceeded())) }
+        let id = watchdog.watch(for: limit) { [self] in finish(.failure(AnswerDeadlineExceeded())) }
         let (finished, previous) = state.withLock { state -> (Bool, UInt64?) in
             guard state.outcome == nil else { return (true, nil) }
             defer { state.watch = id }

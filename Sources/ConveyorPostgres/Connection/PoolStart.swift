@@ -29,12 +29,12 @@ final class PoolStart: Sendable {
     ///
     /// - Throws: ``ConveyorError`` (`storage`) when the pool has not started within `limit`,
     ///   `CancellationError` when the caller is cancelled first.
-    func wait(atMost limit: Duration) async throws {
+    func wait(atMost limit: Duration, on timers: TimerClock) async throws {
         if opened.load(ordering: .acquiring) { return }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.waitForOpen() }
             group.addTask {
-                try await Task.sleep(for: limit)
+                try await timers.sleep(for: limit)
                 throw ConveyorError(.storage, "the PostgreSQL store is not running: start its run() (or put it in a ServiceGroup) before using it")
             }
             defer { group.cancelAll() }

@@ -7,7 +7,7 @@ extension PostgresJobStore {
     /// (see ``withAnswerDeadline(_:on:_:)``), so a closed one fails at once and the caller retries.
     /// Before the store's pool runs, it waits for it (at most the answer timeout).
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await poolStart.wait(atMost: answerTimeout)
+        try await poolStart.wait(atMost: answerTimeout, on: timers)
         return try await client.withConnection { connection in
             guard !connection.isClosed else {
                 throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")

@@ -1,3 +1,4 @@
+import Conveyor
 import Synchronization
 
 /// Which nodes want job events, so that nobody sends them while nobody watches.
@@ -13,25 +14,35 @@ final class EventDemand: Sendable {
     private struct State {
         var wanted = false
         var announceNow = false
-        var lastAnnounced: ContinuousClock.Instant?
+        var lastAnnounced: Duration?
         /// The latest announcement of another node.
-        var heardFromOthers: ContinuousClock.Instant?
+        var heardFromOthers: Duration?
     }
 
     private let state = Mutex(State())
+    private let timers: TimerClock
+    /// Signalled when an announcement is due at once, so the sender wakes for it.
+    private let due: WakeSignal
+
+    init(timers: TimerClock, due: WakeSignal) {
+        self.timers = timers
+        self.due = due
+    }
 
     /// Whether another node has announced, within the lease, that it wants events.
     var othersWant: Bool {
-        let now = ContinuousClock.now
+        let now = timers.now
         return state.withLock { state in state.heardFromOthers.map { now - $0 < Self.lease } ?? false }
     }
 
     /// This node has subscribers (or no longer has).
     func setWanted(_ wanted: Bool) {
-        state.withLock { state in
+        let announce = state.withLock { state in
+            defer { state.wanted = wanted }
             if wanted, !state.wanted { state.announceNow = true }
-            state.wanted = wanted
+            return state.announceNow
         }
+        if announce { due.signal() }
     }
 
     /// Announce at the next chance if this node wants events (the last announcement could not be sent).
@@ -41,22 +52,34 @@ final class EventDemand: Sendable {
         }
     }
 
+    /// When the next announcement is due (a ``TimerClock/now`` value); nil while this node
+    /// wants no events.
+    var nextAnnouncement: Duration? {
+        state.withLock { state in
+            guard state.wanted else { return nil }
+            if state.announceNow { return .zero }
+            return (state.lastAnnounced ?? .zero) + Self.renewal
+        }
+    }
+
     /// Another node announced that it wants events.
     func heardAnnouncement() {
-        let now = ContinuousClock.now
+        let now = timers.now
         state.withLock { $0.heardFromOthers = now }
     }
 
     /// Another node asked which nodes want events: answer at once if this one does.
     func heardQuestion() {
-        state.withLock { state in
+        let announce = state.withLock { state in
             if state.wanted { state.announceNow = true }
+            return state.wanted
         }
+        if announce { due.signal() }
     }
 
     /// Whether to announce now; if so, it counts as announced.
     func takeAnnouncement() -> Bool {
-        let now = ContinuousClock.now
+        let now = timers.now
         return state.withLock { state in
             guard state.wanted, state.announceNow || state.lastAnnounced.map({ now - $0 >= Self.renewal }) ?? true else { return false }
             state.announceNow = false

@@ -11,20 +11,28 @@ final class EventOutbox: Sendable {
 
     private let state = Mutex(State())
     private let capacity: Int
+    /// Signalled when events arrive in an empty outbox.
+    private let arrived: WakeSignal
 
-    init(capacity: Int = 50_000) {
+    init(capacity: Int = 50_000, arrived: WakeSignal) {
         self.capacity = capacity
+        self.arrived = arrived
     }
 
+    var isEmpty: Bool { state.withLock { $0.events.isEmpty } }
+
     func add(_ events: [JobEvent]) {
-        state.withLock { state in
+        let first = state.withLock { state in
+            let first = state.events.isEmpty && !events.isEmpty
             state.events += events
             let excess = state.events.count - capacity
             if excess > 0 {
                 state.events.removeFirst(excess)
                 state.dropped += excess
             }
+            return first
         }
+        if first { arrived.signal() }
     }
 
     /// Everything waiting, and how many were dropped since the last take.

@@ -9,18 +9,21 @@ import Synchronization
 /// the listener sends itself a probe; one that does not come back means the connection is dead.
 final class ListenerLiveness: Sendable {
     private struct State {
-        var lastHeard = ContinuousClock.now
+        var lastHeard: Duration
         var probe: NodeMessage?
         var confirmed = false
         var doubted = false
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let quiet: Duration
+    private let timers: TimerClock
 
     /// Probes after `quiet` without a notification, and gives each probe as long to arrive.
-    init(quiet: Duration) {
+    init(quiet: Duration, timers: TimerClock) {
         self.quiet = quiet
+        self.timers = timers
+        state = Mutex(State(lastHeard: timers.now))
     }
 
     /// Called when the notification sent on connecting has had its time: true, and remembered,
@@ -43,8 +46,9 @@ final class ListenerLiveness: Sendable {
 
     /// Records a notification that arrived.
     func heard(_ payload: String) {
+        let now = timers.now
         state.withLock { state in
-            state.lastHeard = .now
+            state.lastHeard = now
             if state.probe?.text == payload { state.probe = nil }
         }
     }
@@ -54,9 +58,10 @@ final class ListenerLiveness: Sendable {
     /// is not held against the connection.
     func watch(send: (NodeMessage) async throws -> Void) async throws {
         while true {
-            try await Task.sleep(for: quiet)
+            try await timers.sleep(for: quiet)
+            let now = timers.now
             let probe = state.withLock { state -> NodeMessage? in
-                guard state.confirmed, ContinuousClock.now - state.lastHeard >= quiet else { return nil }
+                guard state.confirmed, now - state.lastHeard >= quiet else { return nil }
                 state.probe = .probe("alive:\(UInt64.random(in: 0 ... .max))")
                 return state.probe
             }
@@ -67,7 +72,7 @@ final class ListenerLiveness: Sendable {
                 state.withLock { $0.probe = nil }
                 continue
             }
-            try await Task.sleep(for: quiet)
+            try await timers.sleep(for: quiet)
             if state.withLock({ $0.probe == probe }) { return }
         }
     }

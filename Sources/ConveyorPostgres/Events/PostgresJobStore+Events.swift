@@ -7,6 +7,9 @@ extension PostgresJobStore: JobEventSharing {
 
     package var othersWantEvents: Bool { eventDemand.othersWant }
 
+    /// How long the sender lets events gather before sending them.
+    static let eventGathering: Duration = .milliseconds(20)
+
     package func share(_ events: [JobEvent]) {
         guard eventDemand.othersWant else { return }
         outbox.add(events)
@@ -16,13 +19,21 @@ extension PostgresJobStore: JobEventSharing {
         eventDemand.setWanted(wanted)
     }
 
-    /// Sends what the outbox holds every few milliseconds, until cancelled: all of it in one
+    /// Sends what the outbox holds, until cancelled: what a few milliseconds bring in one
     /// statement, as few payloads as fit. One transaction per round, not per payload: each
     /// transaction that notifies takes a transaction id and a durable commit. Also announces,
-    /// while this node has subscribers, that it wants the other nodes' events.
+    /// while this node has subscribers, that it wants the other nodes' events. Sleeps while
+    /// there is neither.
     func sendEvents() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(20))
+            if let due = eventDemand.nextAnnouncement {
+                await senderWake.wait(until: due, on: timers)
+            } else {
+                await senderWake.wait()
+            }
+            guard !Task.isCancelled else { return }
+            // Events come in bursts (a batch of outcomes): gather them into one statement.
+            if !outbox.isEmpty { try? await timers.sleep(for: Self.eventGathering) }
             if eventDemand.takeAnnouncement() {
                 do {
                     try await notify(.wantsEvents(node: instanceID))

@@ -14,10 +14,14 @@ public struct SQLiteConfiguration: Sendable {
     public var synchronous: Synchronous
     /// How long a write waits for another process's write lock before failing.
     public var busyTimeout: Duration
+    /// The clock the store measures its reads on (how long finished-job counts are reused).
+    public var timerClock: any Clock<Duration>
 
-    public init(path: String, synchronous: Synchronous = .normal, busyTimeout: Duration = .seconds(10)) {
+    public init(path: String, synchronous: Synchronous = .normal, busyTimeout: Duration = .seconds(10),
+                timerClock: any Clock<Duration> = ContinuousClock()) {
         self.path = path
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
+        self.timerClock = timerClock
     }
 }

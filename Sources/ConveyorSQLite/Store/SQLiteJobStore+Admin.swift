@@ -90,14 +90,14 @@ extension SQLiteJobStore {
     /// ``CostBoundedReuse``): they grow with retention, and while they are counted no claim
     /// or acknowledgement of this store runs.
     private func finalCounts() throws -> [QueueStateCount] {
-        let started = ContinuousClock.now
+        let started = timers.now
         if case .reuse(let counts) = finalCountReuse.decide(at: started) { return counts }
         do {
             let counts = try stateCounts(SQLiteSQL.finalCountsByQueue)
-            finalCountReuse.read(counts, startedAt: started, endedAt: .now)
+            finalCountReuse.read(counts, startedAt: started, endedAt: timers.now)
             return counts
         } catch {
-            finalCountReuse.readFailed(startedAt: started, endedAt: .now)
+            finalCountReuse.readFailed(startedAt: started, endedAt: timers.now)
             throw error
         }
     }

@@ -16,6 +16,7 @@ public actor SQLiteJobStore: JobStore {
     nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
     let connection: SQLiteConnection
     var finalCountReuse = CostBoundedReuse<[QueueStateCount]>()
+    nonisolated let timers: TimerClock
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
@@ -24,6 +25,7 @@ public actor SQLiteJobStore: JobStore {
     /// - Throws: ``ConveyorError`` (`storage`) if the file cannot be opened or set up.
     public init(configuration: SQLiteConfiguration) throws {
         self.configuration = configuration
+        timers = TimerClock(configuration.timerClock)
         do {
             connection = try SQLiteConnection(path: configuration.path, busyTimeout: configuration.busyTimeout)
             try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(configuration.synchronous.rawValue); PRAGMA foreign_keys = OFF;")

@@ -1,73 +1,106 @@
 import ConveyorPostgres
+import ConveyorTesting
+import Conveyor
 import Foundation
 import Testing
 
 /// The guard against queries that never answer (a postgres-nio query written to a connection
-/// that just closed): the caller is released on time, and at once when cancelled.
+/// that just closed): the caller is released on time, and at once when cancelled. Driven by a
+/// clock moved by hand.
 struct AnswerDeadlineTests {
-    @Test func anAnswerInTimeIsReturned() async throws {
-        let value = try await withAnswerDeadline(.seconds(5)) { 42 }
-        #expect(value == 42)
-    }
-
-    @Test func anOperationsErrorIsThrown() async throws {
-        struct Broken: Error {}
-        await #expect(throws: Broken.self) { try await withAnswerDeadline(.seconds(5)) { throw Broken() } }
-    }
-
-    @Test func anOperationThatNeverAnswersTimesOut() async throws {
-        let started = ContinuousClock.now
-        await #expect(throws: AnswerDeadlineExceeded.self) {
-            try await withAnswerDeadline(.milliseconds(200)) { await Self.never() }
+    /// Runs `body` beside the watchdog's loop, as a store's `run()` does.
+    func withWatchdog(_ clock: ManualClock, _ body: @escaping @Sendable (AnswerWatchdog) async throws -> Void) async throws {
+        let watchdog = AnswerWatchdog(timers: TimerClock(clock.timers))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await watchdog.run() }
+            defer { group.cancelAll() }
+            try await body(watchdog)
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func anAnswerInTimeIsReturnedAndAnErrorThrown() async throws {
+        struct Broken: Error {}
+        try await withWatchdog(ManualClock()) { watchdog in
+            let answer = try await withAnswerDeadline(.seconds(5), on: watchdog) { 42 }
+            #expect(answer == 42)
+            await #expect(throws: Broken.self) { try await withAnswerDeadline(.seconds(5), on: watchdog) { throw Broken() } }
+        }
+    }
+
+    @Test func anOperationThatNeverAnswersTimesOutWhenItsTimeHasPassed() async throws {
+        let clock = ManualClock()
+        try await withWatchdog(clock) { watchdog in
+            async let waited: Void = withAnswerDeadline(.seconds(30), on: watchdog) { await Self.never() }
+            await clock.waitForSleepers()
+            clock.advance(by: .seconds(29))
+            await clock.waitForSleepers()
+            clock.advance(by: .seconds(1))
+            do { try await waited; Issue.record("waited answered") } catch { #expect(error is AnswerDeadlineExceeded) }
+        }
     }
 
     @Test func cancellingTheCallerReleasesItAtOnce() async throws {
-        let caller = Task { try await withAnswerDeadline(.seconds(3_600)) { await Self.never() } }
-        try await Task.sleep(for: .milliseconds(50))
-        caller.cancel()
-        await #expect(throws: CancellationError.self) { try await caller.value }
+        try await withWatchdog(ManualClock()) { watchdog in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await #expect(throws: CancellationError.self) { try await withAnswerDeadline(.seconds(3_600), on: watchdog) { await Self.never() } }
+                }
+                group.cancelAll()
+            }
+        }
     }
 
     /// An operation of several statements that each answer in time is not a lost connection,
-    /// though it takes longer than the limit in all. The steps are far shorter than the limit
-    /// (a step may be resumed late while the full suite keeps every thread busy).
+    /// though it takes longer than the limit in all; one whose statements do not say they were
+    /// answered ends at the limit.
     @Test func theLimitRunsFromTheLastAnswer() async throws {
-        let limit = Duration.seconds(3), step = Duration.milliseconds(1_200)
-        async let renewed = withAnswerDeadline(limit) {
+        let clock = ManualClock()
+        let timers = clock.timers
+        try await withWatchdog(clock) { watchdog in
+            async let silent: Void = withAnswerDeadline(.seconds(3), on: watchdog) {
+                for _ in 0..<3 { try await timers.sleep(for: .seconds(2)) }
+            }
+            for _ in 0..<2 {
+                await clock.waitForSleepers(2)  // the watchdog's loop and the operation
+                clock.advance(by: .seconds(2))
+            }
+            do { try await silent; Issue.record("silent answered") } catch { #expect(error is AnswerDeadlineExceeded) }
+
+            async let renewing = withAnswerDeadline(.seconds(3), on: watchdog) {
+                for _ in 0..<3 {
+                    try await timers.sleep(for: .seconds(2))
+                    answerArrived()
+                }
+                return 3
+            }
             for _ in 0..<3 {
-                try await Task.sleep(for: step)
-                answerArrived()
+                await clock.waitForSleepers(2)
+                clock.advance(by: .seconds(2))
             }
-            return 3
+            let steps = try await renewing
+            #expect(steps == 3)
         }
-        await #expect(throws: AnswerDeadlineExceeded.self) {
-            try await withAnswerDeadline(limit) {
-                for _ in 0..<3 { try await Task.sleep(for: step) }
-            }
-        }
-        #expect(try await renewed == 3)
     }
 
     /// One watchdog times every operation: a short deadline arriving while a long one waits
-    /// moves its timer earlier, and after firing the timer is set again for the next deadline.
-    @Test(.timeLimit(.minutes(1)))
-    func everyDeadlineFiresOnTimeWhateverTheOrder() async throws {
-        // Its own watchdog: the shared one also times the other tests' operations.
-        let watchdog = AnswerWatchdog()
-        let long = Task { try await withAnswerDeadline(.seconds(3_600), on: watchdog) { await Self.never() } }
-        defer { long.cancel() }
-        try await Task.sleep(for: .milliseconds(20))
-        let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Duration.self) { group in
-            for limit in [Duration.milliseconds(400), .milliseconds(200)] {
-                group.addTask {
-                    await #expect(throws: AnswerDeadlineExceeded.self) { try await withAnswerDeadline(limit, on: watchdog) { await Self.never() } }
-                    return ContinuousClock.now - started
-                }
-            }
-            for try await waited in group { #expect(waited < .seconds(20)) }
+    /// wakes its loop earlier, and after firing the loop sleeps again for the next deadline.
+    @Test func everyDeadlineFiresOnTimeWhateverTheOrder() async throws {
+        let clock = ManualClock()
+        try await withWatchdog(clock) { watchdog in
+            let (started, start) = AsyncStream.makeStream(of: Void.self)
+            var running = started.makeAsyncIterator()
+            async let long: Void = withAnswerDeadline(.seconds(3_600), on: watchdog) { start.yield(); await Self.never() }
+            await running.next()
+            async let short: Void = withAnswerDeadline(.seconds(20), on: watchdog) { start.yield(); await Self.never() }
+            async let middle: Void = withAnswerDeadline(.seconds(40), on: watchdog) { start.yield(); await Self.never() }
+            await running.next()
+            await running.next()
+            clock.advance(by: .seconds(20))
+            do { try await short; Issue.record("short answered") } catch { #expect(error is AnswerDeadlineExceeded) }
+            clock.advance(by: .seconds(20))
+            do { try await middle; Issue.record("middle answered") } catch { #expect(error is AnswerDeadlineExceeded) }
+            clock.advance(by: .seconds(3_560))
+            do { try await long; Issue.record("long answered") } catch { #expect(error is AnswerDeadlineExceeded) }
         }
     }
 

@@ -2,7 +2,7 @@
 import Testing
 
 @Suite struct CostBoundedReuseTests {
-    let start = ContinuousClock.now
+    let start = Duration.seconds(1_000)
 
     private func reused(_ decision: CostBoundedReuse<Int>.Decision) -> Int? {
         if case .reuse(let value) = decision { value } else { nil }
