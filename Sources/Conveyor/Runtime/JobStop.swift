@@ -27,7 +27,9 @@ final class JobStop: Sendable {
     /// Runs `work` until it ends or ``stop(_:)`` cancels it. Returns what it threw.
     func run(_ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
         await withTaskGroup(of: (any Error)?.self) { group in
-            group.addTask {
+            // Started on this thread: work that does not suspend (most short jobs) ends before
+            // the wait below, which then costs neither a suspension nor a thread wake-up.
+            group.addImmediateTask {
                 defer { self.wake { $0.workEnded = true } }
                 do {
                     try await work()
@@ -36,7 +38,7 @@ final class JobStop: Sendable {
                     return error
                 }
             }
-            // Waiting here rather than in a second child task keeps a job at one task.
+            // Waiting here rather than in a second child task keeps a job at two tasks.
             await withCheckedContinuation { continuation in
                 let endedOrStopped = state.withLock { state in
                     guard !state.workEnded, state.reason == nil else { return true }
