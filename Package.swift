@@ -74,6 +74,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // Built into the module: the server needs no files beside its binary.
+            resources: [
+                .embedInCode("Resources/openapi.json"),
+                .embedInCode("Resources/Dashboard/layout.mustache"),
+                .embedInCode("Resources/Dashboard/style.css"),
+                .embedInCode("Resources/Dashboard/overview.mustache"),
+                .embedInCode("Resources/Dashboard/jobs.mustache"),
+                .embedInCode("Resources/Dashboard/job.mustache"),
+                .embedInCode("Resources/Dashboard/schedules.mustache"),
+                .embedInCode("Resources/Dashboard/schedule-edit.mustache"),
+                .embedInCode("Resources/Dashboard/nodes.mustache"),
+                .embedInCode("Resources/Dashboard/login.mustache"),
+            ],
             swiftSettings: upcoming
         ),
         .executableTarget(

@@ -4,28 +4,44 @@
 /// them all with a clock it moves by hand (`ManualClock` in ConveyorTesting) instead of
 /// sleeping.
 package struct TimerClock: Sendable {
-    private let elapsed: @Sendable () -> Duration
-    private let sleeper: @Sendable (Duration) async throws -> Void
+    private enum Source: Sendable {
+        /// The real passing of time, read directly: some throttles read it for every job.
+        case continuous(start: ContinuousClock.Instant)
+        case other(elapsed: @Sendable () -> Duration, sleep: @Sendable (Duration) async throws -> Void)
+    }
+
+    private let source: Source
 
     package init<C: Clock<Duration>>(_ clock: C) {
-        let start = clock.now
-        elapsed = { start.duration(to: clock.now) }
-        sleeper = { try await clock.sleep(for: $0) }
+        if clock is ContinuousClock {
+            source = .continuous(start: .now)
+        } else {
+            let start = clock.now
+            source = .other(elapsed: { start.duration(to: clock.now) }, sleep: { try await clock.sleep(for: $0) })
+        }
     }
 
     /// The real passing of time.
     package static let continuous = TimerClock(ContinuousClock())
 
     /// Time since this wrapper was made: the instants of intervals and deadlines.
-    package var now: Duration { elapsed() }
+    package var now: Duration {
+        switch source {
+        case .continuous(let start): ContinuousClock.now - start
+        case .other(let elapsed, _): elapsed()
+        }
+    }
 
     /// Waits `duration` of this clock's time; throws `CancellationError` if cancelled first.
     package func sleep(for duration: Duration) async throws {
-        try await sleeper(duration)
+        switch source {
+        case .continuous: try await Task.sleep(for: duration)
+        case .other(_, let sleep): try await sleep(duration)
+        }
     }
 
     /// Waits until `deadline` (a ``now`` value) has passed.
     package func sleep(until deadline: Duration) async throws {
-        try await sleeper(max(deadline - now, .zero))
+        try await sleep(for: max(deadline - now, .zero))
     }
 }

@@ -9,7 +9,8 @@ final class DatabaseThread: SerialExecutor, @unchecked Sendable {
     private var stopped = false
 
     init(name: String) {
-        let thread = Thread { [unowned self] in self.loop() }
+        // The thread holds this executor until `stop()` lets its loop end.
+        let thread = Thread { self.loop() }
         thread.name = name
         thread.start()
     }

@@ -3,14 +3,12 @@ import CSQLite
 /// A prepared statement: bind, step, read columns.
 final class SQLiteStatement {
     private let handle: OpaquePointer
-    private unowned let connection: SQLiteConnection
 
     init(connection: SQLiteConnection, sql: String) throws {
         var handle: OpaquePointer?
         let status = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard status == SQLITE_OK, let handle else { throw connection.error(status) }
         self.handle = handle
-        self.connection = connection
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -25,7 +23,7 @@ final class SQLiteStatement {
             case .real(let value): status = sqlite3_bind_double(handle, index, value)
             case .text(let value): status = sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
             }
-            guard status == SQLITE_OK else { throw connection.error(status) }
+            guard status == SQLITE_OK else { throw error(status) }
         }
     }
 
@@ -35,9 +33,9 @@ final class SQLiteStatement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         case let status:
-            let error = connection.error(status)
+            let failure = error(status)
             sqlite3_reset(handle)
-            throw error
+            throw failure
         }
     }
 
@@ -58,4 +56,9 @@ final class SQLiteStatement {
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
     func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    /// The error `status` stands for, with the message of the statement's database.
+    private func error(_ status: Int32) -> SQLiteError {
+        SQLiteError(code: status, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
+    }
 }
