@@ -38,17 +38,24 @@ final class JobStop: Sendable {
                     return error
                 }
             }
-            // Waiting here rather than in a second child task keeps a job at two tasks.
-            await withCheckedContinuation { continuation in
-                let endedOrStopped = state.withLock { state in
-                    guard !state.workEnded, state.reason == nil else { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if endedOrStopped { continuation.resume() }
+            // Waiting here rather than in a second child task keeps a job at two tasks; work
+            // that has already ended needs no wait at all.
+            if !state.withLock({ $0.workEnded || $0.reason != nil }) {
+                await waitForEndOrStop()
             }
             if reason != nil { group.cancelAll() }
             return await group.next() ?? nil
+        }
+    }
+
+    private func waitForEndOrStop() async {
+        await withCheckedContinuation { continuation in
+            let endedOrStopped = state.withLock { state in
+                guard !state.workEnded, state.reason == nil else { return true }
+                state.waiter = continuation
+                return false
+            }
+            if endedOrStopped { continuation.resume() }
         }
     }
 
