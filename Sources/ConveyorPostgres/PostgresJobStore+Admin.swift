@@ -6,49 +6,24 @@ import Synchronization
 extension PostgresJobStore {
     package func jobs(matching filter: JobFilter) async throws -> [Job] {
         try filter.validate()
-        var conditions: [String] = []
-        var binds = PostgresBindings()
-        var index = 0
-        func parameter(_ append: (inout PostgresBindings) -> Void) -> String {
-            append(&binds)
-            index += 1
-            return "$\(index)"
-        }
-        if !filter.states.isEmpty { conditions.append("state = ANY(\(parameter { $0.append(filter.states.map(\.rawValue).sorted()) }))") }
-        if !filter.queues.isEmpty { conditions.append("queue = ANY(\(parameter { $0.append(filter.queues.sorted()) }))") }
-        if !filter.kinds.isEmpty { conditions.append("kind = ANY(\(parameter { $0.append(filter.kinds.sorted()) }))") }
-        if let tag = filter.tag { conditions.append("\(parameter { $0.append(tag) }) = ANY(tags)") }
-        if let after = filter.insertedAfter { conditions.append("inserted_at >= \(parameter { $0.append(after) })") }
-        if let before = filter.insertedBefore { conditions.append("inserted_at < \(parameter { $0.append(before) })") }
-        if let beforeID = filter.beforeID { conditions.append("id < \(parameter { $0.append(beforeID) })") }
-        binds.append(Int64(filter.limit))
-        let text = sql.listJobs(where: conditions, limitParameter: index + 1)
-        return try await storage("listing jobs") { [self, binds] in try await jobs(text, binds) }
+        return try await storage("listing jobs") { [self] in try await jobs(sql.jobs(matching: filter)) }
     }
 
     package func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity {
-        var binds = PostgresBindings()
-        binds.append(queue)
-        binds.append(since)
-        var latest = binds
-        latest.append(Int64(waits))
-        return try await storage("reading a queue's activity") { [self, binds, latest] in
+        try await storage("reading a queue's activity") { [self] in
             var minutes: [Int64: FinishedActivity.Counts] = [:]
-            for row in try await rows(sql.finishedPerMinute, binds) {
+            for row in try await rows(sql.finishedPerMinute(queue: queue, since: since)) {
                 let (minute, completed, failed) = try row.decode((Int64, Int64, Int64).self)
                 minutes[minute] = FinishedActivity.Counts(completed: Int(completed), failed: Int(failed))
             }
-            let waits = try await rows(sql.latestWaits, latest).map { try $0.decode(Double.self) }
+            let waits = try await rows(sql.latestWaits(queue: queue, since: since, limit: waits)).map { try $0.decode(Double.self) }
             return FinishedActivity(minutes: minutes, waits: waits)
         }
     }
 
     package func retry(id: Int64, now: Date) async throws -> Job {
-        var binds = PostgresBindings()
-        binds.append(id)
-        binds.append(now)
-        return try await storage("retrying a job") { [self, binds] in
-            if let job = try await jobs(sql.retry, binds).first {
+        try await storage("retrying a job") { [self] in
+            if let job = try await jobs(sql.retry(id: id, now: now)).first {
                 try await notify(.jobsAvailable(queue: job.queue))
                 return job
             }
@@ -57,13 +32,8 @@ extension PostgresJobStore {
     }
 
     package func cancel(id: Int64, reason: String, now: Date) async throws -> Job {
-        var binds = PostgresBindings()
-        binds.append(id)
-        binds.append(now)
-        binds.append(StoreCoding.iso8601(now))
-        binds.append("cancelled: \(reason)")
-        return try await storage("cancelling a job") { [self, binds] in
-            if let job = try await jobs(sql.cancel, binds).first {
+        try await storage("cancelling a job") { [self] in
+            if let job = try await jobs(sql.cancel(id: id, error: "cancelled: \(reason)", now: now)).first {
                 try await notify(.jobCancelled(id: id))
                 return job
             }
@@ -72,10 +42,8 @@ extension PostgresJobStore {
     }
 
     package func delete(id: Int64) async throws -> Job {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return try await storage("deleting a job") { [self, binds] in
-            if let job = try await jobs(sql.delete, binds).first { return job }
+        try await storage("deleting a job") { [self] in
+            if let job = try await jobs(sql.delete(id: id)).first { return job }
             throw try await refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
         }
     }
@@ -123,7 +91,7 @@ extension PostgresJobStore {
         }
     }
 
-    private func stateCounts(_ query: String) async throws -> [QueueStateCount] {
+    private func stateCounts(_ query: PostgresQuery) async throws -> [QueueStateCount] {
         try await rows(query).compactMap { row in
             let (queue, state, count) = try row.decode((String, String, Int64).self)
             return Self.stateCount(queue, state, count)
@@ -136,25 +104,15 @@ extension PostgresJobStore {
     }
 
     package func setPaused(_ paused: Bool, queue: String, now: Date) async throws {
-        var binds = PostgresBindings()
-        binds.append(queue)
-        binds.append(paused)
-        binds.append(now)
-        try await storage("pausing a queue") { [self, binds] in
-            try await execute(sql.setPaused, binds)
+        try await storage("pausing a queue") { [self] in
+            try await execute(sql.setPaused(paused, queue: queue, now: now))
             try await notify(.queueChanged(queue: queue))
         }
     }
 
     package func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {
-        var binds = PostgresBindings()
-        binds.append(queue)
-        binds.append(limits.concurrency.map { Int32(clamping: $0) })
-        binds.append(limits.rate.map { Int32(clamping: $0.count) })
-        binds.append(limits.rate?.periodMicros)
-        binds.append(now)
-        try await storage("setting queue limits") { [self, binds] in
-            try await execute(sql.setLimits, binds)
+        try await storage("setting queue limits") { [self] in
+            try await execute(sql.setLimits(limits, queue: queue, now: now))
             try await notify(.queueChanged(queue: queue))
         }
         limited.invalidate()

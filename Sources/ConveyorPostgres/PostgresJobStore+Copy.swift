@@ -6,9 +6,9 @@ import PostgresNIO
 extension PostgresJobStore {
     /// From this many jobs on, a batch without uniqueness is streamed with `COPY`: its two
     /// extra round trips (the id draw and the NOTIFY) then cost less than waiting for every
-    /// row to be encoded before the server starts, as the one `INSERT` must. Measured against
-    /// the `INSERT` (BENCHMARKS.md, eleventh sitting): `COPY` was 0.84× at 200 jobs a call,
-    /// 0.80× at 500, equal at 1,000, 1.05× at 2,000, 1.14× at 5,000 and 1.22× at 10,000.
+    /// row to be encoded before the server starts, as the one `INSERT` must. Against the
+    /// `INSERT`, `COPY` was slower below 1,000 jobs a call (0.8× at 500), equal at 1,000, and
+    /// faster above (1.2× at 10,000).
     static let copyThreshold = 1_000
 
     /// Jobs without uniqueness, streamed with `COPY jobs FROM STDIN`: the server stores the
@@ -19,9 +19,7 @@ extension PostgresJobStore {
     /// the table name as given).
     static func insertByCopy(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
         let plan = InsertPlan(jobs, now: now)
-        var count = PostgresBindings(capacity: 1)
-        count.append(Int32(jobs.count))
-        let drawn = try await connection.query(PostgresQuery(unsafeSQL: sql.drawIDs, binds: count), logger: logger).collect()
+        let drawn = try await connection.query(sql.drawIDs(jobs.count), logger: logger).collect()
         let ids = try drawn.first?.decode([Int64]?.self) ?? []
         guard ids.count == jobs.count else { throw ConveyorError(.storage, "drew \(ids.count) ids for \(jobs.count) jobs") }
 
@@ -41,10 +39,8 @@ extension PostgresJobStore {
         // must not make the caller believe the insert failed (and enqueue them again).
         let wake = plan.queuesToWake
         if !wake.isEmpty {
-            var binds = PostgresBindings(capacity: 1)
-            binds.append(wake.map { NodeMessage.jobsAvailable(queue: $0).text })
             do {
-                try await connection.query(PostgresQuery(unsafeSQL: sql.notifyEach, binds: binds), logger: logger)
+                try await connection.query(sql.notifyEach(wake.map { NodeMessage.jobsAvailable(queue: $0).text }), logger: logger)
             } catch {
                 logger.warning("new jobs are stored but other nodes could not be woken; they find them at their next poll", metadata: [
                     "error": "\((error as? PSQLError).map { "\(PostgresFailure($0))" } ?? "\(error)")",

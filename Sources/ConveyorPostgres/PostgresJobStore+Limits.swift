@@ -51,36 +51,23 @@ extension PostgresJobStore {
     /// Answers nil when the queue turns out to have no limits (any more).
     func claimWithinLimits(queue: String, limit: Int, node: String, now: Date) async throws -> [Job]? {
         try await withTransaction { connection in
-            var lock = PostgresBindings()
-            lock.append(queue)
-            guard let row = try await connection.query(PostgresQuery(unsafeSQL: sql.lockQueue, binds: lock), logger: logger).collect().first else {
-                return nil
-            }
+            guard let row = try await connection.query(sql.lockQueue(queue), logger: logger).collect().first else { return nil }
             let (paused, concurrency, rateCount, ratePeriod) = try row.decode((Bool, Int32?, Int32?, Int64?).self)
             let limits = QueueLimits(concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod)
             guard limits.isLimited else { return nil }
             guard !paused else { return [] }
 
             let windowStart = limits.rateWindowStart(now: now)
-            var window = PostgresBindings()
-            window.append(queue)
-            window.append(windowStart ?? now)
-            if windowStart != nil {
-                try await connection.query(PostgresQuery(unsafeSQL: sql.forgetStartsBefore, binds: window), logger: logger)
-            }
-            let counts = try await connection.query(PostgresQuery(unsafeSQL: sql.limitCounts, binds: window), logger: logger).collect()
+            if let windowStart { try await connection.query(sql.forgetStarts(queue, before: windowStart), logger: logger) }
+            let counts = try await connection.query(sql.limitCounts(queue, startedSince: windowStart ?? now), logger: logger).collect()
             guard let (executing, started) = try counts.first?.decode((Int64, Int64).self) else { return [] }
             let allowed = limits.allowance(requested: limit, executing: Int(executing), startedInWindow: Int(started))
             guard allowed > 0 else { return [] }
 
-            let claim = Self.claimBindings(now: now, node: node, queue: queue, limit: allowed)
-            let jobs = try Self.readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: claim), logger: logger).collect())
+            let claim = PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: Self.claimBindings(now: now, node: node, queue: queue, limit: allowed))
+            let jobs = try Self.readJobs(await connection.query(claim, logger: logger).collect())
             if limits.rate != nil, !jobs.isEmpty {
-                var starts = PostgresBindings()
-                starts.append(queue)
-                starts.append(now)
-                starts.append(Int32(jobs.count))
-                try await connection.query(PostgresQuery(unsafeSQL: sql.recordStarts, binds: starts), logger: logger)
+                try await connection.query(sql.recordStarts(queue, at: now, count: jobs.count), logger: logger)
             }
             return jobs
         }

@@ -91,9 +91,7 @@ extension PostgresJobStore {
         let skippedKeys = jobs.indices.filter { !inserted.contains(drawn[$0]) }.compactMap { uniqueness[$0]?.key }
         var holders: [String: Job] = [:]
         if !skippedKeys.isEmpty {
-            var find = PostgresBindings(capacity: 1)
-            find.append(Array(Set(skippedKeys)))
-            for job in try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUniques, binds: find), logger: logger).collect()) {
+            for job in try readJobs(await connection.query(sql.findUniques(Array(Set(skippedKeys))), logger: logger).collect()) {
                 if let key = job.uniqueKey { holders[key] = job }
             }
             answerArrived()
@@ -119,27 +117,12 @@ extension PostgresJobStore {
     /// second statement; if that job left its unique states in between, the insert is tried again.
     static func insertOne(_ job: JobInsert, now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> InsertResult {
         let uniqueness = job.uniqueness(now: now)
-        let scheduledAt = job.scheduledAt ?? now
-        var binds = PostgresBindings(capacity: 12)
-        binds.append(job.kind)
-        binds.append(job.queue)
-        binds.append(scheduledAt > now ? JobState.scheduled.rawValue : JobState.available.rawValue)
-        binds.append(Int16(clamping: job.priority))
-        binds.append(job.args.text)
-        binds.append(job.meta.text)
-        binds.append(StoreCoding.json(job.tags))
-        binds.append(Int32(clamping: job.maxAttempts))
-        binds.append(now)
-        binds.append(scheduledAt)
-        binds.append(uniqueness?.key)
-        binds.append(uniqueness.map { "{" + $0.states.split(separator: ",").joined(separator: ",") + "}" })
-        var find = PostgresBindings()
-        find.append(uniqueness?.key)
+        let insert = sql.insertUnique(job, uniqueness: uniqueness, now: now)
         for _ in 0..<3 {
-            if let inserted = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.insertUnique, binds: binds), logger: logger).collect()).first {
+            if let inserted = try readJobs(await connection.query(insert, logger: logger).collect()).first {
                 return InsertResult(job: inserted, isDuplicate: false)
             }
-            if let existing = try readJobs(await connection.query(PostgresQuery(unsafeSQL: sql.findUnique, binds: find), logger: logger).collect()).first {
+            if let existing = try readJobs(await connection.query(sql.findUnique(uniqueness?.key), logger: logger).collect()).first {
                 return InsertResult(job: existing, isDuplicate: true)
             }
         }

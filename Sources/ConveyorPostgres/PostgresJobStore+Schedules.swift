@@ -4,75 +4,51 @@ import PostgresNIO
 
 extension PostgresJobStore: ScheduleStore {
     package func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) async throws -> Schedule {
-        var binds = PostgresBindings()
-        binds.append(definition.name)
-        binds.append(StoreCoding.json(definition))
-        binds.append(definition.maxConsecutiveFailures.map { Int32(clamping: $0) })
-        binds.append(active)
-        binds.append(nextRunAt)
-        binds.append(now)
-        guard let created = try await storage("creating a schedule", { [self, binds] in try await schedules(sql.createSchedule, binds).first }) else {
+        let query = sql.createSchedule(definition, active: active, nextRunAt: nextRunAt, now: now)
+        guard let created = try await storage("creating a schedule", { [self] in try await schedules(query).first }) else {
             throw ConveyorError(.conflict, field: "name", "a schedule named '\(definition.name)' already exists")
         }
         return created
     }
 
     package func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) async throws -> Schedule {
-        var binds = PostgresBindings()
-        binds.append(definition.name)
-        binds.append(StoreCoding.json(definition))
-        binds.append(definition.maxConsecutiveFailures.map { Int32(clamping: $0) })
-        binds.append(nextRunAt)
-        binds.append(now)
-        guard let updated = try await storage("updating a schedule", { [self, binds] in try await schedules(sql.updateSchedule, binds).first }) else {
+        let query = sql.updateSchedule(definition, nextRunAt: nextRunAt, now: now)
+        guard let updated = try await storage("updating a schedule", { [self] in try await schedules(query).first }) else {
             throw ConveyorError.scheduleNotFound(definition.name)
         }
         return updated
     }
 
     package func schedule(named name: String) async throws -> Schedule? {
-        var binds = PostgresBindings()
-        binds.append(name)
-        return try await storage("reading a schedule") { [self, binds] in try await schedules(sql.scheduleByName, binds).first }
+        try await storage("reading a schedule") { [self] in try await schedules(sql.schedule(named: name)).first }
     }
 
     package func schedules() async throws -> [Schedule] {
-        try await storage("listing schedules") { [self] in try await schedules(sql.allSchedules, PostgresBindings()) }
+        try await storage("listing schedules") { [self] in try await schedules(sql.allSchedules) }
     }
 
     package func deleteSchedule(named name: String) async throws {
-        var binds = PostgresBindings()
-        binds.append(name)
-        guard try await storage("deleting a schedule", { [self, binds] in try await rows(sql.deleteSchedule, binds).count }) > 0 else {
+        guard try await storage("deleting a schedule", { [self] in try await rows(sql.deleteSchedule(named: name)).count }) > 0 else {
             throw ConveyorError.scheduleNotFound(name)
         }
     }
 
     package func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) async throws -> Schedule {
-        var binds = PostgresBindings()
-        binds.append(name)
-        binds.append(active)
-        binds.append(nextRunAt)
-        binds.append(reason)
-        binds.append(now)
-        guard let schedule = try await storage("changing a schedule", { [self, binds] in try await schedules(sql.setScheduleActive, binds).first }) else {
+        let query = sql.setScheduleActive(active, name: name, nextRunAt: nextRunAt, reason: reason, now: now)
+        guard let schedule = try await storage("changing a schedule", { [self] in try await schedules(query).first }) else {
             throw ConveyorError.scheduleNotFound(name)
         }
         return schedule
     }
 
     package func dueSchedules(now: Date) async throws -> [Schedule] {
-        var binds = PostgresBindings()
-        binds.append(now)
-        return try await storage("reading due schedules") { [self, binds] in try await schedules(sql.dueSchedules, binds) }
+        try await storage("reading due schedules") { [self] in try await schedules(sql.dueSchedules(now: now)) }
     }
 
     package func fireSchedule(_ fire: ScheduleFire, now: Date) async throws -> ScheduleFireResult {
         try await storage("firing a schedule") { [self] in
             try await withTransaction { connection in
-                var lock = PostgresBindings()
-                lock.append(fire.name)
-                let row = try await connection.query(PostgresQuery(unsafeSQL: sql.lockSchedule, binds: lock), logger: logger).collect().first
+                let row = try await connection.query(sql.lockSchedule(named: fire.name), logger: logger).collect().first
                 let locked = try row.map { row in
                     let (active, next, lastJobState) = try row.decode((Bool, Date?, String?).self)
                     return LockedSchedule(active: active, nextRunAt: next, lastJobState: lastJobState.flatMap(JobState.init(rawValue:)))
@@ -82,22 +58,13 @@ extension PostgresJobStore: ScheduleStore {
                 case .lost:
                     return decision.result()
                 case .record(let status):
-                    var binds = PostgresBindings()
-                    binds.append(fire.name)
-                    binds.append(decision.nextRunAt)
-                    binds.append(status.rawValue)
-                    binds.append(now)
-                    try await connection.query(PostgresQuery(unsafeSQL: sql.skipScheduleFire, binds: binds), logger: logger)
+                    let query = sql.recordFireWithoutJob(fire.name, status: status, nextRunAt: decision.nextRunAt, now: now)
+                    try await connection.query(query, logger: logger)
                     return decision.result()
                 case .insert(let job):
                     let inserted = try await Self.insertOne(job, now: now, sql: sql, on: connection, logger: logger).job
-                    var binds = PostgresBindings()
-                    binds.append(fire.name)
-                    binds.append(decision.nextRunAt)
-                    binds.append(fire.fireAt)
-                    binds.append(inserted.id)
-                    binds.append(now)
-                    try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleFire, binds: binds), logger: logger)
+                    let query = sql.recordFire(fire.name, fireAt: fire.fireAt, jobID: inserted.id, nextRunAt: decision.nextRunAt, now: now)
+                    try await connection.query(query, logger: logger)
                     return decision.result(inserted: inserted)
                 }
             }
@@ -105,26 +72,18 @@ extension PostgresJobStore: ScheduleStore {
     }
 
     package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
-        var binds = PostgresBindings()
-        binds.append(name)
-        binds.append(jobID)
-        binds.append(status.rawValue)
-        binds.append(error)
-        binds.append(now)
-        try await storage("recording a schedule's run") { [self, binds] in
+        try await storage("recording a schedule's run") { [self] in
             try await withTransaction { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: sql.recordScheduleRun, binds: binds), logger: logger)
-                var disable = PostgresBindings()
-                disable.append(name)
-                try await connection.query(PostgresQuery(unsafeSQL: sql.disableFailingSchedule, binds: disable), logger: logger)
+                try await connection.query(sql.recordScheduleRun(name, jobID: jobID, status: status, error: error, now: now), logger: logger)
+                try await connection.query(sql.disableFailingSchedule(name), logger: logger)
             }
         }
     }
 
     private typealias ScheduleRow = (String, String, Bool, String?, Date?, Date?, String?, Int64?, Int32, String?, Date?, Int32, Date, Date)
 
-    private func schedules(_ text: String, _ binds: PostgresBindings) async throws -> [Schedule] {
-        try await rows(text, binds).map { row in
+    private func schedules(_ query: PostgresQuery) async throws -> [Schedule] {
+        try await rows(query).map { row in
             let (_, definition, active, disabledReason, nextRunAt, lastRunAt, lastStatus, lastJobID, failures, lastError, lastErrorAt,
                  skipped, createdAt, updatedAt) = try row.decode(ScheduleRow.self)
             return Schedule(

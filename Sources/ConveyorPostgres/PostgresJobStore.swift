@@ -131,22 +131,20 @@ public final class PostgresJobStore: JobStore, Service {
 
     private func runMigrations() async throws {
         try await withTransaction { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: sql.lockMigrations), logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: sql.createSchema), logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: sql.createMigrations), logger: logger)
+            try await connection.query(sql.lockMigrations, logger: logger)
+            try await connection.query(sql.createSchema, logger: logger)
+            try await connection.query(sql.createMigrations, logger: logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query(PostgresQuery(unsafeSQL: sql.appliedMigrations), logger: logger).decode(Int32.self) {
+            for try await version in try await connection.query(sql.appliedMigrations, logger: logger).decode(Int32.self) {
                 applied.insert(Int(version))
             }
+            try await connection.query(sql.useSchema, logger: logger)
             for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                 // The extended protocol takes one statement at a time.
                 for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    try await connection.query(PostgresQuery(unsafeSQL: sql.migration(statement)), logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                var binds = PostgresBindings()
-                binds.append(Int32(migration.version))
-                binds.append(migration.name)
-                try await connection.query(PostgresQuery(unsafeSQL: sql.recordMigration, binds: binds), logger: logger)
+                try await connection.query(sql.recordMigration(version: migration.version, name: migration.name), logger: logger)
             }
         }
     }
@@ -197,19 +195,11 @@ public final class PostgresJobStore: JobStore, Service {
     }
 
     package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws {
-        var binds = PostgresBindings()
-        binds.append(fraction)
-        binds.append(message)
-        binds.append(attempt.jobID)
-        binds.append(Int32(attempt.attempt))
-        binds.append(attempt.node)
-        try await storage("saving progress") { [self, binds] in try await execute(sql.recordProgress, binds) }
+        try await storage("saving progress") { [self] in try await execute(sql.recordProgress(attempt, fraction: fraction, message: message)) }
     }
 
     package func job(id: Int64) async throws -> Job? {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return try await storage("reading a job") { [self, binds] in try await jobs(sql.jobByID, binds).first }
+        try await storage("reading a job") { [self] in try await jobs(sql.job(id: id)).first }
     }
 
     // MARK: - Helpers

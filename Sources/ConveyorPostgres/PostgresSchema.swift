@@ -1,11 +1,12 @@
 import Conveyor
 
-/// Versioned migrations; `S` stands for the configured schema. Each runs once, in order, in
-/// one transaction holding an advisory lock, so several nodes can start at once.
+/// Versioned migrations, with bare table names: they run with the configured schema as the
+/// `search_path`. Each runs once, in order, in one transaction holding an advisory lock, so
+/// several nodes can start at once.
 enum PostgresSchema {
     static let migrations: [SchemaMigration] = [
         SchemaMigration(version: 1, name: "jobs, nodes, leaders, queues", sql: """
-            CREATE TABLE S.jobs (
+            CREATE TABLE jobs (
                 id bigserial PRIMARY KEY,
                 kind text NOT NULL,
                 queue text NOT NULL,
@@ -25,11 +26,11 @@ enum PostgresSchema {
                 unique_key text,
                 unique_states text[]
             );
-            CREATE INDEX jobs_fetch ON S.jobs (state, queue, priority, scheduled_at, id);
-            CREATE INDEX jobs_finished ON S.jobs (state, finished_at) WHERE finished_at IS NOT NULL;
-            CREATE UNIQUE INDEX jobs_unique ON S.jobs (unique_key)
+            CREATE INDEX jobs_fetch ON jobs (state, queue, priority, scheduled_at, id);
+            CREATE INDEX jobs_finished ON jobs (state, finished_at) WHERE finished_at IS NOT NULL;
+            CREATE UNIQUE INDEX jobs_unique ON jobs (unique_key)
                 WHERE unique_key IS NOT NULL AND state = ANY (unique_states);
-            CREATE TABLE S.nodes (
+            CREATE TABLE nodes (
                 name text PRIMARY KEY,
                 queues text[] NOT NULL,
                 kinds text[] NOT NULL DEFAULT '{}',
@@ -37,28 +38,28 @@ enum PostgresSchema {
                 heartbeat_at timestamptz NOT NULL,
                 running integer NOT NULL DEFAULT 0
             );
-            CREATE TABLE S.leaders (
+            CREATE TABLE leaders (
                 name text PRIMARY KEY,
                 node text NOT NULL,
                 expires_at timestamptz NOT NULL
             );
-            CREATE TABLE S.queues (
+            CREATE TABLE queues (
                 name text PRIMARY KEY,
                 paused boolean NOT NULL DEFAULT false,
                 updated_at timestamptz NOT NULL
             );
             """),
         SchemaMigration(version: 2, name: "queue limits across nodes", sql: """
-            ALTER TABLE S.queues ADD COLUMN concurrency integer, ADD COLUMN rate_count integer, ADD COLUMN rate_period bigint;
-            CREATE TABLE S.queue_starts (
+            ALTER TABLE queues ADD COLUMN concurrency integer, ADD COLUMN rate_count integer, ADD COLUMN rate_period bigint;
+            CREATE TABLE queue_starts (
                 queue text NOT NULL,
                 started_at timestamptz NOT NULL,
                 count integer NOT NULL
             );
-            CREATE INDEX queue_starts_window ON S.queue_starts (queue, started_at);
+            CREATE INDEX queue_starts_window ON queue_starts (queue, started_at);
             """),
         SchemaMigration(version: 3, name: "schedules", sql: """
-            CREATE TABLE S.schedules (
+            CREATE TABLE schedules (
                 name text PRIMARY KEY,
                 definition text NOT NULL,
                 max_failures integer,
@@ -75,13 +76,13 @@ enum PostgresSchema {
                 created_at timestamptz NOT NULL,
                 updated_at timestamptz NOT NULL
             );
-            CREATE INDEX schedules_due ON S.schedules (next_run_at) WHERE active;
+            CREATE INDEX schedules_due ON schedules (next_run_at) WHERE active;
             """),
         // A finished job leaves the claim index instead of taking a new entry in it (decision
         // 0002). The table is locked while the index is rebuilt, one pass over it.
         SchemaMigration(version: 4, name: "claim index holds unfinished jobs only", sql: """
-            DROP INDEX S.jobs_fetch;
-            CREATE INDEX jobs_fetch ON S.jobs (state, queue, priority, scheduled_at, id)
+            DROP INDEX jobs_fetch;
+            CREATE INDEX jobs_fetch ON jobs (state, queue, priority, scheduled_at, id)
                 WHERE state IN ('scheduled', 'available', 'executing', 'retryable');
             """),
     ]

@@ -23,13 +23,13 @@ extension PostgresJobStore {
     }
 
     /// Runs one statement and reads all its rows before the connection goes back to the pool.
-    func rows(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
-        try await withConnection { try await $0.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger).collect() }
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withConnection { try await $0.query(query, logger: logger).collect() }
     }
 
     /// Runs a hot-path statement: prepared on the store's own pool, unnamed on a client it was handed.
     func rows<Statement: HotStatement>(_ statement: Statement.Type, _ binds: PostgresBindings) async throws -> [PostgresRow] {
-        guard preparesStatements else { return try await rows(Statement.qualified(sql), binds) }
+        guard preparesStatements else { return try await rows(PostgresQuery(unsafeSQL: Statement.qualified(sql), binds: binds)) }
         return try await withConnection { connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.execute(Statement(bindings: binds), logger: logger) { rows.append(row) }
@@ -37,17 +37,15 @@ extension PostgresJobStore {
         }
     }
 
-    func execute(_ text: String, _ binds: PostgresBindings = PostgresBindings()) async throws {
-        _ = try await rows(text, binds)
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await rows(query)
     }
 
-    func jobs(_ text: String, _ binds: PostgresBindings) async throws -> [Job] {
-        try Self.readJobs(await rows(text, binds))
+    func jobs(_ query: PostgresQuery) async throws -> [Job] {
+        try Self.readJobs(await rows(query))
     }
 
     func notify(_ message: NodeMessage) async throws {
-        var binds = PostgresBindings()
-        binds.append(message.text)
-        try await execute(sql.notify, binds)
+        try await execute(sql.notify(message))
     }
 }

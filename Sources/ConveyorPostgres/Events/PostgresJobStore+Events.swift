@@ -46,10 +46,9 @@ extension PostgresJobStore: JobEventSharing {
                 logger.warning("job events dropped: PostgreSQL did not take them fast enough", metadata: ["count": "\(dropped)"])
             }
             guard !events.isEmpty else { continue }
-            var binds = PostgresBindings()
-            binds.append(EventPayload.encode(events, sender: instanceID))
+            let query = sql.notifyEach(EventPayload.encode(events, sender: instanceID))
             do {
-                try await storage("sending job events") { [self, binds] in try await execute(sql.notifyEach, binds) }
+                try await storage("sending job events") { [self] in try await execute(query) }
             } catch where !Task.isCancelled {
                 logger.warning("job events could not be sent to other nodes", metadata: ["error": "\(error)"])
             } catch {
