@@ -19,7 +19,7 @@ extension SQLiteConnection {
     }
 
     func job(id: Int64) throws -> Job? {
-        try query(SQLiteSQL.jobByID, [.integer(id)], readJob).first
+        try query(SQLiteSQL.job(id: id), readJob).first
     }
 
     /// Inserts in the current transaction; the caller begins and commits it.

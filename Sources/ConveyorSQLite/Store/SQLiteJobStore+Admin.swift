@@ -38,7 +38,7 @@ extension SQLiteJobStore {
     package func retry(id: Int64, now: Date) throws -> Job {
         try storage("retrying a job") {
             try connection.writeTransaction {
-                if let job = try connection.query(SQLiteSQL.retry, [.integer(id), .integer(SQLiteCoding.micros(now))], connection.readJob).first {
+                if let job = try connection.query(SQLiteSQL.retry(id: id, now: now), connection.readJob).first {
                     signalAvailable([job.queue])
                     return job
                 }
@@ -52,8 +52,7 @@ extension SQLiteJobStore {
             try connection.writeTransaction {
                 let attempt = try connection.job(id: id)?.attempt ?? 0
                 let entry = JobErrorEntry(attempt: attempt, at: now, message: "cancelled: \(reason)")
-                let values: [SQLiteValue] = [.integer(id), .integer(SQLiteCoding.micros(now)), .text(StoreCoding.json(entry))]
-                if let job = try connection.query(SQLiteSQL.cancel, values, connection.readJob).first { return job }
+                if let job = try connection.query(SQLiteSQL.cancel(id: id, error: StoreCoding.json(entry), now: now), connection.readJob).first { return job }
                 throw try refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
             }
         }
@@ -64,7 +63,7 @@ extension SQLiteJobStore {
     package func delete(id: Int64) throws -> Job {
         try storage("deleting a job") {
             try connection.writeTransaction {
-                if let job = try connection.query(SQLiteSQL.delete, [.integer(id)], connection.readJob).first { return job }
+                if let job = try connection.query(SQLiteSQL.delete(id: id), connection.readJob).first { return job }
                 throw try refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
             }
         }
@@ -78,7 +77,7 @@ extension SQLiteJobStore {
 
     package func queueSummaries() throws -> [QueueSummary] {
         try storage("counting jobs") {
-            let settings = try connection.query(SQLiteSQL.queueSettings, []) { row in
+            let settings = try connection.query(SQLiteSQL.queueSettings) { row in
                 QueueSettings(queue: row.text(0), paused: row.int(1) != 0, limits: QueueLimits(
                     concurrency: row.optionalInt64(2).map(Int.init), rateCount: row.optionalInt64(3).map(Int.init), ratePeriodMicros: row.optionalInt64(4)))
             }
@@ -102,39 +101,35 @@ extension SQLiteJobStore {
         }
     }
 
-    private func stateCounts(_ query: String) throws -> [QueueStateCount] {
-        try connection.query(query, []) { ($0.text(0), $0.text(1), $0.int(2)) }.compactMap { queue, state, count in
+    private func stateCounts(_ query: SQLiteQuery) throws -> [QueueStateCount] {
+        try connection.query(query) { ($0.text(0), $0.text(1), $0.int(2)) }.compactMap { queue, state, count in
             JobState(rawValue: state).map { QueueStateCount(queue: queue, state: $0, count: count) }
         }
     }
 
     package func finishedActivity(queue: String, since: Date, waits: Int) throws -> FinishedActivity {
         try storage("reading a queue's activity") {
-            let window: [SQLiteValue] = [.text(queue), .integer(SQLiteCoding.micros(since))]
             var minutes: [Int64: FinishedActivity.Counts] = [:]
-            for (minute, counts) in try connection.query(SQLiteSQL.finishedPerMinute, window, {
+            for (minute, counts) in try connection.query(SQLiteSQL.finishedPerMinute(queue: queue, since: since), {
                 ($0.int64(0), FinishedActivity.Counts(completed: Int($0.int64(1)), failed: Int($0.int64(2))))
             }) {
                 minutes[minute] = counts
             }
-            let waits = try connection.query(SQLiteSQL.latestWaits, window + [.integer(Int64(waits))]) { Double($0.int64(0)) / 1_000_000 }
+            let waits = try connection.query(SQLiteSQL.latestWaits(queue: queue, since: since, limit: waits)) { Double($0.int64(0)) / 1_000_000 }
             return FinishedActivity(minutes: minutes, waits: waits)
         }
     }
 
     package func setPaused(_ paused: Bool, queue: String, now: Date) throws {
         try storage("pausing a queue") {
-            try connection.run(SQLiteSQL.setPaused, [.text(queue), .integer(paused ? 1 : 0), .integer(SQLiteCoding.micros(now))])
+            try connection.run(SQLiteSQL.setPaused(paused, queue: queue, now: now))
         }
         signalBus.publish(.queueChanged(queue: queue))
     }
 
     package func setLimits(_ limits: QueueLimits, queue: String, now: Date) throws {
         try storage("setting queue limits") {
-            try connection.run(SQLiteSQL.setLimits, [
-                .text(queue), limits.concurrency.map { .integer(Int64($0)) } ?? .null, limits.rate.map { .integer(Int64($0.count)) } ?? .null,
-                limits.rate.map { .integer($0.periodMicros) } ?? .null, .integer(SQLiteCoding.micros(now)),
-            ])
+            try connection.run(SQLiteSQL.setLimits(limits, queue: queue, now: now))
         }
         signalBus.publish(.queueChanged(queue: queue))
     }

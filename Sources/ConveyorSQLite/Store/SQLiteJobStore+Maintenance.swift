@@ -3,16 +3,11 @@ package import Foundation
 
 extension SQLiteJobStore {
     package func heartbeat(_ node: NodeRecord) throws {
-        try storage("recording a heartbeat") {
-            try connection.run(SQLiteSQL.heartbeat, [
-                .text(node.name), .text(StoreCoding.json(node.queues)), .integer(SQLiteCoding.micros(node.startedAt)),
-                .integer(SQLiteCoding.micros(node.heartbeatAt)), .integer(Int64(node.running)), .text(StoreCoding.json(node.kinds)),
-            ])
-        }
+        try storage("recording a heartbeat") { try connection.run(SQLiteSQL.heartbeat(node)) }
     }
 
     package func removeNode(name: String) throws {
-        try storage("removing a node") { try connection.run(SQLiteSQL.removeNode, [.text(name)]) }
+        try storage("removing a node") { try connection.run(SQLiteSQL.removeNode(name)) }
     }
 
     package func nodes() throws -> [NodeRecord] {
@@ -27,27 +22,25 @@ extension SQLiteJobStore {
 
     package func executingAttempts(node: String) throws -> Set<JobAttempt> {
         try storage("checking running jobs") {
-            Set(try connection.query(SQLiteSQL.executingOnNode, [.text(node)]) { JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: node) })
+            Set(try connection.query(SQLiteSQL.executing(on: node)) { JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: node) })
         }
     }
 
     package func acquireLeadership(node: String, ttl: Duration, now: Date) throws -> Bool {
         try storage("taking the maintenance lease") {
             let expires = now.addingTimeInterval(Double(ttl.components.seconds))
-            let rows = try connection.query(SQLiteSQL.acquireLeadership, [
-                .text(node), .integer(SQLiteCoding.micros(expires)), .integer(SQLiteCoding.micros(now)),
-            ]) { $0.text(0) }
+            let rows = try connection.query(SQLiteSQL.acquireLeadership(node: node, until: expires, now: now)) { $0.text(0) }
             return rows.first == node
         }
     }
 
     package func resignLeadership(node: String) throws {
-        try storage("giving up the maintenance lease") { try connection.run(SQLiteSQL.resignLeadership, [.text(node)]) }
+        try storage("giving up the maintenance lease") { try connection.run(SQLiteSQL.resignLeadership(node: node)) }
     }
 
     package func stage(now: Date, limit: Int) throws -> Set<String> {
         let queues = try storage("staging due jobs") {
-            Set(try connection.query(SQLiteSQL.stage, [.integer(SQLiteCoding.micros(now)), .integer(Int64(limit))]) { $0.text(0) })
+            Set(try connection.query(SQLiteSQL.stage(now: now, limit: limit)) { $0.text(0) })
         }
         signalAvailable(queues)
         return queues
@@ -55,7 +48,7 @@ extension SQLiteJobStore {
 
     package func orphanedAttempts(heartbeatBefore: Date, limit: Int) throws -> [OrphanedAttempt] {
         try storage("looking for orphaned jobs") {
-            try connection.query(SQLiteSQL.orphanedAttempts, [.integer(SQLiteCoding.micros(heartbeatBefore)), .integer(Int64(limit))]) {
+            try connection.query(SQLiteSQL.orphanedAttempts(heartbeatBefore: heartbeatBefore, limit: limit)) {
                 OrphanedAttempt(attempt: JobAttempt(jobID: $0.int64(0), attempt: $0.int(1), node: $0.text(2)), maxAttempts: $0.int(3), queue: $0.text(4))
             }
         }
@@ -67,21 +60,21 @@ extension SQLiteJobStore {
 
     package func deleteFinished(_ state: JobState, before: Date, limit: Int) throws -> Int {
         try storage("pruning finished jobs") {
-            try connection.run(SQLiteSQL.pruneOlderThan, [.text(state.rawValue), .integer(SQLiteCoding.micros(before)), .integer(Int64(limit))])
+            try connection.run(SQLiteSQL.deleteFinished(state, before: before, limit: limit))
         }
     }
 
     package func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) throws -> Int {
         try storage("pruning finished jobs") {
-            try connection.run(SQLiteSQL.pruneBeyondLast, [.text(queue), .text(state.rawValue), .integer(Int64(keep)), .integer(Int64(limit))])
+            try connection.run(SQLiteSQL.deleteFinished(state, queue: queue, beyondNewest: keep, limit: limit))
         }
     }
 
     package func queues(holding state: JobState) throws -> [String] {
-        try storage("pruning finished jobs") { try connection.query(SQLiteSQL.queuesWithState, [.text(state.rawValue)]) { $0.text(0) } }
+        try storage("pruning finished jobs") { try connection.query(SQLiteSQL.queues(holding: state)) { $0.text(0) } }
     }
 
     package func removeNodes(heardBefore: Date) throws {
-        try storage("removing stopped nodes") { _ = try connection.run(SQLiteSQL.pruneNodes, [.integer(SQLiteCoding.micros(heardBefore))]) }
+        try storage("removing stopped nodes") { _ = try connection.run(SQLiteSQL.removeNodes(heardBefore: heardBefore)) }
     }
 }

@@ -3,73 +3,64 @@ package import Foundation
 
 extension SQLiteJobStore: ScheduleStore {
     package func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) throws -> Schedule {
-        let values: [SQLiteValue] = [
-            .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
-            .integer(active ? 1 : 0), micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
-        ]
-        guard let created = try storage("creating a schedule", { try connection.query(SQLiteSQL.createSchedule, values, readSchedule).first }) else {
+        let query = SQLiteSQL.createSchedule(definition, active: active, nextRunAt: nextRunAt, now: now)
+        guard let created = try storage("creating a schedule", { try connection.query(query, readSchedule).first }) else {
             throw ConveyorError(.conflict, field: "name", "a schedule named '\(definition.name)' already exists")
         }
         return created
     }
 
     package func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) throws -> Schedule {
-        let values: [SQLiteValue] = [
-            .text(definition.name), .text(StoreCoding.json(definition)), definition.maxConsecutiveFailures.map { .integer(Int64($0)) } ?? .null,
-            micros(nextRunAt), .integer(SQLiteCoding.micros(now)),
-        ]
-        guard let updated = try storage("updating a schedule", { try connection.query(SQLiteSQL.updateSchedule, values, readSchedule).first }) else {
+        let query = SQLiteSQL.updateSchedule(definition, nextRunAt: nextRunAt, now: now)
+        guard let updated = try storage("updating a schedule", { try connection.query(query, readSchedule).first }) else {
             throw ConveyorError.scheduleNotFound(definition.name)
         }
         return updated
     }
 
     package func schedule(named name: String) throws -> Schedule? {
-        try storage("reading a schedule") { try connection.query(SQLiteSQL.scheduleByName, [.text(name)], readSchedule).first }
+        try storage("reading a schedule") { try connection.query(SQLiteSQL.schedule(named: name), readSchedule).first }
     }
 
     package func schedules() throws -> [Schedule] {
-        try storage("listing schedules") { try connection.query(SQLiteSQL.allSchedules, [], readSchedule) }
+        try storage("listing schedules") { try connection.query(SQLiteSQL.allSchedules, readSchedule) }
     }
 
     package func deleteSchedule(named name: String) throws {
-        guard try storage("deleting a schedule", { try connection.run(SQLiteSQL.deleteSchedule, [.text(name)]) }) > 0 else {
+        guard try storage("deleting a schedule", { try connection.run(SQLiteSQL.deleteSchedule(named: name)) }) > 0 else {
             throw ConveyorError.scheduleNotFound(name)
         }
     }
 
     package func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) throws -> Schedule {
-        let values: [SQLiteValue] = [.text(name), .integer(active ? 1 : 0), micros(nextRunAt), reason.map { .text($0) } ?? .null, .integer(SQLiteCoding.micros(now))]
-        guard let schedule = try storage("changing a schedule", { try connection.query(SQLiteSQL.setScheduleActive, values, readSchedule).first }) else {
+        let query = SQLiteSQL.setScheduleActive(active, name: name, nextRunAt: nextRunAt, reason: reason, now: now)
+        guard let schedule = try storage("changing a schedule", { try connection.query(query, readSchedule).first }) else {
             throw ConveyorError.scheduleNotFound(name)
         }
         return schedule
     }
 
     package func dueSchedules(now: Date) throws -> [Schedule] {
-        try storage("reading due schedules") { try connection.query(SQLiteSQL.dueSchedules, [.integer(SQLiteCoding.micros(now))], readSchedule) }
+        try storage("reading due schedules") { try connection.query(SQLiteSQL.dueSchedules(now: now), readSchedule) }
     }
 
     package func fireSchedule(_ fire: ScheduleFire, now: Date) throws -> ScheduleFireResult {
         let result = try storage("firing a schedule") {
             try connection.writeTransaction { () throws -> ScheduleFireResult in
-                let locked = try connection.query(SQLiteSQL.lockSchedule, [.text(fire.name)]) {
+                let locked = try connection.query(SQLiteSQL.lockSchedule(named: fire.name)) {
                     LockedSchedule(active: $0.int(0) != 0, nextRunAt: $0.optionalInt64(1).map(SQLiteCoding.date),
                                    lastJobState: $0.optionalText(2).flatMap(JobState.init(rawValue:)))
                 }.first
                 let decision = FireDecision(fire, locked: locked)
-                let next = micros(decision.nextRunAt), nowMicros = SQLiteValue.integer(SQLiteCoding.micros(now))
                 switch decision.action {
                 case .lost:
                     return decision.result()
                 case .record(let status):
-                    try connection.run(SQLiteSQL.skipScheduleFire, [.text(fire.name), next, .text(status.rawValue), nowMicros])
+                    try connection.run(SQLiteSQL.recordFireWithoutJob(fire.name, status: status, nextRunAt: decision.nextRunAt, now: now))
                     return decision.result()
                 case .insert(let job):
                     let inserted = try connection.insertJobs([job], now: now)[0].job
-                    try connection.run(SQLiteSQL.recordScheduleFire, [
-                        .text(fire.name), next, .integer(SQLiteCoding.micros(fire.fireAt)), .integer(inserted.id), nowMicros,
-                    ])
+                    try connection.run(SQLiteSQL.recordFire(fire.name, fireAt: fire.fireAt, jobID: inserted.id, nextRunAt: decision.nextRunAt, now: now))
                     return decision.result(inserted: inserted)
                 }
             }
@@ -81,16 +72,10 @@ extension SQLiteJobStore: ScheduleStore {
     package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
         try storage("recording a schedule's run") {
             try connection.writeTransaction {
-                try connection.run(SQLiteSQL.recordScheduleRun, [
-                    .text(name), .integer(jobID), .text(status.rawValue), error.map { .text($0) } ?? .null, .integer(SQLiteCoding.micros(now)),
-                ])
-                try connection.run(SQLiteSQL.disableFailingSchedule, [.text(name)])
+                try connection.run(SQLiteSQL.recordScheduleRun(name, jobID: jobID, status: status, error: error, now: now))
+                try connection.run(SQLiteSQL.disableFailingSchedule(name))
             }
         }
-    }
-
-    private func micros(_ date: Date?) -> SQLiteValue {
-        date.map { .integer(SQLiteCoding.micros($0)) } ?? .null
     }
 
     private func readSchedule(_ row: SQLiteStatement) throws -> Schedule {

@@ -73,7 +73,7 @@ public actor SQLiteJobStore: JobStore {
         let jobs = try storage("claiming jobs") {
             try connection.writeTransaction {
                 // The write lock is held from here to commit: no other claim can move the counts.
-                let limited = try connection.query(SQLiteSQL.queueLimits, [.text(queue)]) { row in
+                let limited = try connection.query(SQLiteSQL.queueLimits(queue)) { row in
                     (paused: row.int(0) != 0, limits: QueueLimits(
                         concurrency: row.optionalInt64(1).map(Int.init), rateCount: row.optionalInt64(2).map(Int.init), ratePeriodMicros: row.optionalInt64(3)))
                 }.first
@@ -93,18 +93,17 @@ public actor SQLiteJobStore: JobStore {
     /// A claim within the queue's limits, inside the caller's write transaction.
     private func claimLimited(queue: String, limit: Int, limits: QueueLimits, paused: Bool, node: String, now: Date) throws -> [Job] {
         guard !paused else { return [] }
-        let nowMicros = SQLiteCoding.micros(now)
-        let executing = limits.concurrency == nil ? 0 : try connection.query(SQLiteSQL.executingInQueue, [.text(queue)]) { $0.int(0) }.first ?? 0
+        let executing = limits.concurrency == nil ? 0 : try connection.query(SQLiteSQL.executing(inQueue: queue)) { $0.int(0) }.first ?? 0
         var started = 0
-        if let windowStart = limits.rateWindowStart(now: now).map(SQLiteCoding.micros) {
-            try connection.run(SQLiteSQL.forgetStartsBefore, [.text(queue), .integer(windowStart)])
-            started = try connection.query(SQLiteSQL.startedSince, [.text(queue), .integer(windowStart)]) { $0.int(0) }.first ?? 0
+        if let windowStart = limits.rateWindowStart(now: now) {
+            try connection.run(SQLiteSQL.forgetStarts(queue, before: windowStart))
+            started = try connection.query(SQLiteSQL.started(queue, since: windowStart)) { $0.int(0) }.first ?? 0
         }
         let allowed = limits.allowance(requested: limit, executing: executing, startedInWindow: started)
         guard allowed > 0 else { return [] }
         let jobs = try claimJobs(queue: queue, limit: allowed, node: node, now: now)
         if limits.rate != nil, !jobs.isEmpty {
-            try connection.run(SQLiteSQL.recordStarts, [.text(queue), .integer(nowMicros), .integer(Int64(jobs.count))])
+            try connection.run(SQLiteSQL.recordStarts(queue, at: now, count: jobs.count))
         }
         return jobs
     }
@@ -123,9 +122,7 @@ public actor SQLiteJobStore: JobStore {
 
     package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) throws {
         try storage("saving progress") {
-            try connection.run(SQLiteSQL.recordProgress, [
-                .real(fraction), message.map { .text($0) } ?? .null, .integer(attempt.jobID), .integer(Int64(attempt.attempt)), .text(attempt.node),
-            ])
+            try connection.run(SQLiteSQL.recordProgress(attempt, fraction: fraction, message: message))
         }
     }
 

@@ -1,4 +1,9 @@
-/// Every statement the SQLite store runs, in one place.
+import Conveyor
+import Foundation
+
+/// Every statement the SQLite store runs, in one place. Most are ``SQLiteQuery`` values that
+/// carry their values in their text; the hot path's (insert, claim, outcome) are fixed text
+/// bound by position, one statement per job, where building the text each time would cost.
 enum SQLiteSQL {
     static let jobColumns = """
         id, kind, queue, state, priority, args, meta, tags, attempt, max_attempts, errors, \
@@ -43,113 +48,155 @@ enum SQLiteSQL {
         WHERE id = ?7 AND attempt = ?8 AND attempted_by = ?9 AND state = 'executing'
         """
 
-    static let recordProgress = """
-        UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', ?1, '$.progress_message', ?2)
-        WHERE id = ?3 AND attempt = ?4 AND attempted_by = ?5 AND state = 'executing'
+    static func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) -> SQLiteQuery {
         """
+        UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', \(fraction), '$.progress_message', \(message))
+        WHERE id = \(attempt.jobID) AND attempt = \(attempt.attempt) AND attempted_by = \(attempt.node) AND state = 'executing'
+        """
+    }
 
-    static let jobByID = "SELECT \(jobColumns) FROM conveyor_jobs WHERE id = ?1"
+    static func job(id: Int64) -> SQLiteQuery { "SELECT \(unescaped: jobColumns) FROM conveyor_jobs WHERE id = \(id)" }
 
-    static let retry = """
-        UPDATE conveyor_jobs SET state = 'available', scheduled_at = ?2, finished_at = NULL,
+    static func retry(id: Int64, now: Date) -> SQLiteQuery {
+        """
+        UPDATE conveyor_jobs SET state = 'available', scheduled_at = \(now), finished_at = NULL,
             max_attempts = max(max_attempts, attempt + 1)
-        WHERE id = ?1 AND state IN ('retryable', 'discarded', 'cancelled', 'completed')
-        RETURNING \(jobColumns)
+        WHERE id = \(id) AND state IN ('retryable', 'discarded', 'cancelled', 'completed')
+        RETURNING \(unescaped: jobColumns)
         """
+    }
 
-    static let cancel = """
-        UPDATE conveyor_jobs SET state = 'cancelled', finished_at = ?2,
-            errors = json_insert(errors, '$[#]', json(?3))
-        WHERE id = ?1 AND state IN ('scheduled', 'available', 'executing', 'retryable')
-        RETURNING \(jobColumns)
+    static func cancel(id: Int64, error: String, now: Date) -> SQLiteQuery {
         """
+        UPDATE conveyor_jobs SET state = 'cancelled', finished_at = \(now),
+            errors = json_insert(errors, '$[#]', json(\(error)))
+        WHERE id = \(id) AND state IN ('scheduled', 'available', 'executing', 'retryable')
+        RETURNING \(unescaped: jobColumns)
+        """
+    }
 
-    static let delete = "DELETE FROM conveyor_jobs WHERE id = ?1 AND state <> 'executing' RETURNING \(jobColumns)"
+    static func delete(id: Int64) -> SQLiteQuery {
+        "DELETE FROM conveyor_jobs WHERE id = \(id) AND state <> 'executing' RETURNING \(unescaped: jobColumns)"
+    }
 
     /// Read from the claim index's leading columns: costs what the backlog holds.
-    static let activeCountsByQueue = """
+    static let activeCountsByQueue: SQLiteQuery = """
         SELECT queue, state, count(*) FROM conveyor_jobs
         WHERE state IN ('scheduled', 'available', 'executing', 'retryable') GROUP BY queue, state
         """
     /// Reads every finished job kept: costs what retention keeps.
-    static let finalCountsByQueue = """
+    static let finalCountsByQueue: SQLiteQuery = """
         SELECT queue, state, count(*) FROM conveyor_jobs
         WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state
         """
-    static let queueSettings = "SELECT name, paused, concurrency, rate_count, rate_period FROM conveyor_queues"
-    static let queueLimits = """
-        SELECT paused, concurrency, rate_count, rate_period FROM conveyor_queues
-        WHERE name = ?1 AND (concurrency IS NOT NULL OR rate_count IS NOT NULL)
+    static let queueSettings: SQLiteQuery = "SELECT name, paused, concurrency, rate_count, rate_period FROM conveyor_queues"
+    static func queueLimits(_ queue: String) -> SQLiteQuery {
         """
-    static let setLimits = """
-        INSERT INTO conveyor_queues (name, concurrency, rate_count, rate_period, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        SELECT paused, concurrency, rate_count, rate_period FROM conveyor_queues
+        WHERE name = \(queue) AND (concurrency IS NOT NULL OR rate_count IS NOT NULL)
+        """
+    }
+    static func setLimits(_ limits: QueueLimits, queue: String, now: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_queues (name, concurrency, rate_count, rate_period, updated_at)
+        VALUES (\(queue), \(limits.concurrency), \(limits.rate?.count), \(limits.rate?.periodMicros), \(now))
         ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_count = excluded.rate_count,
             rate_period = excluded.rate_period, updated_at = excluded.updated_at
         """
-    static let executingInQueue = "SELECT count(*) FROM conveyor_jobs WHERE state = 'executing' AND queue = ?1"
-    static let startedSince = "SELECT coalesce(sum(count), 0) FROM conveyor_queue_starts WHERE queue = ?1 AND started_at >= ?2"
-    static let recordStarts = "INSERT INTO conveyor_queue_starts (queue, started_at, count) VALUES (?1, ?2, ?3)"
-    static let forgetStartsBefore = "DELETE FROM conveyor_queue_starts WHERE queue = ?1 AND started_at < ?2"
-    static let setPaused = """
-        INSERT INTO conveyor_queues (name, paused, updated_at) VALUES (?1, ?2, ?3)
+    }
+    static func executing(inQueue queue: String) -> SQLiteQuery {
+        "SELECT count(*) FROM conveyor_jobs WHERE state = 'executing' AND queue = \(queue)"
+    }
+    static func started(_ queue: String, since windowStart: Date) -> SQLiteQuery {
+        "SELECT coalesce(sum(count), 0) FROM conveyor_queue_starts WHERE queue = \(queue) AND started_at >= \(windowStart)"
+    }
+    static func recordStarts(_ queue: String, at now: Date, count: Int) -> SQLiteQuery {
+        "INSERT INTO conveyor_queue_starts (queue, started_at, count) VALUES (\(queue), \(now), \(count))"
+    }
+    static func forgetStarts(_ queue: String, before windowStart: Date) -> SQLiteQuery {
+        "DELETE FROM conveyor_queue_starts WHERE queue = \(queue) AND started_at < \(windowStart)"
+    }
+    static func setPaused(_ paused: Bool, queue: String, now: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_queues (name, paused, updated_at) VALUES (\(queue), \(paused), \(now))
         ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at
         """
+    }
 
-    static let heartbeat = """
-        INSERT INTO conveyor_nodes (name, queues, kinds, started_at, heartbeat_at, running) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
+    static func heartbeat(_ node: NodeRecord) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_nodes (name, queues, kinds, started_at, heartbeat_at, running)
+        VALUES (\(node.name), \(StoreCoding.json(node.queues)), \(StoreCoding.json(node.kinds)), \(node.startedAt), \(node.heartbeatAt), \(node.running))
         ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds, heartbeat_at = excluded.heartbeat_at, running = excluded.running
         """
-    static let removeNode = "DELETE FROM conveyor_nodes WHERE name = ?1"
-    static let nodes = "SELECT name, queues, started_at, heartbeat_at, running, kinds FROM conveyor_nodes ORDER BY heartbeat_at DESC"
-    static let executingOnNode = "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = ?1 AND state = 'executing'"
+    }
+    static func removeNode(_ name: String) -> SQLiteQuery { "DELETE FROM conveyor_nodes WHERE name = \(name)" }
+    static let nodes: SQLiteQuery = "SELECT name, queues, started_at, heartbeat_at, running, kinds FROM conveyor_nodes ORDER BY heartbeat_at DESC"
+    static func executing(on node: String) -> SQLiteQuery {
+        "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = \(node) AND state = 'executing'"
+    }
 
-    static let acquireLeadership = """
-        INSERT INTO conveyor_leaders (name, node, expires_at) VALUES ('maintenance', ?1, ?2)
+    static func acquireLeadership(node: String, until expiry: Date, now: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_leaders (name, node, expires_at) VALUES ('maintenance', \(node), \(expiry))
         ON CONFLICT (name) DO UPDATE SET node = excluded.node, expires_at = excluded.expires_at
-        WHERE conveyor_leaders.node = excluded.node OR conveyor_leaders.expires_at < ?3
+        WHERE conveyor_leaders.node = excluded.node OR conveyor_leaders.expires_at < \(now)
         RETURNING node
         """
-    static let resignLeadership = "DELETE FROM conveyor_leaders WHERE name = 'maintenance' AND node = ?1"
+    }
+    static func resignLeadership(node: String) -> SQLiteQuery { "DELETE FROM conveyor_leaders WHERE name = 'maintenance' AND node = \(node)" }
 
-    static let stage = """
+    static func stage(now: Date, limit: Int) -> SQLiteQuery {
+        """
         UPDATE conveyor_jobs SET state = 'available'
         WHERE id IN (
-            SELECT id FROM conveyor_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= ?1
-            ORDER BY scheduled_at LIMIT ?2)
+            SELECT id FROM conveyor_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= \(now)
+            ORDER BY scheduled_at LIMIT \(limit))
         RETURNING queue
         """
+    }
 
-    /// Executing jobs of nodes silent since ?1, claimed before then too. A claim always names
-    /// its node, so `attempted_by` is set.
-    static let orphanedAttempts = """
+    /// Executing jobs of nodes silent since `heartbeatBefore`, claimed before then too. A claim
+    /// always names its node, so `attempted_by` is set.
+    static func orphanedAttempts(heartbeatBefore: Date, limit: Int) -> SQLiteQuery {
+        """
         SELECT id, attempt, attempted_by, max_attempts, queue FROM conveyor_jobs
-        WHERE state = 'executing' AND attempted_at < ?1
-          AND attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= ?1)
-        ORDER BY id LIMIT ?2
+        WHERE state = 'executing' AND attempted_at < \(heartbeatBefore)
+          AND attempted_by NOT IN (SELECT name FROM conveyor_nodes WHERE heartbeat_at >= \(heartbeatBefore))
+        ORDER BY id LIMIT \(limit)
         """
+    }
 
-    static let pruneOlderThan = """
-        DELETE FROM conveyor_jobs WHERE id IN (
-            SELECT id FROM conveyor_jobs WHERE state = ?1 AND finished_at < ?2 LIMIT ?3)
+    static func deleteFinished(_ state: JobState, before: Date, limit: Int) -> SQLiteQuery {
         """
-    static let queuesWithState = "SELECT DISTINCT queue FROM conveyor_jobs WHERE state = ?1"
-    static let pruneBeyondLast = """
         DELETE FROM conveyor_jobs WHERE id IN (
-            SELECT id FROM conveyor_jobs WHERE queue = ?1 AND state = ?2 ORDER BY id DESC LIMIT ?4 OFFSET ?3)
+            SELECT id FROM conveyor_jobs WHERE state = \(state.rawValue) AND finished_at < \(before) LIMIT \(limit))
         """
-    static let pruneNodes = "DELETE FROM conveyor_nodes WHERE heartbeat_at < ?1"
+    }
+    static func queues(holding state: JobState) -> SQLiteQuery { "SELECT DISTINCT queue FROM conveyor_jobs WHERE state = \(state.rawValue)" }
+    static func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) -> SQLiteQuery {
+        """
+        DELETE FROM conveyor_jobs WHERE id IN (
+            SELECT id FROM conveyor_jobs WHERE queue = \(queue) AND state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit) OFFSET \(keep))
+        """
+    }
+    static func removeNodes(heardBefore: Date) -> SQLiteQuery { "DELETE FROM conveyor_nodes WHERE heartbeat_at < \(heardBefore)" }
 
     /// Times are microseconds since 1970, never negative here: integer division floors.
-    static let finishedPerMinute = """
+    static func finishedPerMinute(queue: String, since: Date) -> SQLiteQuery {
+        """
         SELECT finished_at / 60000000, sum(state = 'completed'), sum(state = 'discarded') FROM conveyor_jobs
-        WHERE state IN ('completed', 'discarded') AND finished_at >= ?2 AND queue = ?1
+        WHERE state IN ('completed', 'discarded') AND finished_at >= \(since) AND queue = \(queue)
         GROUP BY 1
         """
-    static let latestWaits = """
-        SELECT attempted_at - scheduled_at FROM conveyor_jobs
-        WHERE state IN ('completed', 'discarded') AND finished_at >= ?2 AND queue = ?1 AND attempted_at IS NOT NULL
-        ORDER BY finished_at DESC LIMIT ?3
+    }
+    static func latestWaits(queue: String, since: Date, limit: Int) -> SQLiteQuery {
         """
+        SELECT attempted_at - scheduled_at FROM conveyor_jobs
+        WHERE state IN ('completed', 'discarded') AND finished_at >= \(since) AND queue = \(queue) AND attempted_at IS NOT NULL
+        ORDER BY finished_at DESC LIMIT \(limit)
+        """
+    }
 
     // Schedules
 
@@ -157,50 +204,73 @@ enum SQLiteSQL {
         name, definition, active, disabled_reason, next_run_at, last_run_at, last_status, last_job_id, \
         consecutive_failures, last_error, last_error_at, skipped_runs, created_at, updated_at
         """
-    static let createSchedule = """
+    static func createSchedule(_ definition: ScheduleDefinition, active: Bool, nextRunAt: Date?, now: Date) -> SQLiteQuery {
+        """
         INSERT INTO conveyor_schedules (name, definition, max_failures, active, next_run_at, created_at, updated_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (name) DO NOTHING
-        RETURNING \(scheduleColumns)
+        VALUES (\(definition.name), \(StoreCoding.json(definition)), \(definition.maxConsecutiveFailures), \(active), \(nextRunAt), \(now), \(now))
+        ON CONFLICT (name) DO NOTHING
+        RETURNING \(unescaped: scheduleColumns)
         """
-    static let updateSchedule = """
-        UPDATE conveyor_schedules SET definition = ?2, max_failures = ?3, next_run_at = ?4, updated_at = ?5
-        WHERE name = ?1 RETURNING \(scheduleColumns)
+    }
+    static func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) -> SQLiteQuery {
         """
-    static let scheduleByName = "SELECT \(scheduleColumns) FROM conveyor_schedules WHERE name = ?1"
-    static let allSchedules = "SELECT \(scheduleColumns) FROM conveyor_schedules ORDER BY name"
-    static let deleteSchedule = "DELETE FROM conveyor_schedules WHERE name = ?1"
-    static let setScheduleActive = """
-        UPDATE conveyor_schedules SET active = ?2, next_run_at = ?3, disabled_reason = ?4, updated_at = ?5,
-            consecutive_failures = CASE WHEN ?2 THEN 0 ELSE consecutive_failures END
-        WHERE name = ?1 RETURNING \(scheduleColumns)
+        UPDATE conveyor_schedules SET definition = \(StoreCoding.json(definition)), max_failures = \(definition.maxConsecutiveFailures),
+            next_run_at = \(nextRunAt), updated_at = \(now)
+        WHERE name = \(definition.name) RETURNING \(unescaped: scheduleColumns)
         """
-    static let dueSchedules = "SELECT \(scheduleColumns) FROM conveyor_schedules WHERE active AND next_run_at <= ?1 ORDER BY next_run_at"
+    }
+    static func schedule(named name: String) -> SQLiteQuery { "SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules WHERE name = \(name)" }
+    static let allSchedules: SQLiteQuery = "SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules ORDER BY name"
+    static func deleteSchedule(named name: String) -> SQLiteQuery { "DELETE FROM conveyor_schedules WHERE name = \(name)" }
+    static func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) -> SQLiteQuery {
+        """
+        UPDATE conveyor_schedules SET active = \(active), next_run_at = \(nextRunAt), disabled_reason = \(reason), updated_at = \(now),
+            consecutive_failures = CASE WHEN \(active) THEN 0 ELSE consecutive_failures END
+        WHERE name = \(name) RETURNING \(unescaped: scheduleColumns)
+        """
+    }
+    static func dueSchedules(now: Date) -> SQLiteQuery {
+        "SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules WHERE active AND next_run_at <= \(now) ORDER BY next_run_at"
+    }
     /// The schedule as a fire finds it, with its last run's job state.
-    static let lockSchedule = """
+    static func lockSchedule(named name: String) -> SQLiteQuery {
+        """
         SELECT active, next_run_at, (SELECT state FROM conveyor_jobs WHERE id = last_job_id)
-        FROM conveyor_schedules WHERE name = ?1
+        FROM conveyor_schedules WHERE name = \(name)
         """
-    /// ?3 is 'skipped' or 'missed'.
-    static let skipScheduleFire = """
-        UPDATE conveyor_schedules SET next_run_at = ?2, last_status = ?3, skipped_runs = skipped_runs + 1, updated_at = ?4 WHERE name = ?1
+    }
+    /// A fire recorded without a job: `status` is skipped or missed.
+    static func recordFireWithoutJob(_ name: String, status: ScheduleRunStatus, nextRunAt: Date?, now: Date) -> SQLiteQuery {
         """
-    static let recordScheduleFire = """
-        UPDATE conveyor_schedules SET next_run_at = ?2, last_run_at = ?3, last_job_id = ?4, last_status = 'enqueued', updated_at = ?5
-        WHERE name = ?1
+        UPDATE conveyor_schedules SET next_run_at = \(nextRunAt), last_status = \(status.rawValue), skipped_runs = skipped_runs + 1,
+            updated_at = \(now)
+        WHERE name = \(name)
         """
+    }
+    static func recordFire(_ name: String, fireAt: Date, jobID: Int64, nextRunAt: Date?, now: Date) -> SQLiteQuery {
+        """
+        UPDATE conveyor_schedules SET next_run_at = \(nextRunAt), last_run_at = \(fireAt), last_job_id = \(jobID), last_status = 'enqueued',
+            updated_at = \(now)
+        WHERE name = \(name)
+        """
+    }
     /// A run's end: the last status only for the latest run; failures in a row for every run.
-    static let recordScheduleRun = """
-        UPDATE conveyor_schedules SET
-            last_status = CASE WHEN last_job_id = ?2 THEN ?3 ELSE last_status END,
-            consecutive_failures = CASE ?3 WHEN 'failed' THEN consecutive_failures + 1 WHEN 'completed' THEN 0 ELSE consecutive_failures END,
-            last_error = CASE WHEN ?3 = 'failed' THEN ?4 ELSE last_error END,
-            last_error_at = CASE WHEN ?3 = 'failed' THEN ?5 ELSE last_error_at END,
-            updated_at = ?5
-        WHERE name = ?1
+    static func recordScheduleRun(_ name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) -> SQLiteQuery {
         """
-    static let disableFailingSchedule = """
+        UPDATE conveyor_schedules SET
+            last_status = CASE WHEN last_job_id = \(jobID) THEN \(status.rawValue) ELSE last_status END,
+            consecutive_failures = CASE \(status.rawValue) WHEN 'failed' THEN consecutive_failures + 1 WHEN 'completed' THEN 0 ELSE consecutive_failures END,
+            last_error = CASE WHEN \(status.rawValue) = 'failed' THEN \(error) ELSE last_error END,
+            last_error_at = CASE WHEN \(status.rawValue) = 'failed' THEN \(now) ELSE last_error_at END,
+            updated_at = \(now)
+        WHERE name = \(name)
+        """
+    }
+    static func disableFailingSchedule(_ name: String) -> SQLiteQuery {
+        """
         UPDATE conveyor_schedules SET active = 0, next_run_at = NULL,
             disabled_reason = 'deactivated after ' || consecutive_failures || ' failed runs in a row; last error: ' || coalesce(last_error, '?')
-        WHERE name = ?1 AND active AND max_failures IS NOT NULL AND consecutive_failures >= max_failures
+        WHERE name = \(name) AND active AND max_failures IS NOT NULL AND consecutive_failures >= max_failures
         """
+    }
 }

@@ -166,30 +166,31 @@ struct BenchCommand: AsyncParsableCommand {
         let total = totalJobs
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await conveyor.run() }
-            let progress = Task {
-                var bar = ProgressBar(label: "process", total: total)
-                while !Task.isCancelled {
-                    bar.update(executed.value)
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
-                bar.update(total)
-                bar.finish()
-            }
             started = ContinuousClock.now
             let cpuBefore = Self.cpuSeconds()
-            // Count runs without subscribing to events (a subscriber costs a wake-up per job), and
-            // without polling (every 2 ms was 500 wake-ups a second on the node being measured);
-            // then wait until every outcome is stored. That wait asks only for this node's
-            // executing jobs: counting the whole table, which grows with every run, once stalled
-            // the outcome writes it was waiting for.
-            await executed.wait(until: total)
-            while try await !store.executingAttempts(node: conveyor.node).isEmpty {
-                try await Task.sleep(for: .milliseconds(2))
+            let processSeconds = try await withThrowingTaskGroup(of: Void.self) { progress in
+                progress.addTask {
+                    var bar = ProgressBar(label: "process", total: total)
+                    while !Task.isCancelled {
+                        bar.update(executed.value)
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                    bar.update(total)
+                    bar.finish()
+                }
+                defer { progress.cancelAll() }
+                // Count runs without subscribing to events (a subscriber costs a wake-up per job),
+                // and without polling (every 2 ms was 500 wake-ups a second on the node being
+                // measured); then wait until every outcome is stored. That wait asks only for this
+                // node's executing jobs: counting the whole table, which grows with every run, once
+                // stalled the outcome writes it was waiting for.
+                await executed.wait(until: total)
+                while try await !store.executingAttempts(node: conveyor.node).isEmpty {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                return (ContinuousClock.now - started).seconds
             }
-            let processSeconds = (ContinuousClock.now - started).seconds
             let cpuPerJob = Self.cpuMicroseconds(since: cpuBefore, perJobOf: total)
-            progress.cancel()
-            await progress.value
 
             var latencyBar = ProgressBar(label: "pickup latency", total: latencySamples)
             var latencies: [Double] = []
