@@ -214,14 +214,10 @@ public final class PostgresJobStore: JobStore, Service {
             return try await withAnswerDeadline(answerTimeout, on: watchdog, body)
         } catch is AnswerDeadlineExceeded {
             throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")
-        } catch let error as ConveyorError {
-            throw error
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: PostgresFailure(error))
-        } catch let error as PSQLError {
-            throw ConveyorError(.storage, "\(doing) failed", underlying: PostgresFailure(error))
         } catch {
-            throw ConveyorError(.storage, "\(doing) failed", underlying: error)
+            // Unique violations (23505) are the constraints a store can break on purpose.
+            let server = error as? PSQLError
+            throw StoreFailure.error(doing, server.map(PostgresFailure.init) ?? error, brokeConstraint: server?.serverInfo?[.sqlState] == "23505")
         }
     }
 }

@@ -135,12 +135,8 @@ public actor SQLiteJobStore: JobStore {
     func storage<T>(_ doing: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as ConveyorError {
-            throw error
-        } catch let error as SQLiteError where error.isConstraintViolation {
-            throw ConveyorError(.conflict, "\(doing) would break a constraint (for example a unique job key already taken)", underlying: error)
         } catch {
-            throw ConveyorError(.storage, "\(doing) failed", underlying: error)
+            throw StoreFailure.error(doing, error, brokeConstraint: (error as? SQLiteError)?.isConstraintViolation == true)
         }
     }
 
