@@ -74,8 +74,16 @@ extension PostgresJobStore: ScheduleStore {
     package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
         try await storage("recording a schedule's run") { [self] in
             try await withTransaction { connection in
-                try await connection.query(sql.recordScheduleRun(name, jobID: jobID, status: status, error: error, now: now), logger: logger)
-                try await connection.query(sql.disableFailingSchedule(name), logger: logger)
+                let row = try await connection.query(sql.runRecord(ofSchedule: name), logger: logger).collect().first
+                guard let row else { return }
+                let (active, nextRunAt, disabledReason, lastJobID, lastStatus, failures, maxFailures, lastError, lastErrorAt) =
+                    try row.decode((Bool, Date?, String?, Int64?, String?, Int32, Int32?, String?, Date?).self)
+                let record = ScheduleRunRecord(
+                    active: active, nextRunAt: nextRunAt, disabledReason: disabledReason, lastJobID: lastJobID,
+                    lastStatus: lastStatus.flatMap(ScheduleRunStatus.init(rawValue:)), consecutiveFailures: Int(failures),
+                    maxFailures: maxFailures.map(Int.init), lastError: lastError, lastErrorAt: lastErrorAt)
+                let ended = ScheduleRunEnd.apply(jobID: jobID, status: status, error: error, at: now, to: record)
+                try await connection.query(sql.writeRunRecord(ended, ofSchedule: name, now: now), logger: logger)
             }
         }
     }

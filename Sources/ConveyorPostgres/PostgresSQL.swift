@@ -435,23 +435,19 @@ struct PostgresSQL: Sendable {
         WHERE name = \(name)
         """
     }
-    /// A run's end: the last status only for the latest run; failures in a row for every run.
-    func recordScheduleRun(_ name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) -> PostgresQuery {
+    /// The bookkeeping a run's end changes (``ScheduleRunEnd``), locked until the transaction ends.
+    func runRecord(ofSchedule name: String) -> PostgresQuery {
         """
-        UPDATE \(schedules) SET
-            last_status = CASE WHEN last_job_id = \(jobID) THEN \(status.rawValue) ELSE last_status END,
-            consecutive_failures = CASE \(status.rawValue) WHEN 'failed' THEN consecutive_failures + 1 WHEN 'completed' THEN 0 ELSE consecutive_failures END,
-            last_error = CASE WHEN \(status.rawValue) = 'failed' THEN \(error) ELSE last_error END,
-            last_error_at = CASE WHEN \(status.rawValue) = 'failed' THEN \(now) ELSE last_error_at END,
-            updated_at = \(now)
-        WHERE name = \(name)
+        SELECT active, next_run_at, disabled_reason, last_job_id, last_status, consecutive_failures, max_failures, last_error, last_error_at
+        FROM \(schedules) WHERE name = \(name) FOR UPDATE
         """
     }
-    func disableFailingSchedule(_ name: String) -> PostgresQuery {
+    func writeRunRecord(_ record: ScheduleRunRecord, ofSchedule name: String, now: Date) -> PostgresQuery {
         """
-        UPDATE \(schedules) SET active = false, next_run_at = NULL,
-            disabled_reason = 'deactivated after ' || consecutive_failures || ' failed runs in a row; last error: ' || coalesce(last_error, '?')
-        WHERE name = \(name) AND active AND max_failures IS NOT NULL AND consecutive_failures >= max_failures
+        UPDATE \(schedules) SET active = \(record.active), next_run_at = \(record.nextRunAt), disabled_reason = \(record.disabledReason),
+            last_status = \(record.lastStatus?.rawValue), consecutive_failures = \(Int32(clamping: record.consecutiveFailures)),
+            last_error = \(record.lastError), last_error_at = \(record.lastErrorAt), updated_at = \(now)
+        WHERE name = \(name)
         """
     }
 }

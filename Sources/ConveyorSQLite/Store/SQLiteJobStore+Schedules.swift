@@ -72,8 +72,16 @@ extension SQLiteJobStore: ScheduleStore {
     package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
         try storage("recording a schedule's run") {
             try connection.writeTransaction {
-                try connection.run(SQLiteSQL.recordScheduleRun(name, jobID: jobID, status: status, error: error, now: now))
-                try connection.run(SQLiteSQL.disableFailingSchedule(name))
+                let record = try connection.query(SQLiteSQL.runRecord(ofSchedule: name)) { row in
+                    ScheduleRunRecord(
+                        active: row.int(0) != 0, nextRunAt: row.optionalInt64(1).map(SQLiteCoding.date), disabledReason: row.optionalText(2),
+                        lastJobID: row.optionalInt64(3), lastStatus: row.optionalText(4).flatMap(ScheduleRunStatus.init(rawValue:)),
+                        consecutiveFailures: row.int(5), maxFailures: row.optionalInt64(6).map(Int.init), lastError: row.optionalText(7),
+                        lastErrorAt: row.optionalInt64(8).map(SQLiteCoding.date))
+                }.first
+                guard let record else { return }
+                let ended = ScheduleRunEnd.apply(jobID: jobID, status: status, error: error, at: now, to: record)
+                try connection.run(SQLiteSQL.writeRunRecord(ended, ofSchedule: name, now: now))
             }
         }
     }
