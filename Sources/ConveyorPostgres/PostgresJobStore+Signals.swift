@@ -18,6 +18,7 @@ extension PostgresJobStore {
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             let probe = NodeMessage.probe(UUID().uuidString)
+                            let probeText = probe.text
                             let liveness = ListenerLiveness(quiet: listenerCheckInterval, timers: timers)
                             group.addTask {
                                 try await liveness.watch { try await self.notify($0) }
@@ -48,7 +49,7 @@ extension PostgresJobStore {
                             for try await notification in notifications {
                                 let payload = notification.payload
                                 liveness.heard(payload)
-                                if payload == probe.text {
+                                if payload == probeText {
                                     if liveness.confirm() {
                                         logger.warning("PostgreSQL notifications arrive after all, only slowly: the server or this node is very busy")
                                     } else {

@@ -43,7 +43,7 @@ extension Conveyor {
             deleted += try await store.deleteFinished(cut.state, before: cut.finishedBefore, limit: plan.batchSize)
         }
         if let keep = plan.keepLast {
-            for state in [JobState.completed, .discarded, .cancelled] {
+            for state in JobState.final {
                 for queue in try await store.queues(holding: state) {
                     deleted += try await store.deleteFinished(state, queue: queue, beyondNewest: keep, limit: plan.batchSize)
                 }

@@ -22,13 +22,7 @@ extension Conveyor {
         let context = JobContext(job: job, logger: logger) { fraction, message in
             try await progress.report(fraction, message)
         }
-        let thrown = await stop.run {
-            if let timeout = worker.options.timeout {
-                try await Self.withTimeout(timeout, on: self.timers) { try await worker.perform(job.args, context) }
-            } else {
-                try await worker.perform(job.args, context)
-            }
-        }
+        let thrown = await stop.run(timeout: worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
         let ranOut: Bool
         var outcome: JobAck.Outcome
         if let thrown {
@@ -86,18 +80,6 @@ extension Conveyor {
         guard job.attempt < job.maxAttempts else { return .discard(error: error) }
         // A custom backoff may answer anything: a retry beyond the last storable instant waits there.
         return .retry(at: InstantRange.clamp(error.at.addingTimeInterval(backoff.delay(afterAttempt: job.attempt).seconds)), error: error)
-    }
-
-    static func withTimeout(_ timeout: Duration, on timers: TimerClock, _ work: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await timers.sleep(for: timeout)
-                throw AttemptTimeout(timeout: timeout)
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
     }
 
     static func metadata(_ job: Job, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {

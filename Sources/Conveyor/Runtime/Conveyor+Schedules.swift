@@ -35,13 +35,15 @@ extension Conveyor {
 
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
     public func schedule(named name: String) async throws -> Schedule {
-        guard let schedule = try await scheduleStore(for: name).schedule(named: name) else { throw ConveyorError.scheduleNotFound(name) }
+        try JobInsert.validateName(name, field: "name")
+        guard let schedule = try await store.schedule(named: name) else { throw ConveyorError.scheduleNotFound(name) }
         return schedule
     }
 
     /// Deletes a schedule; jobs it already inserted stay.
     public func deleteSchedule(named name: String) async throws {
-        try await scheduleStore(for: name).deleteSchedule(named: name)
+        try JobInsert.validateName(name, field: "name")
+        try await store.deleteSchedule(named: name)
     }
 
     /// Makes a schedule fire again from its next fire after now, with its failure count reset.
@@ -55,7 +57,8 @@ extension Conveyor {
     /// Stops a schedule firing (it can still be triggered).
     @discardableResult
     public func deactivateSchedule(named name: String) async throws -> Schedule {
-        try await scheduleStore(for: name).setScheduleActive(false, name: name, nextRunAt: nil, reason: nil, now: clock.now())
+        try JobInsert.validateName(name, field: "name")
+        return try await store.setScheduleActive(false, name: name, nextRunAt: nil, reason: nil, now: clock.now())
     }
 
     /// Inserts the schedule's job now, whatever its recurrence and active flag; its next
@@ -72,13 +75,6 @@ extension Conveyor {
         guard case .fired(let inserted) = try await store.fireSchedule(fire, now: now) else { throw ConveyorError.scheduleNotFound(name) }
         announceInserted(inserted)
         return inserted
-    }
-
-    /// The store, for a schedule named by a caller: a name no schedule could have is refused
-    /// as such, rather than looked up.
-    private func scheduleStore(for name: String) throws -> any JobStore {
-        try JobInsert.validateName(name, field: "name")
-        return store
     }
 
     private func validate(_ definition: ScheduleDefinition) async throws {

@@ -8,15 +8,25 @@ enum StopReason: Sendable {
     case lost
 }
 
-/// Stops one running job from outside its task, through structured concurrency: the job's
-/// task runs the work as the only child of a task group it owns, and waits until the work
-/// ends or a stop arrives; a stop makes it cancel that group, so the worker sees ordinary
-/// task cancellation.
+/// Ends one running job early from outside its task, through structured concurrency: the
+/// job's task runs the work as a child of a task group it owns, and waits until the work ends,
+/// a stop arrives or the worker's timeout passes; then it cancels that group, so the worker
+/// sees ordinary task cancellation.
 final class JobStop: Sendable {
     private struct State {
         var reason: StopReason?
         var workEnded = false
+        /// The timeout passed before the work ended.
+        var timedOut = false
         var waiter: CheckedContinuation<Void, Never>?
+
+        var isOver: Bool { workEnded || timedOut || reason != nil }
+    }
+
+    /// What a child of the job's group reports.
+    private enum Ended: Sendable {
+        case work((any Error)?)
+        case timer
     }
 
     private let state = Mutex(State())
@@ -24,38 +34,50 @@ final class JobStop: Sendable {
     /// Why the job was stopped, if it was.
     var reason: StopReason? { state.withLock { $0.reason } }
 
-    /// Runs `work` until it ends or ``stop(_:)`` cancels it. Returns what it threw.
-    func run(_ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
-        await withTaskGroup(of: (any Error)?.self) { group in
+    /// Runs `work` until it ends, ``stop(_:)`` cancels it, or `timeout` (on `timers`) passes.
+    /// Returns what it threw; ``AttemptTimeout`` when the timeout ended it.
+    func run(timeout: Duration?, on timers: TimerClock, _ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
+        await withTaskGroup(of: Ended.self) { group in
             // Started on this thread: work that does not suspend (most short jobs) ends before
             // the wait below, which then costs neither a suspension nor a thread wake-up.
             group.addImmediateTask {
                 defer { self.wake { $0.workEnded = true } }
                 do {
                     try await work()
-                    return nil
+                    return .work(nil)
                 } catch {
-                    return error
+                    return .work(error)
                 }
             }
-            // Waiting here rather than in a second child task keeps a job at two tasks; work
-            // that has already ended needs no wait at all.
-            if !state.withLock({ $0.workEnded || $0.reason != nil }) {
-                await waitForEndOrStop()
+            if let timeout {
+                group.addTask {
+                    // Cancelled once the work ends first: nothing to do then.
+                    guard (try? await timers.sleep(for: timeout)) != nil else { return .timer }
+                    self.wake { if !$0.workEnded { $0.timedOut = true } }
+                    return .timer
+                }
             }
-            if reason != nil { group.cancelAll() }
-            return await group.next() ?? nil
+            // Waiting here rather than in another child task keeps a job at two tasks; work
+            // that has already ended needs no wait at all.
+            if !state.withLock(\.isOver) { await waitForEnd() }
+            if timeout != nil || reason != nil { group.cancelAll() }
+            var thrown: (any Error)?
+            for await ended in group {
+                if case .work(let error) = ended { thrown = error }
+            }
+            if let timeout, state.withLock(\.timedOut) { return AttemptTimeout(timeout: timeout) }
+            return thrown
         }
     }
 
-    private func waitForEndOrStop() async {
+    private func waitForEnd() async {
         await withCheckedContinuation { continuation in
-            let endedOrStopped = state.withLock { state in
-                guard !state.workEnded, state.reason == nil else { return true }
+            let over = state.withLock { state in
+                guard !state.isOver else { return true }
                 state.waiter = continuation
                 return false
             }
-            if endedOrStopped { continuation.resume() }
+            if over { continuation.resume() }
         }
     }
 

@@ -21,9 +21,6 @@ package struct TimerClock: Sendable {
         }
     }
 
-    /// The real passing of time.
-    package static let continuous = TimerClock(ContinuousClock())
-
     /// Time since this wrapper was made: the instants of intervals and deadlines.
     package var now: Duration {
         switch source {

@@ -38,7 +38,9 @@ extension PostgresJobStore: JobEventSharing {
                 do {
                     try await notify(.wantsEvents(node: instanceID))
                 } catch {
+                    // Tried again after a pause, not at once: the server may be away.
                     eventDemand.announceSoon()
+                    try? await timers.sleep(for: reconnectDelay)
                 }
             }
             let (events, dropped) = outbox.take()

@@ -94,23 +94,24 @@ struct OutcomeTests {
         #expect(ran[0].errors[0].message.contains("no worker registered for kind 'someone.elses'"))
     }
 
-    /// Clock-driven: the timeout is an hour, the worker would wait a day, and the test moves
-    /// the runtime's timer clock instead of waiting for either.
+    /// Clock-driven: the timeout is an hour, the worker would wait a day on the same clock, and
+    /// the test moves the clock instead of waiting for either.
     @Test func timeoutCancelsTheAttemptAndRetries() async throws {
         struct SlowWorker: JobWorker {
             struct Args: Codable, Sendable {}
             static let kind = "test.slow"
             static let options = JobOptions(maxAttempts: 2, timeout: .seconds(3_600))
-            func perform(_ args: Args, context: JobContext) async throws { try await Task.sleep(for: .seconds(86_400)) }
+            let timers: ManualTimerClock
+            func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
         }
         let clock = ManualClock()
         let conveyor = try await makeConveyor(clock: clock) { $0.timerClock = clock.timers }
-        conveyor.register(SlowWorker())
+        conveyor.register(SlowWorker(timers: clock.timers))
         try await conveyor.enqueue(SlowWorker.self, args: .init())
         async let drained = conveyor.drain()
-        await clock.waitForSleepers()
+        await clock.waitForSleepers(2)  // the worker and its timeout
         clock.advance(by: .seconds(3_599))
-        await clock.waitForSleepers()
+        await clock.waitForSleepers(2)
         clock.advance(by: .seconds(1))
         let ran = try await drained
         #expect(ran[0].state == .retryable)
