@@ -59,13 +59,13 @@ final class JobStop: Sendable {
             }
             // Waiting here rather than in another child task keeps a job at two tasks; work
             // that has already ended needs no wait at all.
-            if !state.withLock(\.isOver) { await waitForEnd() }
+            if !state.withLock({ $0.isOver }) { await waitForEnd() }
             if timeout != nil || reason != nil { group.cancelAll() }
             var thrown: (any Error)?
-            for await ended in group {
+            while let ended = await group.next() {
                 if case .work(let error) = ended { thrown = error }
             }
-            if let timeout, state.withLock(\.timedOut) { return AttemptTimeout(timeout: timeout) }
+            if let timeout, state.withLock({ $0.timedOut }) { return AttemptTimeout(timeout: timeout) }
             return thrown
         }
     }
