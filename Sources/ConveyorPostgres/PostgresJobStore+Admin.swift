@@ -23,9 +23,17 @@ extension PostgresJobStore {
 
     package func retry(id: Int64, now: Date) async throws -> Job {
         try await storage("retrying a job") { [self] in
-            if let job = try await jobs(sql.retry(id: id, now: now)).first {
-                try await notify(.jobsAvailable(queue: job.queue))
+            let retried = try await withTransaction { connection -> Job? in
+                guard let row = try await connection.query(sql.retry(id: id, now: now), logger: logger).collect().first else { return nil }
+                answerArrived()
+                let job = try Self.readJobs([row])[0]
+                let before = try JobState(parsing: PostgresRandomAccessRow(row)[PostgresSQL.jobColumnCount].decode(String.self))
+                try await Self.store(FinalEffects(reopened: job, wasIn: before), now: now, sql: sql, on: connection, logger: logger)
                 return job
+            }
+            if let retried {
+                try await notify(.jobsAvailable(queue: retried.queue))
+                return retried
             }
             throw try await refusal(id: id, action: "retried", allowed: "retryable, discarded, cancelled or completed")
         }
@@ -33,17 +41,30 @@ extension PostgresJobStore {
 
     package func cancel(id: Int64, reason: String, now: Date) async throws -> Job {
         try await storage("cancelling a job") { [self] in
-            if let job = try await jobs(sql.cancel(id: id, error: "cancelled: \(reason)", now: now)).first {
-                try await notify(.jobCancelled(id: id))
+            let cancelled = try await withTransaction { connection -> Job? in
+                guard let job = try Self.readJobs(await connection.query(sql.cancel(id: id, error: "cancelled: \(reason)", now: now), logger: logger).collect()).first
+                else { return nil }
+                answerArrived()
+                try await Self.store(FinalEffects(finished: [job]), now: now, sql: sql, on: connection, logger: logger)
                 return job
+            }
+            if let cancelled {
+                try await notify(.jobCancelled(id: id))
+                return cancelled
             }
             throw try await refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
         }
     }
 
-    package func delete(id: Int64) async throws -> Job {
+    package func delete(id: Int64, now: Date) async throws -> Job {
         try await storage("deleting a job") { [self] in
-            if let job = try await jobs(sql.delete(id: id)).first { return job }
+            let deleted = try await withTransaction { connection -> Job? in
+                guard let job = try Self.readJobs(await connection.query(sql.delete(id: id), logger: logger).collect()).first else { return nil }
+                answerArrived()
+                try await Self.store(FinalEffects(deleted: job), now: now, sql: sql, on: connection, logger: logger)
+                return job
+            }
+            if let deleted { return deleted }
             throw try await refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
         }
     }

@@ -180,8 +180,9 @@ public final class PostgresJobStore: JobStore, Service {
 
     package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
         guard !acks.isEmpty else { return [] }
-        let plain = acks.filter(\.isPlainCompletion)
-        let other = acks.filter { !$0.isPlainCompletion }
+        let withEffects = acks.filter(\.hasFinalEffects)
+        let plain = acks.filter { !$0.hasFinalEffects && $0.isPlainCompletion }
+        let other = acks.filter { !$0.hasFinalEffects && !$0.isPlainCompletion }
         return try await storage("storing job outcomes") { [self] in
             var stored = Set<Int64>()
             if !plain.isEmpty {
@@ -190,7 +191,23 @@ public final class PostgresJobStore: JobStore, Service {
             if !other.isEmpty {
                 for row in try await rows(AcknowledgeStatement.self, Self.acknowledgeBindings(other, now: now)) { stored.insert(try row.decode(Int64.self)) }
             }
+            if !withEffects.isEmpty {
+                stored.formUnion(try await acknowledgeWithEffects(withEffects, now: now))
+            }
             return stored
+        }
+    }
+
+    /// Final outcomes that may carry ``FinalEffects``: stored with them in one transaction,
+    /// from the rows as they end.
+    private func acknowledgeWithEffects(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
+        try await withTransaction { connection in
+            let query = PostgresQuery(unsafeSQL: sql.acknowledgeReturningJobs, binds: Self.acknowledgeBindings(acks, now: now))
+            let finished = try Self.readJobs(await connection.query(query, logger: logger).collect())
+            answerArrived()
+            let followUps = Dictionary(acks.map { ($0.attempt.jobID, $0.followUps) }, uniquingKeysWith: { $1 })
+            try await Self.store(FinalEffects(finished: finished, followUps: followUps), now: now, sql: sql, on: connection, logger: logger)
+            return Set(finished.map(\.id))
         }
     }
 

@@ -8,7 +8,7 @@ import PostgresNIO
 struct PostgresSQL: Sendable {
     let schema: String
     let channel: String
-    let jobs, nodes, leaders, queues, queueStarts, schedules, migrations: SchemaTable
+    let jobs, nodes, leaders, queues, queueStarts, schedules, batches, migrations: SchemaTable
     /// The jobs' id sequence, as `nextval` takes it.
     let jobIDs: String
 
@@ -20,8 +20,9 @@ struct PostgresSQL: Sendable {
         self.schema = schema
         self.channel = "\(schema)_signals"
         func table(_ name: String) -> SchemaTable { SchemaTable(qualified: qualifier + name) }
-        (jobs, nodes, leaders, queues, queueStarts, schedules, migrations) = (
-            table("jobs"), table("nodes"), table("leaders"), table("queues"), table("queue_starts"), table("schedules"), table("migrations")
+        (jobs, nodes, leaders, queues, queueStarts, schedules, batches, migrations) = (
+            table("jobs"), table("nodes"), table("leaders"), table("queues"), table("queue_starts"), table("schedules"), table("batches"),
+            table("migrations")
         )
         jobIDs = qualifier + "jobs_id_seq"
     }
@@ -34,6 +35,7 @@ struct PostgresSQL: Sendable {
         id, kind, queue, state, priority, args, meta, tags, attempt, max_attempts, errors, \
         inserted_at, scheduled_at, attempted_at, finished_at, attempted_by, unique_key
         """
+    static let jobColumnCount = jobColumns.split(separator: ",").count
     private static let jobColumnsJ = jobColumns.split(separator: ",").map { "j." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     // Migrations
@@ -167,7 +169,12 @@ struct PostgresSQL: Sendable {
 
     /// Every outcome of a batch in one statement; fenced by attempt and node. Empty strings and
     /// the epoch stand for NULL (array elements cannot be bound as NULL here).
-    var acknowledge: String {
+    var acknowledge: String { acknowledge(returning: "j.id") }
+
+    /// ``acknowledge`` for outcomes with ``FinalEffects``: the rows as they end come back.
+    var acknowledgeReturningJobs: String { acknowledge(returning: Self.jobColumnsJ) }
+
+    private func acknowledge(returning columns: String) -> String {
         """
         UPDATE \(jobs) j SET
             state = a.state,
@@ -179,7 +186,7 @@ struct PostgresSQL: Sendable {
         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::int4[], $7::int8[], $8::int4[], $9::text[])
             AS a(state, scheduled_at, finished_at, error, result, extra, id, attempt, node)
         WHERE j.id = a.id AND j.attempt = a.attempt AND j.attempted_by = a.node AND j.state = 'executing'
-        RETURNING j.id
+        RETURNING \(columns)
         """
     }
 
@@ -246,6 +253,7 @@ struct PostgresSQL: Sendable {
               AND (\(queueNames)::text[] IS NULL OR queue = ANY (\(queueNames)::text[]))
               AND (\(kinds)::text[] IS NULL OR kind = ANY (\(kinds)::text[]))
               AND (\(filter.tag)::text IS NULL OR \(filter.tag)::text = ANY (tags))
+              AND (\(filter.batchID)::int8 IS NULL OR (meta ? 'batch_id' AND (meta->>'batch_id')::int8 = \(filter.batchID)::int8))
               AND (\(filter.insertedAfter)::timestamptz IS NULL OR inserted_at >= \(filter.insertedAfter)::timestamptz)
               AND (\(filter.insertedBefore)::timestamptz IS NULL OR inserted_at < \(filter.insertedBefore)::timestamptz)
               AND (\(filter.beforeID)::int8 IS NULL OR id < \(filter.beforeID)::int8)
@@ -253,11 +261,14 @@ struct PostgresSQL: Sendable {
             """
     }
 
+    /// The job's columns, then the state it had: its row is locked before it is read, so the
+    /// state is the one this update replaced.
     func retry(id: Int64, now: Date) -> PostgresQuery {
         """
-        UPDATE \(jobs) SET state = 'available', scheduled_at = \(now), finished_at = NULL, max_attempts = greatest(max_attempts, attempt + 1)
-        WHERE id = \(id) AND state IN ('retryable', 'discarded', 'cancelled', 'completed')
-        RETURNING \(unescaped: Self.jobColumns)
+        UPDATE \(jobs) j SET state = 'available', scheduled_at = \(now), finished_at = NULL, max_attempts = greatest(j.max_attempts, j.attempt + 1)
+        FROM (SELECT id, state FROM \(jobs) WHERE id = \(id) FOR UPDATE) AS before
+        WHERE j.id = before.id AND before.state IN ('retryable', 'discarded', 'cancelled', 'completed')
+        RETURNING \(unescaped: Self.jobColumnsJ), before.state
         """
     }
 
@@ -448,6 +459,41 @@ struct PostgresSQL: Sendable {
             last_status = \(record.lastStatus?.rawValue), consecutive_failures = \(Int32(clamping: record.consecutiveFailures)),
             last_error = \(record.lastError), last_error_at = \(record.lastErrorAt), updated_at = \(now)
         WHERE name = \(name)
+        """
+    }
+
+    // Batches
+
+    static let batchColumns = "id, callback::text, total, completed, discarded, cancelled, created_at, finished_at, callback_job_id"
+
+    func insertBatch(_ callback: BatchCallback, total: Int, now: Date) -> PostgresQuery {
+        """
+        INSERT INTO \(batches) (callback, total, created_at) VALUES (\(StoreCoding.json(callback))::jsonb, \(Int32(clamping: total)), \(now))
+        RETURNING \(unescaped: Self.batchColumns)
+        """
+    }
+
+    /// Moves an open batch's counts and reads it back, its row locked until the transaction
+    /// ends; no row once the batch has ended.
+    func changeBatch(_ change: BatchChange) -> PostgresQuery {
+        """
+        UPDATE \(batches) SET total = total + \(Int32(clamping: change.total)), completed = completed + \(Int32(clamping: change.completed)),
+            discarded = discarded + \(Int32(clamping: change.discarded)), cancelled = cancelled + \(Int32(clamping: change.cancelled))
+        WHERE id = \(change.batchID) AND finished_at IS NULL
+        RETURNING \(unescaped: Self.batchColumns)
+        """
+    }
+
+    func finishBatch(_ id: Int64, callbackJobID: Int64, now: Date) -> PostgresQuery {
+        "UPDATE \(batches) SET finished_at = \(now), callback_job_id = \(callbackJobID) WHERE id = \(id)"
+    }
+
+    func batch(id: Int64) -> PostgresQuery { "SELECT \(unescaped: Self.batchColumns) FROM \(batches) WHERE id = \(id)" }
+
+    func batches(beforeID: Int64?, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(unescaped: Self.batchColumns) FROM \(batches)
+        WHERE \(beforeID)::int8 IS NULL OR id < \(beforeID)::int8 ORDER BY id DESC LIMIT \(Int64(limit))
         """
     }
 }

@@ -85,5 +85,22 @@ enum PostgresSchema {
             CREATE INDEX jobs_fetch ON jobs (state, queue, priority, scheduled_at, id)
                 WHERE state IN ('scheduled', 'available', 'executing', 'retryable');
             """),
+        SchemaMigration(version: 5, name: "batches", sql: """
+            -- The counts move in the transactions that end the batch's jobs (BatchChange), so
+            -- they hold when finished jobs are pruned; the callback is BatchCallback's JSON.
+            CREATE TABLE batches (
+                id bigserial PRIMARY KEY,
+                callback jsonb NOT NULL,
+                total integer NOT NULL,
+                completed integer NOT NULL DEFAULT 0,
+                discarded integer NOT NULL DEFAULT 0,
+                cancelled integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL,
+                finished_at timestamptz,
+                callback_job_id bigint
+            );
+            -- A job's batch lives in its meta; only jobs of a batch are in this index.
+            CREATE INDEX jobs_batch ON jobs (((meta->>'batch_id')::bigint)) WHERE meta ? 'batch_id'
+            """),
     ]
 }

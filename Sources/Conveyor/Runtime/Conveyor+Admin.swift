@@ -35,7 +35,7 @@ extension Conveyor {
     /// Deletes a job that is not executing.
     @discardableResult
     public func delete(id: Int64) async throws -> Job {
-        try await store.delete(id: id)
+        try await store.delete(id: id, now: clock.now())
     }
 
     /// Every known queue with its counts by state and paused flag.

@@ -27,8 +27,8 @@ extension Conveyor {
     private func forEachJob(matching filter: JobFilter, in allowed: Set<JobState>, maximum: Int,
                             _ change: (Job) async throws -> Job) async throws -> [Job] {
         try filter.validate()
-        guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || filter.tag != nil else {
-            throw ConveyorError.invalid("filter", "name at least a state, queue, kind or tag; a bulk change of every job is refused")
+        guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || filter.tag != nil || filter.batchID != nil else {
+            throw ConveyorError.invalid("filter", "name at least a state, queue, kind, tag or batch; a bulk change of every job is refused")
         }
         var page = filter
         page.states = filter.states.isEmpty ? allowed : filter.states.intersection(allowed)

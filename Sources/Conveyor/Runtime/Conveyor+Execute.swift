@@ -14,12 +14,13 @@ extension Conveyor {
                 attempt: job.attempt, at: startedAt,
                 message: "no worker registered for kind '\(job.kind)' on node \(node); it will be retried, register a worker for it")
             logger.warning("unknown job kind", metadata: Self.metadata(job, ["error": "\(error.message)"]))
-            return PendingAck(ack: JobAck(attempt, failure(job, error, backoff: .exponential())), job: job)
+            let ack = JobAck(attempt, failure(job, error, backoff: .exponential()), mayHaveFinalEffects: JobMeta.mayHaveFinalEffects(job.meta))
+            return PendingAck(ack: ack, job: job)
         }
         let stop = running.register(attempt)
         if wantsEvents { emit(JobEvent(.started, job, at: startedAt)) }
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
-        let context = JobContext(job: job, logger: logger) { fraction, message in
+        let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { fraction, message in
             try await progress.report(fraction, message)
         }
         let thrown = await stop.run(timeout: worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
@@ -52,7 +53,8 @@ extension Conveyor {
                 "outcome": "\(JobAck(attempt, outcome).resultingState)", "out_of_attempts": "\(ranOut)",
             ]))
         }
-        return PendingAck(ack: JobAck(attempt, outcome), job: job)
+        let followUps = if case .completed = outcome { context.followUps } else { [JobInsert]() }
+        return PendingAck(ack: JobAck(attempt, outcome, followUps: followUps, mayHaveFinalEffects: JobMeta.mayHaveFinalEffects(job.meta)), job: job)
     }
 
     /// Maps what a worker threw to the outcome to store.

@@ -32,10 +32,17 @@ package struct JobAck: Sendable, Hashable {
 
     package var attempt: JobAttempt
     package var outcome: Outcome
+    /// Jobs stored with a completion, in the same transaction; dropped with any other outcome.
+    package var followUps: [JobInsert]
+    /// Whether the job may carry hooks or a batch (``FinalEffects``). True unless the caller
+    /// knows the job's meta: a store then reads the row back when the outcome is final.
+    package var mayHaveFinalEffects: Bool
 
-    package init(_ attempt: JobAttempt, _ outcome: Outcome) {
+    package init(_ attempt: JobAttempt, _ outcome: Outcome, followUps: [JobInsert] = [], mayHaveFinalEffects: Bool = true) {
         self.attempt = attempt
         self.outcome = outcome
+        self.followUps = followUps
+        self.mayHaveFinalEffects = mayHaveFinalEffects
     }
 
     /// Whether the job can run again at once (a release, or a retry or snooze already due).

@@ -7,6 +7,8 @@ public struct JobFilter: Sendable, Hashable {
     public var kinds: Set<String>
     /// Jobs that carry this tag.
     public var tag: String?
+    /// Jobs of this batch.
+    public var batchID: Int64?
     public var insertedAfter: Date?
     public var insertedBefore: Date?
     /// Cursor: only jobs with an id below this one (pass the last id of the previous page).
@@ -16,12 +18,13 @@ public struct JobFilter: Sendable, Hashable {
 
     public init(
         states: Set<JobState> = [], queues: Set<String> = [], kinds: Set<String> = [], tag: String? = nil,
-        insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
+        batchID: Int64? = nil, insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
     ) {
         self.states = states
         self.queues = queues
         self.kinds = kinds
         self.tag = tag
+        self.batchID = batchID
         self.insertedAfter = insertedAfter
         self.insertedBefore = insertedBefore
         self.beforeID = beforeID

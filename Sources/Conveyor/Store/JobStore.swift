@@ -21,10 +21,24 @@ package protocol JobStore: ScheduleStore, JobStoreSignals {
     /// Returns nothing while the queue is paused.
     func claim(queue: String, limit: Int, node: String, now: Date) async throws -> [Job]
 
+    /// Inserts `jobs` as a new batch whose end enqueues `callback`, in one transaction. The
+    /// jobs are valid and not unique.
+    func insertBatch(_ jobs: [JobInsert], callback: BatchCallback, now: Date) async throws -> (Batch, [InsertResult])
+
+    /// The batch with `id`, or nil.
+    func batch(id: Int64) async throws -> Batch?
+
+    /// Batches with ids below `beforeID` (if given), newest first, at most `limit`.
+    func batches(beforeID: Int64?, limit: Int) async throws -> [Batch]
+
     /// Records outcomes of attempts. An acknowledgement whose job is no longer `executing` in
     /// the same attempt on the same node is ignored (attempt fencing). Returns the ids applied.
     /// A retry or snooze whose time has come is stored as `available` at once; the caller
     /// wakes its own producers for those (other processes see them at their next poll).
+    ///
+    /// A final outcome stores its ``FinalEffects`` in the same transaction: the follow-ups of
+    /// a completion, the jobs the job's hooks enqueue, its batch's counts and, when the batch
+    /// ends, the batch's callback. `cancel`, `retry` and `delete` do the same for their change.
     func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64>
 
     /// Saves progress into the job's meta, if the attempt is still current.
@@ -48,7 +62,7 @@ package protocol JobStore: ScheduleStore, JobStoreSignals {
 
     /// Deletes a job that is not executing.
     /// - Throws: `notFound`, or `conflict` if it is executing (cancel it first).
-    func delete(id: Int64) async throws -> Job
+    func delete(id: Int64, now: Date) async throws -> Job
 
     /// Counts by state and the paused flag of every queue that has jobs or settings.
     ///

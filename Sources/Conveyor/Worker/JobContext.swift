@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 import Synchronization
 
@@ -19,11 +20,15 @@ public final class JobContext: Sendable {
     }
 
     private let reportProgress: @Sendable (Double, String?) async throws -> Void
+    private let now: @Sendable () -> Date
     private let resultBox = Mutex<RawJSON?>(nil)
+    private let followUpsBox = Mutex<[JobInsert]>([])
 
-    init(job: Job, logger: Logger, reportProgress: @escaping @Sendable (Double, String?) async throws -> Void) {
+    init(job: Job, logger: Logger, now: @escaping @Sendable () -> Date,
+         reportProgress: @escaping @Sendable (Double, String?) async throws -> Void) {
         self.job = job
         self.baseLogger = logger
+        self.now = now
         self.reportProgress = reportProgress
     }
 
@@ -48,4 +53,30 @@ public final class JobContext: Sendable {
     }
 
     var result: RawJSON? { resultBox.withLock { $0 } }
+
+    /// Enqueues a job for `worker` when, and only when, this job completes: the follow-up and
+    /// the completion are stored in one transaction, so a crash leaves both or neither. If
+    /// this attempt fails, is snoozed or is cancelled, its follow-ups are dropped (a retry
+    /// hands back its own). A follow-up of a job in a batch joins the batch.
+    ///
+    /// ```swift
+    /// func perform(_ args: Fetch, context: JobContext) async throws {
+    ///     let page = try await crm.fetch(args.clientID)
+    ///     try context.followUp(Summarise.self, args: Summarise.Args(pageID: page.id))
+    /// }
+    /// ```
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming the bad option or argument.
+    public func followUp<W: JobWorker>(_ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions()) throws {
+        try followUp(options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: now()))
+    }
+
+    /// Enqueues `insert` when this job completes, as ``followUp(_:args:options:)`` does, for a
+    /// kind without a Swift worker here.
+    public func followUp(_ insert: JobInsert) throws {
+        try insert.validate()
+        followUpsBox.withLock { $0.append(insert) }
+    }
+
+    var followUps: [JobInsert] { followUpsBox.withLock { $0 } }
 }

@@ -24,10 +24,13 @@ public struct JobOptions: Sendable {
     public var unique: UniqueOptions?
     /// Labels added to every job.
     public var tags: [String]
+    /// Jobs to enqueue when a job of this worker ends (``OutcomeHooks``).
+    public var hooks: OutcomeHooks?
 
     public init(
         queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts,
-        backoff: Backoff = .exponential(), timeout: Duration? = nil, unique: UniqueOptions? = nil, tags: [String] = []
+        backoff: Backoff = .exponential(), timeout: Duration? = nil, unique: UniqueOptions? = nil, tags: [String] = [],
+        hooks: OutcomeHooks? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -36,6 +39,7 @@ public struct JobOptions: Sendable {
         self.timeout = timeout
         self.unique = unique
         self.tags = tags
+        self.hooks = hooks
     }
 }
 
@@ -51,12 +55,15 @@ public struct EnqueueOptions: Sendable {
     public var unique: UniqueOptions?
     /// Added to the worker's tags.
     public var tags: [String]
-    /// Stored in the job's meta, beside progress and result.
+    /// Stored in the job's meta, beside progress and result. `batch_id` and `hooks` are
+    /// Conveyor's own and refused here.
     public var meta: [String: JSONValue]
+    /// Replaces the worker's hooks for this job.
+    public var hooks: OutcomeHooks?
 
     public init(
         queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, at: Date? = nil, delay: Duration? = nil,
-        unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:]
+        unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:], hooks: OutcomeHooks? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -66,6 +73,7 @@ public struct EnqueueOptions: Sendable {
         self.unique = unique
         self.tags = tags
         self.meta = meta
+        self.hooks = hooks
     }
 
     /// Resolves these options over a worker's defaults into a row to insert.
@@ -77,7 +85,14 @@ public struct EnqueueOptions: Sendable {
             kind: kind, queue: queue ?? defaults.queue, args: args, priority: priority ?? defaults.priority,
             maxAttempts: maxAttempts ?? defaults.maxAttempts, scheduledAt: scheduledAt,
             tags: Array(Set(defaults.tags + tags)).sorted(), unique: unique ?? defaults.unique)
+        if let reserved = meta.keys.first(where: JobMeta.reserved.contains) {
+            throw .invalid("meta.\(reserved)", "is set by Conveyor, not by an enqueue; use the batch and hooks options")
+        }
         if !meta.isEmpty { insert.meta = RawJSON(.object(meta)) }
+        if let hooks = hooks ?? defaults.hooks, !hooks.isEmpty {
+            try hooks.validate()
+            insert.hooks = hooks
+        }
         try insert.validate()
         return insert
     }

@@ -17,6 +17,10 @@ extension SQLiteJobStore {
             conditions.append("EXISTS (SELECT 1 FROM json_each(conveyor_jobs.tags) WHERE value = ?)")
             values.append(.text(tag))
         }
+        if let batchID = filter.batchID {
+            conditions.append("json_extract(meta, '$.batch_id') = ?")
+            values.append(.integer(batchID))
+        }
         if let after = filter.insertedAfter {
             conditions.append("inserted_at >= ?")
             values.append(.integer(SQLiteCoding.micros(after)))
@@ -38,7 +42,9 @@ extension SQLiteJobStore {
     package func retry(id: Int64, now: Date) throws -> Job {
         try storage("retrying a job") {
             try connection.writeTransaction {
-                if let job = try connection.query(SQLiteSQL.retry(id: id, now: now), connection.readJob).first {
+                let before = try connection.job(id: id)?.state
+                if let before, let job = try connection.query(SQLiteSQL.retry(id: id, now: now), connection.readJob).first {
+                    try connection.store(FinalEffects(reopened: job, wasIn: before), now: now)
                     signalAvailable([job.queue])
                     return job
                 }
@@ -48,22 +54,30 @@ extension SQLiteJobStore {
     }
 
     package func cancel(id: Int64, reason: String, now: Date) throws -> Job {
+        var inserted: [InsertResult] = []
         let job = try storage("cancelling a job") {
             try connection.writeTransaction {
                 let attempt = try connection.job(id: id)?.attempt ?? 0
                 let entry = JobErrorEntry(attempt: attempt, at: now, message: "cancelled: \(reason)")
-                if let job = try connection.query(SQLiteSQL.cancel(id: id, error: StoreCoding.json(entry), now: now), connection.readJob).first { return job }
+                if let job = try connection.query(SQLiteSQL.cancel(id: id, error: StoreCoding.json(entry), now: now), connection.readJob).first {
+                    inserted = try connection.store(FinalEffects(finished: [job]), now: now)
+                    return job
+                }
                 throw try refusal(id: id, action: "cancelled", allowed: "scheduled, available, executing or retryable")
             }
         }
         signalBus.publish(.jobCancelled(id: id))
+        signalAvailable(inserted)
         return job
     }
 
-    package func delete(id: Int64) throws -> Job {
+    package func delete(id: Int64, now: Date) throws -> Job {
         try storage("deleting a job") {
             try connection.writeTransaction {
-                if let job = try connection.query(SQLiteSQL.delete(id: id), connection.readJob).first { return job }
+                if let job = try connection.query(SQLiteSQL.delete(id: id), connection.readJob).first {
+                    signalAvailable(try connection.store(FinalEffects(deleted: job), now: now))
+                    return job
+                }
                 throw try refusal(id: id, action: "deleted", allowed: "any state but executing (cancel it first)")
             }
         }

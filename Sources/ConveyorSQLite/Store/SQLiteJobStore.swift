@@ -64,7 +64,7 @@ public actor SQLiteJobStore: JobStore {
         let results = try storage("inserting jobs") {
             try connection.writeTransaction { try connection.insertJobs(jobs, now: now) }
         }
-        signalAvailable(results.lazy.filter { !$0.isDuplicate && $0.job.state == .available }.map(\.job.queue))
+        signalAvailable(results)
         return results
     }
 
@@ -110,13 +110,27 @@ public actor SQLiteJobStore: JobStore {
 
     package func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
         var applied = Set<Int64>()
+        var inserted: [InsertResult] = []
         try storage("storing job outcomes") {
             try connection.writeTransaction {
-                for ack in acks where try connection.run(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) == 1 {
-                    applied.insert(ack.attempt.jobID)
+                var finished: [Job] = []
+                var followUps: [Int64: [JobInsert]] = [:]
+                for ack in acks {
+                    if ack.hasFinalEffects {
+                        // The row as it ends tells what else to store.
+                        guard let job = try connection.query(SQLiteSQL.acknowledgeReturningJob, Self.values(for: ack, now: now), connection.readJob).first
+                        else { continue }
+                        finished.append(job)
+                        followUps[job.id] = ack.followUps
+                        applied.insert(job.id)
+                    } else if try connection.run(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) == 1 {
+                        applied.insert(ack.attempt.jobID)
+                    }
                 }
+                inserted = try connection.store(FinalEffects(finished: finished, followUps: followUps), now: now)
             }
         }
+        signalAvailable(inserted)
         return applied
     }
 
@@ -142,6 +156,10 @@ public actor SQLiteJobStore: JobStore {
 
     func signalAvailable(_ queues: some Sequence<String>) {
         for queue in Set(queues) { signalBus.publish(.jobsAvailable(queue: queue)) }
+    }
+
+    func signalAvailable(_ inserted: [InsertResult]) {
+        signalAvailable(inserted.lazy.filter { !$0.isDuplicate && $0.job.state == .available }.map(\.job.queue))
     }
 }
 

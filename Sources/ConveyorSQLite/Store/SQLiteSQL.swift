@@ -48,6 +48,9 @@ enum SQLiteSQL {
         WHERE id = ?7 AND attempt = ?8 AND attempted_by = ?9 AND state = 'executing'
         """
 
+    /// ``acknowledge`` for an outcome with ``FinalEffects``: the row as it ends comes back.
+    static let acknowledgeReturningJob = acknowledge + "\nRETURNING \(jobColumns)"
+
     static func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) -> SQLiteQuery {
         """
         UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', \(fraction), '$.progress_message', \(message))
@@ -267,6 +270,40 @@ enum SQLiteSQL {
             last_status = \(record.lastStatus?.rawValue), consecutive_failures = \(record.consecutiveFailures), last_error = \(record.lastError),
             last_error_at = \(record.lastErrorAt), updated_at = \(now)
         WHERE name = \(name)
+        """
+    }
+
+    // Batches
+
+    static let batchColumns = "id, callback, total, completed, discarded, cancelled, created_at, finished_at, callback_job_id"
+
+    static func insertBatch(_ callback: BatchCallback, total: Int, now: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_batches (callback, total, created_at) VALUES (\(StoreCoding.json(callback)), \(total), \(now))
+        RETURNING \(unescaped: batchColumns)
+        """
+    }
+
+    /// Moves an open batch's counts and reads it back; no row once the batch has ended.
+    static func changeBatch(_ change: BatchChange) -> SQLiteQuery {
+        """
+        UPDATE conveyor_batches SET total = total + \(change.total), completed = completed + \(change.completed),
+            discarded = discarded + \(change.discarded), cancelled = cancelled + \(change.cancelled)
+        WHERE id = \(change.batchID) AND finished_at IS NULL
+        RETURNING \(unescaped: batchColumns)
+        """
+    }
+
+    static func finishBatch(_ id: Int64, callbackJobID: Int64, now: Date) -> SQLiteQuery {
+        "UPDATE conveyor_batches SET finished_at = \(now), callback_job_id = \(callbackJobID) WHERE id = \(id)"
+    }
+
+    static func batch(id: Int64) -> SQLiteQuery { "SELECT \(unescaped: batchColumns) FROM conveyor_batches WHERE id = \(id)" }
+
+    static func batches(beforeID: Int64?, limit: Int) -> SQLiteQuery {
+        """
+        SELECT \(unescaped: batchColumns) FROM conveyor_batches
+        WHERE \(beforeID) IS NULL OR id < \(beforeID) ORDER BY id DESC LIMIT \(limit)
         """
     }
 }

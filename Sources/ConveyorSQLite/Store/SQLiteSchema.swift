@@ -87,6 +87,24 @@ enum SQLiteSchema {
             );
             CREATE INDEX conveyor_schedules_due ON conveyor_schedules (next_run_at) WHERE active;
             """),
+        SchemaMigration(version: 4, name: "batches", sql: """
+            -- The counts move in the transactions that end the batch's jobs (BatchChange), so
+            -- they hold when finished jobs are pruned; the callback is BatchCallback's JSON.
+            CREATE TABLE conveyor_batches (
+                id INTEGER PRIMARY KEY,
+                callback TEXT NOT NULL,
+                total INTEGER NOT NULL,
+                completed INTEGER NOT NULL DEFAULT 0,
+                discarded INTEGER NOT NULL DEFAULT 0,
+                cancelled INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                callback_job_id INTEGER
+            );
+            -- A job's batch lives in its meta; only jobs of a batch are in this index.
+            CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (json_extract(meta, '$.batch_id'))
+                WHERE json_extract(meta, '$.batch_id') IS NOT NULL;
+            """),
     ]
 
     static let createMigrationsTable = """

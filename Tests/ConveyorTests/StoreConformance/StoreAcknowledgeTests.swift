@@ -61,7 +61,7 @@ struct StoreAcknowledgeTests {
             if case .snooze = outcome { #expect(stored.maxAttempts == job.maxAttempts + 1) }
             if case .release = outcome { #expect(stored.maxAttempts == job.maxAttempts + 1) }
             if expected.isFinal { #expect(stored.finishedAt == epoch) }
-            _ = try await store.delete(id: job.id)
+            _ = try await store.delete(id: job.id, now: epoch)
         }
     }
 

@@ -77,9 +77,9 @@ struct StoreMaintenanceTests {
         let retried = try await store.retry(id: ids[0], now: epoch.addingTimeInterval(1))
         #expect(retried.state == .available)
         let executing = try #require(try await store.claim(queue: "default", limit: 1, node: "n", now: epoch).first)
-        await #expect { try await store.delete(id: executing.id) } throws: { ($0 as? ConveyorError)?.code == .conflict }
+        await #expect { try await store.delete(id: executing.id, now: epoch) } throws: { ($0 as? ConveyorError)?.code == .conflict }
         #expect(try await store.job(id: executing.id)?.state == .executing)
-        #expect(try await store.delete(id: ids[2]).id == ids[2])
+        #expect(try await store.delete(id: ids[2], now: epoch).id == ids[2])
         #expect(try await store.job(id: ids[2]) == nil)
     }
 
