@@ -170,10 +170,3 @@ extension PostgresJobStore {
     }
 }
 
-extension JobAck {
-    /// Completed without a result: the outcome ``PostgresSQL/complete`` stores.
-    var isPlainCompletion: Bool {
-        if case .completed(nil) = outcome { return true }
-        return false
-    }
-}

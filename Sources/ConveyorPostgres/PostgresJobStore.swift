@@ -181,7 +181,7 @@ public final class PostgresJobStore: JobStore, Service {
     package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
         guard !acks.isEmpty else { return [] }
         let withEffects = acks.filter(\.hasFinalEffects)
-        let plain = acks.filter { !$0.hasFinalEffects && $0.isPlainCompletion }
+        let plain = acks.filter(\.isPlainCompletion)
         let other = acks.filter { !$0.hasFinalEffects && !$0.isPlainCompletion }
         return try await storage("storing job outcomes") { [self] in
             var stored = Set<Int64>()

@@ -53,6 +53,7 @@ public struct ConveyorServer: Sendable {
         }
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys, sessions: sessions))
         JobRoutes(conveyor: conveyor).add(to: api)
+        BatchRoutes(conveyor: conveyor).add(to: api)
         QueueRoutes(conveyor: conveyor).add(to: api)
         ScheduleRoutes(conveyor: conveyor).add(to: api)
         EventRoutes(conveyor: conveyor).add(to: api)

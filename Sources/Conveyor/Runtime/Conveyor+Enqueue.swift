@@ -97,6 +97,13 @@ extension Conveyor {
     ///   naming the option at fault. Nothing is inserted then.
     @discardableResult
     public func enqueue(kind: String, args: JSONValue = .object([:]), options: EnqueueOptions = EnqueueOptions()) async throws -> InsertResult {
+        var known = KnownKinds()
+        return try await insertChecked([prepare(kind: kind, args: args, options: options, known: &known)])[0]
+    }
+
+    /// The job ``enqueue(kind:args:options:)`` would insert, checked the same way; `known`
+    /// reads the kinds of other nodes once for many jobs.
+    package func prepare(kind: String, args: JSONValue, options: EnqueueOptions, known: inout KnownKinds) async throws -> JobInsert {
         try JobInsert.validateName(kind, field: "kind")
         guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
@@ -104,14 +111,20 @@ extension Conveyor {
         if let worker {
             try worker.validateArgs(raw)
         } else {
-            let known = Set(try await store.nodes().flatMap(\.kinds)).union(registeredKinds)
-            guard known.contains(kind) else {
+            if known.kinds == nil { known.kinds = Set(try await store.nodes().flatMap(\.kinds)).union(registeredKinds) }
+            let kinds = known.kinds ?? []
+            guard kinds.contains(kind) else {
                 throw ConveyorError(
                     .unknownKind, field: "kind",
-                    "no worker for kind '\(kind)' is registered here or on any running node; known kinds: \(known.sorted().joined(separator: ", "))")
+                    "no worker for kind '\(kind)' is registered here or on any running node; known kinds: \(kinds.sorted().joined(separator: ", "))")
             }
         }
-        let insert = try options.resolve(kind: kind, args: raw, defaults: worker?.options ?? JobOptions(), now: clock.now())
-        return try await insertChecked([insert])[0]
+        return try options.resolve(kind: kind, args: raw, defaults: worker?.options ?? JobOptions(), now: clock.now())
     }
+}
+
+/// The kinds other nodes have workers for, read when first needed.
+package struct KnownKinds: Sendable {
+    var kinds: Set<String>?
+    package init() {}
 }

@@ -55,6 +55,13 @@ package struct JobAck: Sendable, Hashable {
         }
     }
 
+    /// Completed without a result, follow-ups or effects: the most common outcome, which a
+    /// store may write with a narrower statement than the others.
+    package var isPlainCompletion: Bool {
+        guard case .completed(nil) = outcome, followUps.isEmpty else { return false }
+        return !mayHaveFinalEffects
+    }
+
     /// The state the job is in once this is stored.
     package var resultingState: JobState {
         switch outcome {

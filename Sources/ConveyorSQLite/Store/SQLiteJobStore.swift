@@ -123,6 +123,9 @@ public actor SQLiteJobStore: JobStore {
                         finished.append(job)
                         followUps[job.id] = ack.followUps
                         applied.insert(job.id)
+                    } else if ack.isPlainCompletion {
+                        let fence: [SQLiteValue] = [.integer(SQLiteCoding.micros(now)), .integer(ack.attempt.jobID), .integer(Int64(ack.attempt.attempt)), .text(ack.attempt.node)]
+                        if try connection.run(SQLiteSQL.complete, fence) == 1 { applied.insert(ack.attempt.jobID) }
                     } else if try connection.run(SQLiteSQL.acknowledge, Self.values(for: ack, now: now)) == 1 {
                         applied.insert(ack.attempt.jobID)
                     }

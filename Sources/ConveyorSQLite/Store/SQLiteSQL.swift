@@ -48,6 +48,13 @@ enum SQLiteSQL {
         WHERE id = ?7 AND attempt = ?8 AND attempted_by = ?9 AND state = 'executing'
         """
 
+    /// The common outcome alone (completed, no result): it writes no JSON column, so SQLite
+    /// neither rebuilds the row's JSON nor maintains the index on a job's batch.
+    static let complete = """
+        UPDATE conveyor_jobs SET state = 'completed', finished_at = ?1
+        WHERE id = ?2 AND attempt = ?3 AND attempted_by = ?4 AND state = 'executing'
+        """
+
     /// ``acknowledge`` for an outcome with ``FinalEffects``: the row as it ends comes back.
     static let acknowledgeReturningJob = acknowledge + "\nRETURNING \(jobColumns)"
 

@@ -58,7 +58,7 @@ struct JobRoutes {
         return JobPage(jobs: jobs, nextBeforeId: jobs.count == filter.limit ? jobs.last?.id : nil)
     }
 
-    /// The filter the query names: `state`, `queue`, `kind`, `tag`, `inserted_after`,
+    /// The filter the query names: `state`, `queue`, `kind`, `tag`, `batch_id`, `inserted_after`,
     /// `inserted_before`, `before_id`, `limit`.
     private func filter(_ request: Request) throws -> JobFilter {
         var filter = JobFilter()
@@ -66,6 +66,11 @@ struct JobRoutes {
         filter.queues = Set(try request.queryValues("queue"))
         filter.kinds = Set(try request.queryValues("kind"))
         filter.tag = request.query("tag")
+        filter.batchID = try request.query("batch_id").map { text in
+            let id = try Self.integer(text, field: "batch_id")
+            guard id > 0 else { throw ConveyorError(.invalidInput, field: "batch_id", "'\(text)' is not a batch id") }
+            return id
+        }
         filter.insertedAfter = try request.query("inserted_after").map { try Self.date($0, field: "inserted_after") }
         filter.insertedBefore = try request.query("inserted_before").map { try Self.date($0, field: "inserted_before") }
         filter.beforeID = try request.query("before_id").map { try Self.integer($0, field: "before_id") }
@@ -128,6 +133,7 @@ struct EnqueueBody: Decodable {
     let tags: [String]?
     let meta: [String: JSONValue]?
     let unique: UniqueBody?
+    let hooks: HooksBody?
 
     struct UniqueBody: Decodable {
         /// "args" (default), "kind" or "keys".
@@ -140,6 +146,7 @@ struct EnqueueBody: Decodable {
     func options() throws -> EnqueueOptions {
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags ?? [], meta: meta ?? [:])
         options.at = scheduledAt
+        options.hooks = hooks?.hooks
         if let delaySeconds { options.delay = try .seconds(checked: delaySeconds, field: "delay_seconds") }
         if let unique {
             let basis: UniqueOptions.Basis
