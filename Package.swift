@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ConveyorTests",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorTesting",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorTesting", "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcoming

@@ -40,6 +40,8 @@ public final class PostgresJobStore: JobStore, Service {
     let outbox: EventOutbox
     let eventDemand: EventDemand
     let finalCountReuse = Mutex(CostBoundedReuse<[QueueStateCount]>())
+    /// The type of each row loop's id column, read from the catalogue, by table and column.
+    let rowIDTypes = Mutex<[String: String]>([:])
     /// Open once ``run()`` runs the store's own pool; always open on a handed-in client.
     let poolStart = PoolStart()
     /// Tells this store's own notifications apart from other nodes'.

@@ -21,17 +21,7 @@ extension Conveyor {
     public func enqueueBatch<W: JobWorker>(
         _ worker: W.Type, args: [W.Args], options: EnqueueOptions = EnqueueOptions(), callback: BatchCallback
     ) async throws -> (batch: Batch, jobs: [Job]) {
-        let now = clock.now()
-        var inserts: [JobInsert] = []
-        inserts.reserveCapacity(args.count)
-        for (index, item) in args.enumerated() {
-            do {
-                inserts.append(try options.resolve(kind: W.kind, args: RawJSON(encoding: item), defaults: W.options, now: now))
-            } catch {
-                throw ConveyorError(error.code, field: "args[\(index)]" + (error.field.map { ".\($0)" } ?? ""), error.message)
-            }
-        }
-        return try await enqueueBatch(inserts, callback: callback)
+        try await enqueueBatch(resolve(worker, args: args, options: options), callback: callback)
     }
 
     /// Enqueues prepared jobs of any kind as one batch (the HTTP API and the CLI use it).

@@ -30,6 +30,11 @@ extension Conveyor {
     /// Enqueues many jobs of one worker in one transaction: all are inserted or none.
     @discardableResult
     public func enqueueAll<W: JobWorker>(_ worker: W.Type, args: [W.Args], options: EnqueueOptions = EnqueueOptions()) async throws -> [InsertResult] {
+        try await insertChecked(resolve(worker, args: args, options: options))
+    }
+
+    /// A job for each of `args`, resolved over the worker's options; errors name `args[i]`.
+    func resolve<W: JobWorker>(_ worker: W.Type, args: [W.Args], options: EnqueueOptions) throws(ConveyorError) -> [JobInsert] {
         let now = clock.now()
         var inserts: [JobInsert] = []
         inserts.reserveCapacity(args.count)
@@ -40,7 +45,7 @@ extension Conveyor {
                 throw ConveyorError(error.code, field: "args[\(index)]" + (error.field.map { ".\($0)" } ?? ""), error.message)
             }
         }
-        return try await insertChecked(inserts)
+        return inserts
     }
 
     /// Inserts prepared jobs of any kind in one transaction (the CLI and the HTTP API use it

@@ -82,7 +82,7 @@ extension Conveyor {
     package func declareConfiguredSchedules() async throws {
         guard !schedulesDeclared.load(ordering: .relaxed) else { return }
         let now = clock.now()
-        for definition in configuration.schedules {
+        for definition in configuration.schedules + rowLoopSchedules.withLock({ $0 }) {
             try definition.validate()
             let next = definition.recurrence.nextFire(after: now, in: definition.zone)
             guard let existing = try await store.schedule(named: definition.name) else {

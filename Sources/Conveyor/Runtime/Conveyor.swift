@@ -34,6 +34,8 @@ public final class Conveyor: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Whether ``ConveyorConfiguration/schedules`` are stored (once per instance, at start).
     let schedulesDeclared = Atomic<Bool>(false)
+    /// The schedules of registered row loops, declared with the configured ones.
+    let rowLoopSchedules = Mutex<[ScheduleDefinition]>([])
     let rescueWatch: Mutex<RescueWatch>
     /// The configured ``ConveyorConfiguration/timerClock``.
     let timers: TimerClock

@@ -8,7 +8,7 @@ package import Foundation
 ///
 /// Package API: applications pass a `SQLiteJobStore` or a `PostgresJobStore` to `Conveyor`
 /// and never call a store themselves.
-package protocol JobStore: ScheduleStore, JobStoreSignals {
+package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// Creates or upgrades the schema. Safe to call on every start and from several processes.
     func migrate() async throws
 

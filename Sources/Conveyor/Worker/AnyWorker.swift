@@ -30,6 +30,16 @@ struct AnyWorker: Sendable {
     }
 }
 
+extension AnyWorker {
+    /// A worker built from a closure, for kinds named at run time (row loops).
+    init(kind: String, options: JobOptions, perform: @escaping @Sendable (RawJSON, JobContext) async throws -> Void) {
+        self.kind = kind
+        self.options = options
+        self.perform = perform
+        validateArgs = { _ throws(ConveyorError) in }
+    }
+}
+
 /// The stored arguments do not decode for the worker: retrying cannot help.
 struct ArgumentsDecodingFailure: Error, CustomStringConvertible {
     let description: String

@@ -18,7 +18,7 @@ extension SQLiteJobStore {
             values.append(.text(tag))
         }
         if let batchID = filter.batchID {
-            conditions.append("json_extract(meta, '$.batch_id') = ?")
+            conditions.append("meta <> '{}' AND json_extract(meta, '$.batch_id') = ?")
             values.append(.integer(batchID))
         }
         if let after = filter.insertedAfter {

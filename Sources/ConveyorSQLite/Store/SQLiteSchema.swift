@@ -101,9 +101,9 @@ enum SQLiteSchema {
                 finished_at INTEGER,
                 callback_job_id INTEGER
             );
-            -- A job's batch lives in its meta; only jobs of a batch are in this index.
-            CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (json_extract(meta, '$.batch_id'))
-                WHERE json_extract(meta, '$.batch_id') IS NOT NULL;
+            -- A job's batch lives in its meta. The condition is a text comparison, not a JSON
+            -- parse: it runs for every job inserted, and most jobs' meta is '{}'.
+            CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (json_extract(meta, '$.batch_id')) WHERE meta <> '{}';
             """),
     ]
 
