@@ -30,6 +30,12 @@ extension PostgresJobStore {
         try await storage("writing a row of row loop \(loop.name)") { [self] in try await execute(sql.finish(id: id, update)) }
     }
 
+    package func completeRows(_ loop: RowLoop, ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        let sql = try await rowLoopSQL(loop)
+        try await storage("writing rows of row loop \(loop.name)") { [self] in try await execute(sql.complete(ids: ids)) }
+    }
+
     /// The loop's statements, once its table and columns are found in the catalogue.
     private func rowLoopSQL(_ loop: RowLoop) async throws -> RowLoopSQL {
         let key = loop.table + "." + loop.columns.id
@@ -50,5 +56,22 @@ extension PostgresJobStore {
         let idType = columns[loop.columns.id] ?? "text"
         rowIDTypes.withLock { $0[key] = idType }
         return RowLoopSQL(loop: loop, idType: idType)
+    }
+}
+
+extension PostgresJobStore {
+    /// A fresh `conveyor_bench_rows` table of `count` queued rows in the store's schema, for
+    /// `conveyor bench --row-loop-rows`: the shape of seed 001's contacts. Returns its name.
+    package func makeRowLoopBenchTable(rows count: Int) async throws -> String {
+        let table = SchemaTable(qualified: "\(schema).conveyor_bench_rows")
+        try await storage("creating the row loop bench table") { [self] in
+            try await execute("DROP TABLE IF EXISTS \(table)")
+            try await execute("""
+                CREATE TABLE \(table) (id bigint PRIMARY KEY, status text NOT NULL, error text,
+                    retry_count integer NOT NULL DEFAULT 0, next_retry_at timestamptz, updated_at bigint NOT NULL)
+                """)
+            try await execute("INSERT INTO \(table) (id, status, updated_at) SELECT i, 'queued', i FROM generate_series(1, \(Int64(count))) AS i")
+        }
+        return table.qualified
     }
 }

@@ -61,10 +61,6 @@ struct RowLoopSQL {
         var sets: [String] = []
         func set(_ column: String?, _ value: String) { if let column { sets.append("\(Self.quoted(column)) = \(value)") } }
         switch update {
-        case .complete:
-            set(loop.columns.status, query.bind(loop.statuses.complete))
-            set(loop.columns.error, "NULL")
-            set(loop.columns.nextRetryAt, "NULL")
         case .retry(let at, let retries, let message):
             set(loop.columns.status, query.bind(loop.statuses.queued))
             set(loop.columns.error, query.bind(message))
@@ -79,6 +75,18 @@ struct RowLoopSQL {
         query.text = """
             UPDATE \(table) SET \(sets.joined(separator: ", "))
             WHERE \(id) = CAST(\(query.bind(rowID)) AS \(idType)) AND \(status) = \(query.bind(loop.statuses.processing))
+            """
+        return query.query
+    }
+
+    func complete(ids: [String]) -> PostgresQuery {
+        var query = Builder()
+        var sets = ["\(status) = \(query.bind(loop.statuses.complete))"]
+        if let error = loop.columns.error { sets.append("\(Self.quoted(error)) = NULL") }
+        if let next = loop.columns.nextRetryAt { sets.append("\(Self.quoted(next)) = NULL") }
+        query.text = """
+            UPDATE \(table) SET \(sets.joined(separator: ", "))
+            WHERE \(id) = ANY (CAST(\(query.bind(ids)) AS \(idType)[])) AND \(status) = \(query.bind(loop.statuses.processing))
             """
         return query.query
     }

@@ -122,6 +122,18 @@ try:
     assert not browser.evaluate("document.body.innerText.includes('Older jobs')"), "a next-page link with nothing after it"
     browser.screenshot("jobs")
 
+    # A batch's progress moves while the page is open, and its callback links to its job.
+    browser.open("/batches")
+    batch = api("POST", "/api/v1/batches", {"jobs": [{"kind": "sleep", "args": {"ms": 300}}, {"kind": "sleep", "args": {"ms": 900}}],
+                                            "callback": {"kind": "noop", "args": {"report": "dashboard"}}})["batch"]
+    batch_row = f"document.querySelector('tr[data-batch=\"{batch['id']}\"]')"
+    browser.wait(f"{batch_row} !== null", f"batch {batch['id']} to appear")
+    browser.wait(f"{batch_row} && {batch_row}.querySelector('progress').value === 2 && {batch_row}.innerText.includes('job ')",
+                 f"batch {batch['id']} to end with its callback job")
+    browser.screenshot("batches")
+    browser.evaluate(f"{batch_row}.querySelector('a').click()")
+    browser.wait("location.pathname === '/jobs' && document.querySelectorAll('tr[data-job]').length === 2", "the batch's two jobs")
+
     browser.open(f"/jobs/{job['id']}")
     assert browser.evaluate("document.querySelector('[data-state]').dataset.state") == "completed"
     assert browser.evaluate("document.querySelector('progress').value") == 1

@@ -33,6 +33,11 @@ extension Conveyor {
         }
     }
 
+    /// Completed rows are written together, up to this many in one statement: a failure is
+    /// written at once, with its message. Rows whose completion is not written yet when a node
+    /// dies run again, as a job whose outcome was not stored does.
+    static var rowCompletionBatch: Int { 100 }
+
     /// One pass: rows a stopped pass left go back to queued (unless another pass of the loop
     /// is running), then up to a batch of due rows are taken and run one after another.
     func runPass(_ loop: RowLoop, process: @Sendable (String) async throws -> Void, context: JobContext) async throws {
@@ -42,16 +47,32 @@ extension Conveyor {
             logger.warning("rows a stopped pass left processing are queued again", metadata: metadata.merging(["rows": "\(requeued)"]) { $1 })
         }
         let rows = try await store.claimRows(loop, now: clock.now())
-        var completed = 0, failed = 0
-        for row in rows {
-            try Task.checkCancellation()
-            var thrown: (any Error)?
-            do { try await process(row.id) } catch { thrown = error }
-            if thrown is CancellationError { throw CancellationError() }
-            if thrown == nil { completed += 1 } else { failed += 1 }
-            try await store.finishRow(loop, id: row.id, RowUpdate(row, error: thrown, loop: loop, now: clock.now()))
+        var completed: [String] = [], failed = 0, written = 0
+        do {
+            for row in rows {
+                try Task.checkCancellation()
+                do {
+                    try await process(row.id)
+                    completed.append(row.id)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    failed += 1
+                    try await store.finishRow(loop, id: row.id, RowUpdate(row, error: error, loop: loop, now: clock.now()))
+                }
+                if completed.count - written >= Self.rowCompletionBatch {
+                    try await store.completeRows(loop, ids: Array(completed[written...]))
+                    written = completed.count
+                }
+            }
+        } catch {
+            // Rows that completed before a shutdown keep their outcome; the rest wait for the
+            // next pass, which puts them back to queued.
+            if written < completed.count { try? await store.completeRows(loop, ids: Array(completed[written...])) }
+            throw error
         }
-        logger.info("row loop pass finished", metadata: metadata.merging(["rows": "\(rows.count)", "completed": "\(completed)", "failed": "\(failed)"]) { $1 })
-        try context.setResult(["rows": rows.count, "completed": completed, "failed": failed])
+        if written < completed.count { try await store.completeRows(loop, ids: Array(completed[written...])) }
+        logger.info("row loop pass finished", metadata: metadata.merging(["rows": "\(rows.count)", "completed": "\(completed.count)", "failed": "\(failed)"]) { $1 })
+        try context.setResult(["rows": rows.count, "completed": completed.count, "failed": failed])
     }
 }

@@ -11,22 +11,17 @@ package struct ClaimedRow: Sendable, Hashable {
     }
 }
 
-/// What a pass writes into a row once its function has run. Both stores write it as it is,
-/// so what a failure means for a row is decided here.
+/// What a pass writes into a row whose function threw (a completed row is written with
+/// ``RowLoopStore/completeRows(_:ids:)``). Both stores write it as it is, so what a failure
+/// means for a row is decided here.
 package enum RowUpdate: Sendable, Hashable {
-    /// Status `complete`; the error and next-retry columns cleared.
-    case complete
     /// Status `queued` again, to be taken at `at` or later.
     case retry(at: Date, retries: Int, message: String)
     /// Status `error`, for good.
     case fail(retries: Int, message: String)
 
-    /// The update after `row` ran and threw `error` (nil: it completed) at `now`.
-    package init(_ row: ClaimedRow, error: (any Error)?, loop: RowLoop, now: Date) {
-        guard let error else {
-            self = .complete
-            return
-        }
+    /// The update after `row` ran and threw `error` at `now`.
+    package init(_ row: ClaimedRow, error: any Error, loop: RowLoop, now: Date) {
         let retries = row.retries + 1
         let message = JobErrorEntry(attempt: retries, at: now, message: "\(error)").message
         if retries > loop.maxRetries {
@@ -56,4 +51,8 @@ package protocol RowLoopStore: Sendable {
 
     /// Writes `update` into the row with `id` if it is still `processing`.
     func finishRow(_ loop: RowLoop, id: String, _ update: RowUpdate) async throws
+
+    /// Writes ``RowUpdate/complete`` into every row of `ids` that is still `processing`, in one
+    /// statement.
+    func completeRows(_ loop: RowLoop, ids: [String]) async throws
 }

@@ -62,10 +62,6 @@ struct SQLiteRowLoopSQL {
         var sets: [String] = []
         func set(_ column: String?, _ value: String) { if let column { sets.append("\(Self.quoted(column)) = \(value)") } }
         switch update {
-        case .complete:
-            set(loop.columns.status, query.bind(.text(loop.statuses.complete)))
-            set(loop.columns.error, "NULL")
-            set(loop.columns.nextRetryAt, "NULL")
         case .retry(let at, let retries, let message):
             set(loop.columns.status, query.bind(.text(loop.statuses.queued)))
             set(loop.columns.error, query.bind(.text(message)))
@@ -80,6 +76,18 @@ struct SQLiteRowLoopSQL {
         query.text = """
             UPDATE \(table) SET \(sets.joined(separator: ", "))
             WHERE \(id) = \(query.bind(.text(rowID))) AND \(status) = \(query.bind(.text(loop.statuses.processing)))
+            """
+        return (query.text, query.values)
+    }
+
+    func complete(ids: [String]) -> (String, [SQLiteValue]) {
+        var query = Builder()
+        var sets = ["\(status) = \(query.bind(.text(loop.statuses.complete)))"]
+        if let error = loop.columns.error { sets.append("\(Self.quoted(error)) = NULL") }
+        if let next = loop.columns.nextRetryAt { sets.append("\(Self.quoted(next)) = NULL") }
+        query.text = """
+            UPDATE \(table) SET \(sets.joined(separator: ", "))
+            WHERE \(id) IN (SELECT value FROM json_each(\(query.bind(.text(StoreCoding.json(ids)))))) AND \(status) = \(query.bind(.text(loop.statuses.processing)))
             """
         return (query.text, query.values)
     }

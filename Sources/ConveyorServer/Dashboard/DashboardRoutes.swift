@@ -34,6 +34,7 @@ struct DashboardRoutes {
             return try await saveEdit(try context.pathName(), form, session)
         }
         router.get("nodes") { request, _ in try await page(request, "nodes", "Nodes", live: false) { _ in try await nodes() } }
+        router.get("batches") { request, _ in try await page(request, "batches", "Batches", live: true) { _ in try await batches(request) } }
         router.get("login") { _, _ in render("login", [:], title: "Sign in", session: nil, live: false, fragment: false) }
         router.post("login") { request, _ in try await signIn(request) }
         router.post("logout") { request, _ in
@@ -146,7 +147,7 @@ struct DashboardRoutes {
         let body = DashboardTemplates.library.render(context, withTemplate: template) ?? ""
         let html = fragment ? body : DashboardTemplates.library.render([
             "title": title, "body": body, "live": live, "signedIn": session != nil && !keys.isEmpty, "formToken": session?.formToken ?? "",
-            "nav": [("/", "Queues"), ("/jobs", "Jobs"), ("/schedules", "Schedules"), ("/nodes", "Nodes")].map { href, label in
+            "nav": [("/", "Queues"), ("/jobs", "Jobs"), ("/batches", "Batches"), ("/schedules", "Schedules"), ("/nodes", "Nodes")].map { href, label in
                 // "Job 7" and "Jobs" light up the same tab.
                 ["href": href, "label": label, "here": title.hasPrefix(String(label.dropLast()))] as [String: Any]
             },
@@ -177,18 +178,20 @@ struct DashboardRoutes {
         if !state.isEmpty { filter.states = [try JobState(parsing: state)] }
         if !queue.isEmpty { filter.queues = [queue] }
         if !kind.isEmpty { filter.kinds = [kind] }
+        let batch = request.query("batch_id") ?? ""
+        if !batch.isEmpty { filter.batchID = try JobRoutes.integer(batch, field: "batch_id") }
         filter.beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
         let jobs = try await conveyor.jobs(matching: filter)
         var next: String?
         if jobs.count == filter.limit, let last = jobs.last {
             var components = URLComponents()
-            components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("before_id", String(last.id))]
+            components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("batch_id", batch), ("before_id", String(last.id))]
                 .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
             next = "/jobs" + (components.string ?? "")
         }
         let page: [String: Any?] = [
             "states": JobState.allCases.map { ["name": $0.rawValue, "selected": $0.rawValue == state] as [String: Any] },
-            "queue": queue, "kind": kind, "next": next,
+            "queue": queue, "kind": kind, "batch": batch, "next": next,
             "jobs": jobs.map { job -> [String: Any] in
                 let progress = Self.progress(job)
                 return ["id": job.id, "kind": job.kind, "queue": job.queue, "state": job.state.rawValue, "attempt": job.attempt,
@@ -275,6 +278,27 @@ struct DashboardRoutes {
             response.status = .badRequest
             return response
         }
+    }
+
+    /// Batches, newest first, with how far each has come.
+    private func batches(_ request: Request) async throws -> [String: Any] {
+        let beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
+        let batches = try await conveyor.batches(beforeID: beforeID, limit: 50)
+        let page: [String: Any?] = [
+            "next": batches.count == 50 ? batches.last.map { "/batches?before_id=\($0.id)" } : nil,
+            "batches": batches.map { batch -> [String: Any] in
+                let ended = batch.total - batch.pending
+                let card: [String: Any?] = [
+                    "id": batch.id, "total": batch.total, "pending": batch.pending, "ended": ended,
+                    "percent": batch.total > 0 ? "\(ended * 100 / batch.total) %" : "–",
+                    "completed": batch.completed, "discarded": batch.discarded, "cancelled": batch.cancelled,
+                    "callback": batch.callback.kind, "callbackJobID": batch.callbackJobID,
+                    "createdAt": Self.time(batch.createdAt), "finishedAt": batch.finishedAt.map(Self.time) ?? "",
+                ]
+                return card.present
+            },
+        ]
+        return page.present
     }
 
     private func nodes() async throws -> [String: Any] {

@@ -24,6 +24,7 @@ enum DashboardTemplates {
         "schedules": PackageResources.schedules_mustache,
         "schedule-edit": PackageResources.schedule_edit_mustache,
         "nodes": PackageResources.nodes_mustache,
+        "batches": PackageResources.batches_mustache,
         "login": PackageResources.login_mustache,
     ]
 }

@@ -51,6 +51,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("unique-bulk"), help: "Make the bulk phase's jobs unique by args, as a batch of deduplicated jobs is.")
     var uniqueBulk = false
 
+    @Option(name: .customLong("row-loop-rows"), help: "Also run a row loop with a no-op function over this many rows (0: skip).")
+    var rowLoopRows = 0
+
+    @Option(name: .customLong("row-loop-batch"), help: "Rows per row loop pass.")
+    var rowLoopBatch = 1_000
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -61,6 +67,8 @@ struct BenchCommand: AsyncParsableCommand {
         guard latencySamples >= 1 else { throw ValidationError("--latency-samples must be at least 1") }
         guard (1...64).contains(bulkCallers) else { throw ValidationError("--bulk-callers must be between 1 and 64") }
         guard (1...100_000).contains(bulkSize) else { throw ValidationError("--bulk-size must be between 1 and 100000") }
+        guard rowLoopRows >= 0 else { throw ValidationError("--row-loop-rows must be at least 0") }
+        guard (1...10_000).contains(rowLoopBatch) else { throw ValidationError("--row-loop-batch must be between 1 and 10000") }
         if watched, case .sqlite = try DatabaseURL(parsing: database ?? "sqlite:x") {
             throw ValidationError("--watched needs a PostgreSQL --database: events stay in the process on SQLite")
         }
@@ -81,7 +89,9 @@ struct BenchCommand: AsyncParsableCommand {
             enqueueSinglePerS: measured.single, enqueueBulkPerS: measured.bulk, enqueueBulkCpuUsPerJob: measured.bulkCPUPerJob,
             bulkCallers: bulkCallers, bulkSize: bulkSize, bulkUnique: uniqueBulk,
             processPerS: Double(total) / measured.processSeconds, processCpuUsPerJob: measured.processCPUPerJob,
-            pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents)
+            pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents,
+            rowLoopRows: rowLoopRows > 0 ? rowLoopRows : nil, rowLoopBatch: rowLoopRows > 0 ? rowLoopBatch : nil,
+            rowLoopRowsPerS: measured.rowLoop?.perSecond, rowLoopCpuUsPerRow: measured.rowLoop?.cpuPerRow)
         if json {
             try Output.json(result)
         } else {
@@ -97,6 +107,10 @@ struct BenchCommand: AsyncParsableCommand {
                          result.processPerS, total, concurrency, result.processCpuUsPerJob))
             print(String(format: "pickup latency   p50 %.2f ms, p99 %.2f ms (%d samples)", result.pickupP50Ms, result.pickupP99Ms, latencies.count))
             if let watcherEvents { print("watched          another node received \(watcherEvents) job events") }
+            if let rowLoop = measured.rowLoop {
+                print(String(format: "row loop         %10.0f rows/s  (%d rows, %d per pass, %.1f µs CPU per row)",
+                             rowLoop.perSecond, rowLoopRows, rowLoopBatch, rowLoop.cpuPerRow))
+            }
         }
     }
 
@@ -111,6 +125,8 @@ struct BenchCommand: AsyncParsableCommand {
         let processCPUPerJob: Double
         /// Pickup latencies in milliseconds, sorted.
         let latencies: [Double]
+        /// With `--row-loop-rows`.
+        var rowLoop: RowLoopBench.Measured?
     }
 
     /// The four phases on `store`.
@@ -208,8 +224,10 @@ struct BenchCommand: AsyncParsableCommand {
             try await group.waitForAll()
             return (processSeconds, cpuPerJob, latencies.sorted())
         }
-        return Measured(single: single, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
-                        processCPUPerJob: cpuPerJob, latencies: latencies)
+        var measured = Measured(single: single, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
+                                processCPUPerJob: cpuPerJob, latencies: latencies)
+        if rowLoopRows > 0 { measured.rowLoop = try await RowLoopBench(rows: rowLoopRows, batchSize: rowLoopBatch).measure(on: store, logger: logger) }
+        return measured
     }
 
     /// The process's CPU time since `start` (a ``cpuSeconds()`` reading), per job, in microseconds.
@@ -250,6 +268,11 @@ struct BenchResult: Encodable {
     let pickupP99Ms: Double
     /// With `--watched`: the job events the watching node received.
     let watcherEvents: Int?
+    /// With `--row-loop-rows`: rows, rows per pass, rows per second and CPU per row (µs).
+    let rowLoopRows: Int?
+    let rowLoopBatch: Int?
+    let rowLoopRowsPerS: Double?
+    let rowLoopCpuUsPerRow: Double?
 }
 
 /// Hands the start time of the next latency job to the bench loop.
