@@ -23,6 +23,10 @@ extension PostgresJobStore {
         }
     }
 
+    package func deleteBatches(endedBefore: Date, limit: Int) async throws -> Int {
+        try await storage("pruning batches") { [self] in try await rows(sql.deleteBatches(endedBefore: endedBefore, limit: limit)).count }
+    }
+
     package func batch(id: Int64) async throws -> Batch? {
         try await storage("reading a batch") { [self] in try Self.readBatches(await rows(sql.batch(id: id))).first }
     }

@@ -488,6 +488,14 @@ struct PostgresSQL: Sendable {
         "UPDATE \(batches) SET finished_at = \(now), callback_job_id = \(callbackJobID) WHERE id = \(id)"
     }
 
+    func deleteBatches(endedBefore: Date, limit: Int) -> PostgresQuery {
+        """
+        DELETE FROM \(batches) WHERE id IN (
+            SELECT id FROM \(batches) WHERE finished_at < \(endedBefore) LIMIT \(Int64(limit)))
+        RETURNING 1
+        """
+    }
+
     func batch(id: Int64) -> PostgresQuery { "SELECT \(unescaped: Self.batchColumns) FROM \(batches) WHERE id = \(id)" }
 
     func batches(beforeID: Int64?, limit: Int) -> PostgresQuery {

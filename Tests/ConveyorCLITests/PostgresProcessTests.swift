@@ -75,6 +75,50 @@ struct PostgresProcessTests {
         }
     }
 
+    /// One batch of 10,000 one-attempt jobs over three nodes; one node is killed (SIGKILL)
+    /// mid-batch. Its unfinished jobs are discarded by the rescue, each firing its hook once,
+    /// and the batch ends with exactly one callback whose counts add up.
+    @Test(.timeLimit(.minutes(3)))
+    func aBatchOverThreeNodesWithOneKilledEndsWithOneCallback() async throws {
+        let folder = try makeFolder()
+        try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
+            let total = 10_000
+            var member = JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(2)])), maxAttempts: 1)
+            member.hooks = OutcomeHooks(discarded: OutcomeHook(kind: "noop", queue: "hooks"))
+            let (batch, _) = try await store.insertBatch(Array(repeating: member, count: total),
+                                                         callback: BatchCallback(kind: "noop", queue: "callbacks"), now: Date())
+            let serve = ["serve", "--port", "0", "--database", url, "--queue", "default=20", "--queue", "hooks=5", "--queue", "callbacks=1",
+                         "--poll-interval", "100ms", "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
+            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+            try await eventually(timeout: .seconds(60)) { try await store.batch(id: batch.id).map { $0.completed >= total / 3 } ?? false }
+            kill(nodes[2].processIdentifier, SIGKILL)
+            try await eventually(timeout: .seconds(120)) {
+                try await store.jobs(matching: JobFilter(states: [.completed], queues: ["callbacks"])).count == 1
+            }
+            let ended = try #require(try await store.batch(id: batch.id))
+            let discarded = try await allJobs(store).filter { $0.queue == "default" && $0.state == .discarded }
+            try await eventually(timeout: .seconds(30)) {
+                try await store.jobs(matching: JobFilter(states: [.completed], queues: ["hooks"], limit: 1_000)).count == discarded.count
+            }
+            for node in nodes.prefix(2) { node.terminate() }
+            for node in nodes.prefix(2) { #expect(try await CLIProcess.wait(node) == 0) }
+
+            #expect(ended.total == total && ended.pending == 0 && ended.cancelled == 0)
+            #expect(ended.completed + ended.discarded == total)
+            #expect(ended.discarded == discarded.count && ended.discarded > 0, "the killed node had jobs running or unwritten")
+            #expect(discarded.allSatisfy { $0.errors.last?.message.contains("node c stopped heartbeating") == true })
+            let callbacks = try await store.jobs(matching: JobFilter(queues: ["callbacks"]))
+            #expect(callbacks.count == 1)
+            let outcome = try #require(callbacks.first).args.decode(BatchOutcome.self)
+            #expect((outcome.total, outcome.completed, outcome.discarded) == (total, ended.completed, ended.discarded))
+            let hooks = try await store.jobs(matching: JobFilter(queues: ["hooks"], limit: 1_000))
+            let hooked = try hooks.map { try $0.args.decode(JobOutcome.self).jobID }
+            #expect(hooked.count == Set(hooked).count, "one hook per discarded job")
+            #expect(Set(hooked) == Set(discarded.map(\.id)))
+        }
+    }
+
     /// Limits set while three nodes run hold over all of them: a concurrency of 5 is never
     /// exceeded (sampled), then a rate of 20 per second is never exceeded over any window.
     @Test(.timeLimit(.minutes(2)))

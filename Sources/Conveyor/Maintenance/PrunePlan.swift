@@ -17,6 +17,8 @@ package struct PrunePlan: Equatable, Sendable {
     package var batchSize: Int
     /// Nodes not heard from since then have long stopped; their rows go.
     package var nodesHeardBefore: Date
+    /// Batches that ended before then go, as completed jobs of that age do; nil keeps them.
+    package var batchesEndedBefore: Date?
 
     /// How long a node's row outlives its last heartbeat: long enough for the dashboard to
     /// show a node that died, short enough that restarts do not pile up.
@@ -32,6 +34,7 @@ package struct PrunePlan: Equatable, Sendable {
         keepLast = retention.keepLast.map { max($0, 0) }
         batchSize = retention.batchSize
         nodesHeardBefore = now.addingTimeInterval(-Self.nodeRowLifetime)
+        batchesEndedBefore = ageCuts.first { $0.state == .completed }?.finishedBefore
     }
 }
 
@@ -50,6 +53,7 @@ extension Conveyor {
             }
         }
         try await store.removeNodes(heardBefore: plan.nodesHeardBefore)
+        if let ended = plan.batchesEndedBefore { _ = try await store.deleteBatches(endedBefore: ended, limit: plan.batchSize) }
         return deleted
     }
 }

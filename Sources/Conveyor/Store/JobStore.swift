@@ -25,6 +25,9 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// jobs are valid and not unique.
     func insertBatch(_ jobs: [JobInsert], callback: BatchCallback, now: Date) async throws -> (Batch, [InsertResult])
 
+    /// Deletes up to `limit` batches that ended before `endedBefore`. Returns how many.
+    func deleteBatches(endedBefore: Date, limit: Int) async throws -> Int
+
     /// The batch with `id`, or nil.
     func batch(id: Int64) async throws -> Batch?
 

@@ -17,6 +17,10 @@ extension SQLiteJobStore {
         return (batch, results)
     }
 
+    package func deleteBatches(endedBefore: Date, limit: Int) throws -> Int {
+        try storage("pruning batches") { try connection.writeTransaction { try connection.run(SQLiteSQL.deleteBatches(endedBefore: endedBefore, limit: limit)) } }
+    }
+
     package func batch(id: Int64) throws -> Batch? {
         try storage("reading a batch") { try connection.query(SQLiteSQL.batch(id: id), connection.readBatch).first }
     }

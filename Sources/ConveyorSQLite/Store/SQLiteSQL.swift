@@ -305,6 +305,13 @@ enum SQLiteSQL {
         "UPDATE conveyor_batches SET finished_at = \(now), callback_job_id = \(callbackJobID) WHERE id = \(id)"
     }
 
+    static func deleteBatches(endedBefore: Date, limit: Int) -> SQLiteQuery {
+        """
+        DELETE FROM conveyor_batches WHERE id IN (
+            SELECT id FROM conveyor_batches WHERE finished_at < \(endedBefore) LIMIT \(limit))
+        """
+    }
+
     static func batch(id: Int64) -> SQLiteQuery { "SELECT \(unescaped: batchColumns) FROM conveyor_batches WHERE id = \(id)" }
 
     static func batches(beforeID: Int64?, limit: Int) -> SQLiteQuery {

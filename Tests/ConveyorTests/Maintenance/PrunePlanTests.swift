@@ -16,12 +16,14 @@ struct PrunePlanTests {
         #expect(plan.keepLast == 5)
         #expect(plan.batchSize == 100)
         #expect(plan.nodesHeardBefore == now.addingTimeInterval(-86_400))
+        #expect(plan.batchesEndedBefore == now.addingTimeInterval(-60), "ended batches go with completed jobs of their age")
     }
 
     @Test func aStateWithoutAnAgeIsKept() {
         let plan = PrunePlan(Retention(completed: nil, failed: .seconds(10)), now: now)
         #expect(plan.ageCuts.map(\.state) == [.discarded, .cancelled])
         #expect(plan.keepLast == nil)
+        #expect(plan.batchesEndedBefore == nil)
     }
 
     @Test func anAgeReachingBeforeTheFirstStorableInstantCutsThere() {

@@ -49,6 +49,13 @@ struct StoreBatchTests {
         _ = try await finishAll(store)
         #expect(try await callbacks(store).count == 1)
         #expect(try await store.batch(id: batch.id)?.completed == 3)
+
+        // Ended batches are pruned by age; open ones never are.
+        let (open, _) = try await store.insertBatch([.test(queue: "idle")], callback: callback, now: epoch)
+        #expect(try await store.deleteBatches(endedBefore: epoch, limit: 100) == 0)
+        #expect(try await store.deleteBatches(endedBefore: epoch.addingTimeInterval(1), limit: 100) == 1)
+        #expect(try await store.batch(id: batch.id) == nil)
+        #expect(try await store.batch(id: open.id) != nil)
     }
 
     @Test(arguments: StoreKind.allCases)
