@@ -58,22 +58,9 @@ struct RowLoopSQL {
 
     func finish(id rowID: String, _ update: RowUpdate) -> PostgresQuery {
         var query = Builder()
-        var sets: [String] = []
-        func set(_ column: String?, _ value: String) { if let column { sets.append("\(Self.quoted(column)) = \(value)") } }
-        switch update {
-        case .retry(let at, let retries, let message):
-            set(loop.columns.status, query.bind(loop.statuses.queued))
-            set(loop.columns.error, query.bind(message))
-            set(loop.columns.retryCount, query.bind(Int64(retries)))
-            set(loop.columns.nextRetryAt, query.bind(StoredTimestamp(at)))
-        case .fail(let retries, let message):
-            set(loop.columns.status, query.bind(loop.statuses.error))
-            set(loop.columns.error, query.bind(message))
-            set(loop.columns.retryCount, query.bind(Int64(retries)))
-            set(loop.columns.nextRetryAt, "NULL")
-        }
+        let sets = query.assign(loop.assignments(update))
         query.text = """
-            UPDATE \(table) SET \(sets.joined(separator: ", "))
+            UPDATE \(table) SET \(sets)
             WHERE \(id) = CAST(\(query.bind(rowID)) AS \(idType)) AND \(status) = \(query.bind(loop.statuses.processing))
             """
         return query.query
@@ -81,11 +68,9 @@ struct RowLoopSQL {
 
     func complete(ids: [String]) -> PostgresQuery {
         var query = Builder()
-        var sets = ["\(status) = \(query.bind(loop.statuses.complete))"]
-        if let error = loop.columns.error { sets.append("\(Self.quoted(error)) = NULL") }
-        if let next = loop.columns.nextRetryAt { sets.append("\(Self.quoted(next)) = NULL") }
+        let sets = query.assign(loop.completion)
         query.text = """
-            UPDATE \(table) SET \(sets.joined(separator: ", "))
+            UPDATE \(table) SET \(sets)
             WHERE \(id) = ANY (CAST(\(query.bind(ids)) AS \(idType)[])) AND \(status) = \(query.bind(loop.statuses.processing))
             """
         return query.query
@@ -99,6 +84,19 @@ struct RowLoopSQL {
         mutating func bind(_ value: some PostgresNonThrowingEncodable & Sendable) -> String {
             binds.append(value)
             return "$\(binds.count)"
+        }
+
+        /// `"column" = $n, …` for `assignments`, each value bound.
+        mutating func assign(_ assignments: [(column: String, value: RowValue)]) -> String {
+            assignments.map { column, value in
+                let bound = switch value {
+                case .text(let text): bind(text)
+                case .integer(let number): bind(number)
+                case .time(let date): bind(StoredTimestamp(date))
+                case .null: "NULL"
+                }
+                return "\(RowLoopSQL.quoted(column)) = \(bound)"
+            }.joined(separator: ", ")
         }
 
         var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: binds) }

@@ -33,6 +33,34 @@ package enum RowUpdate: Sendable, Hashable {
     }
 }
 
+/// A value a row loop writes into a column.
+package enum RowValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case time(Date)
+    case null
+}
+
+extension RowLoop {
+    /// The columns a failed row's update sets, with their values, the status first.
+    package func assignments(_ update: RowUpdate) -> [(column: String, value: RowValue)] {
+        let (status, message, retries, next): (String, String, Int, RowValue) = switch update {
+        case .retry(let at, let retries, let message): (statuses.queued, message, retries, .time(at))
+        case .fail(let retries, let message): (statuses.error, message, retries, .null)
+        }
+        return [(columns.status, .text(status))] + [
+            (columns.error, .text(message)), (columns.retryCount, .integer(Int64(retries))), (columns.nextRetryAt, next),
+        ].compactMap { column, value in column.map { ($0, value) } }
+    }
+
+    /// The columns a completed row's update sets: the status, and the error and next-retry
+    /// times cleared.
+    package var completion: [(column: String, value: RowValue)] {
+        [(columns.status, .text(statuses.complete))]
+            + [columns.error, columns.nextRetryAt].compactMap { $0.map { ($0, RowValue.null) } }
+    }
+}
+
 /// The statements a row loop needs from the store that shares the application's database.
 package protocol RowLoopStore: Sendable {
     /// Checks that the table and every column the loop names exist, against the database's

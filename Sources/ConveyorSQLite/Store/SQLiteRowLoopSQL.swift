@@ -59,22 +59,9 @@ struct SQLiteRowLoopSQL {
 
     func finish(id rowID: String, _ update: RowUpdate) -> (String, [SQLiteValue]) {
         var query = Builder()
-        var sets: [String] = []
-        func set(_ column: String?, _ value: String) { if let column { sets.append("\(Self.quoted(column)) = \(value)") } }
-        switch update {
-        case .retry(let at, let retries, let message):
-            set(loop.columns.status, query.bind(.text(loop.statuses.queued)))
-            set(loop.columns.error, query.bind(.text(message)))
-            set(loop.columns.retryCount, query.bind(.integer(Int64(retries))))
-            set(loop.columns.nextRetryAt, query.bind(.text(Self.time(at))))
-        case .fail(let retries, let message):
-            set(loop.columns.status, query.bind(.text(loop.statuses.error)))
-            set(loop.columns.error, query.bind(.text(message)))
-            set(loop.columns.retryCount, query.bind(.integer(Int64(retries))))
-            set(loop.columns.nextRetryAt, "NULL")
-        }
+        let sets = query.assign(loop.assignments(update))
         query.text = """
-            UPDATE \(table) SET \(sets.joined(separator: ", "))
+            UPDATE \(table) SET \(sets)
             WHERE \(id) = \(query.bind(.text(rowID))) AND \(status) = \(query.bind(.text(loop.statuses.processing)))
             """
         return (query.text, query.values)
@@ -82,12 +69,11 @@ struct SQLiteRowLoopSQL {
 
     func complete(ids: [String]) -> (String, [SQLiteValue]) {
         var query = Builder()
-        var sets = ["\(status) = \(query.bind(.text(loop.statuses.complete)))"]
-        if let error = loop.columns.error { sets.append("\(Self.quoted(error)) = NULL") }
-        if let next = loop.columns.nextRetryAt { sets.append("\(Self.quoted(next)) = NULL") }
+        let sets = query.assign(loop.completion)
         query.text = """
-            UPDATE \(table) SET \(sets.joined(separator: ", "))
-            WHERE \(id) IN (SELECT value FROM json_each(\(query.bind(.text(StoreCoding.json(ids)))))) AND \(status) = \(query.bind(.text(loop.statuses.processing)))
+            UPDATE \(table) SET \(sets)
+            WHERE \(id) IN (SELECT value FROM json_each(\(query.bind(.text(StoreCoding.json(ids))))))
+              AND \(status) = \(query.bind(.text(loop.statuses.processing)))
             """
         return (query.text, query.values)
     }
@@ -100,6 +86,19 @@ struct SQLiteRowLoopSQL {
         mutating func bind(_ value: SQLiteValue) -> String {
             values.append(value)
             return "?\(values.count)"
+        }
+
+        /// `"column" = ?N, …` for `assignments`, each value bound.
+        mutating func assign(_ assignments: [(column: String, value: RowValue)]) -> String {
+            assignments.map { column, value in
+                let bound = switch value {
+                case .text(let text): bind(.text(text))
+                case .integer(let number): bind(.integer(number))
+                case .time(let date): bind(.text(SQLiteRowLoopSQL.time(date)))
+                case .null: "NULL"
+                }
+                return "\(SQLiteRowLoopSQL.quoted(column)) = \(bound)"
+            }.joined(separator: ", ")
         }
     }
 }

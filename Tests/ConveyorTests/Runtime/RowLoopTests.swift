@@ -41,6 +41,14 @@ struct RowLoopTests {
         return (try? Date(iso, strategy: .iso8601)) ?? (try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 
+    /// A store of `kind` with a contacts table of `rows` queued rows, and a node on it.
+    func fixture(_ kind: StoreKind, rows: Int, clock: ManualClock = ManualClock()) async throws -> (any JobStore, AppTable, Conveyor) {
+        let store = try await kind.make()
+        let table = AppTable(store)
+        try await table.createContacts(count: rows)
+        return (store, table, try await makeConveyor(clock: clock, store: store))
+    }
+
     func statuses(_ table: AppTable) async throws -> [String: Int] {
         let rows = try await table.rows("SELECT crm_status, CAST(count(*) AS TEXT) FROM \(table.name) GROUP BY crm_status")
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) })
@@ -59,10 +67,7 @@ struct RowLoopTests {
     @Test(arguments: StoreKind.allCases)
     func passesTakeABatchEachAndRetryFailedRowsAfterTheirBackoff(kind: StoreKind) async throws {
         let clock = ManualClock()
-        let store = try await kind.make()
-        let table = AppTable(store)
-        try await table.createContacts(count: 25)
-        let conveyor = try await makeConveyor(clock: clock, store: store)
+        let (_, table, conveyor) = try await fixture(kind, rows: 25, clock: clock)
         let calls = RowCalls(failing: ["7": 1])
         try await conveyor.register(loop(table)) { try calls.run($0) }
         try await conveyor.declareConfiguredSchedules()
@@ -89,10 +94,7 @@ struct RowLoopTests {
     @Test(arguments: StoreKind.allCases)
     func aRowThatKeepsFailingEndsInErrorAfterMaxRetries(kind: StoreKind) async throws {
         let clock = ManualClock()
-        let store = try await kind.make()
-        let table = AppTable(store)
-        try await table.createContacts(count: 1)
-        let conveyor = try await makeConveyor(clock: clock, store: store)
+        let (_, table, conveyor) = try await fixture(kind, rows: 1, clock: clock)
         try await conveyor.register(loop(table)) { _ in throw TestFailure(description: "always") }
         try await conveyor.declareConfiguredSchedules()
         for _ in 0..<3 { #expect(try await pass(conveyor, clock, after: 20) == 1) }
@@ -125,10 +127,7 @@ struct RowLoopTests {
     @Test(arguments: StoreKind.allCases)
     func rowsAStoppedPassLeftProcessingAreTakenAgain(kind: StoreKind) async throws {
         let clock = ManualClock()
-        let store = try await kind.make()
-        let table = AppTable(store)
-        try await table.createContacts(count: 5)
-        let conveyor = try await makeConveyor(clock: clock, store: store)
+        let (store, table, conveyor) = try await fixture(kind, rows: 5, clock: clock)
         let calls = RowCalls()
         let rowLoop = loop(table)
         try await conveyor.register(rowLoop) { try calls.run($0) }
@@ -148,10 +147,7 @@ struct RowLoopTests {
 
     @Test(arguments: StoreKind.allCases)
     func badLoopsAreRefusedNamingTheField(kind: StoreKind) async throws {
-        let store = try await kind.make()
-        let table = AppTable(store)
-        try await table.createContacts(count: 0)
-        let conveyor = try await makeConveyor(store: store)
+        let (_, table, conveyor) = try await fixture(kind, rows: 0)
         func refusal(_ change: (inout RowLoop) -> Void) async -> String? {
             var bad = loop(table)
             change(&bad)
