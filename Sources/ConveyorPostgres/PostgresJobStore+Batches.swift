@@ -50,8 +50,8 @@ extension PostgresJobStore {
     }
 
     /// Stores `effects` in the caller's transaction: moves the batches' counts (locking their
-    /// rows, in id order), adds the callback of each batch that ends, inserts every job with
-    /// its wake-up (sent at commit). Returns what was inserted.
+    /// rows, in id order), records the schedules' runs, adds the callback of each batch that
+    /// ends, inserts every job with its wake-up (sent at commit). Returns what was inserted.
     @discardableResult
     static func store(_ effects: FinalEffects, now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
         guard !effects.isEmpty else { return [] }
@@ -64,6 +64,7 @@ extension PostgresJobStore {
             inserts.append(callback)
             ended.append(change.batchID)
         }
+        for run in effects.scheduleRuns { try await record(run, now: now, sql: sql, on: connection, logger: logger) }
         guard !inserts.isEmpty else { return [] }
         let results = try await insertMayBeUnique(inserts, now: now, sql: sql, on: connection, logger: logger)
         answerArrived()

@@ -71,23 +71,6 @@ extension PostgresJobStore: ScheduleStore {
         }
     }
 
-    package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws {
-        try await storage("recording a schedule's run") { [self] in
-            try await withTransaction { connection in
-                let row = try await connection.query(sql.runRecord(ofSchedule: name), logger: logger).collect().first
-                guard let row else { return }
-                let (active, nextRunAt, disabledReason, lastJobID, lastStatus, failures, maxFailures, lastError, lastErrorAt) =
-                    try row.decode((Bool, Date?, String?, Int64?, String?, Int32, Int32?, String?, Date?).self)
-                let record = ScheduleRunRecord(
-                    active: active, nextRunAt: nextRunAt, disabledReason: disabledReason, lastJobID: lastJobID,
-                    lastStatus: lastStatus.flatMap(ScheduleRunStatus.init(rawValue:)), consecutiveFailures: Int(failures),
-                    maxFailures: maxFailures.map(Int.init), lastError: lastError, lastErrorAt: lastErrorAt)
-                let ended = ScheduleRunEnd.apply(jobID: jobID, status: status, error: error, at: now, to: record)
-                try await connection.query(sql.writeRunRecord(ended, ofSchedule: name, now: now), logger: logger)
-            }
-        }
-    }
-
     private typealias ScheduleRow = (String, String, Bool, String?, Date?, Date?, String?, Int64?, Int32, String?, Date?, Int32, Date, Date)
 
     private func schedules(_ query: PostgresQuery) async throws -> [Schedule] {
@@ -100,5 +83,21 @@ extension PostgresJobStore: ScheduleStore {
                 lastJobID: lastJobID, consecutiveFailures: Int(failures), lastError: lastError, lastErrorAt: lastErrorAt, skippedRuns: Int(skipped),
                 createdAt: createdAt, updatedAt: updatedAt)
         }
+    }
+}
+
+extension PostgresJobStore {
+    /// Applies `run`'s end to its schedule's run record (read locked), in the caller's transaction.
+    static func record(_ run: ScheduleRunEnded, now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let row = try await connection.query(sql.runRecord(ofSchedule: run.schedule), logger: logger).collect().first else { return }
+        answerArrived()
+        let (active, nextRunAt, disabledReason, lastJobID, lastStatus, failures, maxFailures, lastError, lastErrorAt) =
+            try row.decode((Bool, Date?, String?, Int64?, String?, Int32, Int32?, String?, Date?).self)
+        let record = ScheduleRunRecord(
+            active: active, nextRunAt: nextRunAt, disabledReason: disabledReason, lastJobID: lastJobID,
+            lastStatus: lastStatus.flatMap(ScheduleRunStatus.init(rawValue:)), consecutiveFailures: Int(failures),
+            maxFailures: maxFailures.map(Int.init), lastError: lastError, lastErrorAt: lastErrorAt)
+        try await connection.query(sql.writeRunRecord(run.applied(to: record, at: now), ofSchedule: run.schedule, now: now), logger: logger)
+        answerArrived()
     }
 }

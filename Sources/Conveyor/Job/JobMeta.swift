@@ -22,6 +22,12 @@ enum JobMeta {
 }
 
 extension Job {
+    /// Whether its end may store more than its outcome (``FinalEffects``): it carries a batch
+    /// or hooks, or a schedule fired it. Checked for every job that ends, without parsing.
+    var mayHaveFinalEffects: Bool {
+        JobMeta.mayHaveFinalEffects(meta) || uniqueKey?.hasPrefix(ScheduleKey.storedPrefix) == true
+    }
+
     /// The batch the job belongs to, if any.
     public var batchID: Int64? {
         guard JobMeta.mayHaveFinalEffects(meta), case .number(let id)? = meta.value[JobMeta.batchID] else { return nil }

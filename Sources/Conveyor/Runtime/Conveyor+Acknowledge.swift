@@ -18,7 +18,6 @@ extension Conveyor {
             do {
                 let applied = try await store.acknowledge(batch.map(\.ack), now: clock.now())
                 publishOutcomes(batch, applied: applied)
-                await recordScheduleRuns(batch, applied: applied)
                 return
             } catch {
                 logger.error("storing job outcomes failed", metadata: [

@@ -14,7 +14,7 @@ extension Conveyor {
                 attempt: job.attempt, at: startedAt,
                 message: "no worker registered for kind '\(job.kind)' on node \(node); it will be retried, register a worker for it")
             logger.warning("unknown job kind", metadata: Self.metadata(job, ["error": "\(error.message)"]))
-            let ack = JobAck(attempt, failure(job, error, backoff: .exponential()), mayHaveFinalEffects: JobMeta.mayHaveFinalEffects(job.meta))
+            let ack = JobAck(attempt, failure(job, error, backoff: .exponential()), mayHaveFinalEffects: job.mayHaveFinalEffects)
             return PendingAck(ack: ack, job: job)
         }
         let stop = running.register(attempt)
@@ -54,7 +54,7 @@ extension Conveyor {
             ]))
         }
         let followUps = if case .completed = outcome { context.followUps } else { [JobInsert]() }
-        return PendingAck(ack: JobAck(attempt, outcome, followUps: followUps, mayHaveFinalEffects: JobMeta.mayHaveFinalEffects(job.meta)), job: job)
+        return PendingAck(ack: JobAck(attempt, outcome, followUps: followUps, mayHaveFinalEffects: job.mayHaveFinalEffects), job: job)
     }
 
     /// Maps what a worker threw to the outcome to store.

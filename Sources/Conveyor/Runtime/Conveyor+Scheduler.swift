@@ -99,23 +99,4 @@ extension Conveyor {
         }
         schedulesDeclared.store(true, ordering: .relaxed)
     }
-
-    /// Tells schedules how their runs ended (called with outcomes the store applied).
-    func recordScheduleRuns(_ batch: [PendingAck], applied: Set<Int64>) async {
-        for pending in batch where applied.contains(pending.job.id) {
-            guard let name = ScheduleKey.schedule(ofStoredKey: pending.job.uniqueKey) else { continue }
-            let status: ScheduleRunStatus, error: String?
-            switch pending.ack.outcome {
-            case .completed: (status, error) = (.completed, nil)
-            case .discard(let entry): (status, error) = (.failed, entry.message)
-            case .cancel(let entry): (status, error) = (.cancelled, entry.message)
-            case .retry, .snooze, .release: continue
-            }
-            do {
-                try await store.recordScheduleRun(name: name, jobID: pending.job.id, status: status, error: error, now: clock.now())
-            } catch {
-                logger.error("recording a schedule's run failed", metadata: ["schedule": "\(name)", "error": "\(error)"])
-            }
-        }
-    }
 }

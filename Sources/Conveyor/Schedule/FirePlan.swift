@@ -45,8 +45,10 @@ enum ScheduleKey {
     /// The schedule a job was fired by, read from its stored unique key (schedule names
     /// cannot contain `@`).
     static func schedule(ofStoredKey key: String?) -> String? {
-        let prefix = "key|schedule:"
-        guard let key, key.hasPrefix(prefix), let at = key.lastIndex(of: "@") else { return nil }
-        return String(key[key.index(key.startIndex, offsetBy: prefix.count)..<at])
+        guard let key, key.hasPrefix(storedPrefix), let at = key.lastIndex(of: "@") else { return nil }
+        return String(key[key.index(key.startIndex, offsetBy: storedPrefix.count)..<at])
     }
+
+    /// How the stored unique key of a schedule's job begins.
+    static let storedPrefix = "key|schedule:"
 }

@@ -23,8 +23,6 @@ package protocol ScheduleStore: Sendable {
     func dueSchedules(now: Date) async throws -> [Schedule]
     /// Carries out one fire decided by the scheduler, atomically; see ``ScheduleFire``.
     func fireSchedule(_ fire: ScheduleFire, now: Date) async throws -> ScheduleFireResult
-    /// Records how a run's job ended; deactivates the schedule after too many failures in a row.
-    func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) async throws
 }
 
 /// One fire, as the scheduler decided it.

@@ -40,7 +40,8 @@ extension SQLiteConnection {
     }
 
     /// Stores `effects` in the current transaction: moves the batches' counts, adds the
-    /// callback of each batch that ends, inserts every job. Returns what was inserted.
+    /// callback of each batch that ends, inserts every job, records the schedules' runs.
+    /// Returns what was inserted.
     @discardableResult
     func store(_ effects: FinalEffects, now: Date) throws -> [InsertResult] {
         guard !effects.isEmpty else { return [] }
@@ -55,6 +56,7 @@ extension SQLiteConnection {
         for (batchID, callback) in zip(ended, results.suffix(ended.count)) {
             try run(SQLiteSQL.finishBatch(batchID, callbackJobID: callback.job.id, now: now))
         }
+        for run in effects.scheduleRuns { try record(run, now: now) }
         return results
     }
 }

@@ -69,23 +69,6 @@ extension SQLiteJobStore: ScheduleStore {
         return result
     }
 
-    package func recordScheduleRun(name: String, jobID: Int64, status: ScheduleRunStatus, error: String?, now: Date) throws {
-        try storage("recording a schedule's run") {
-            try connection.writeTransaction {
-                let record = try connection.query(SQLiteSQL.runRecord(ofSchedule: name)) { row in
-                    ScheduleRunRecord(
-                        active: row.int(0) != 0, nextRunAt: row.optionalInt64(1).map(SQLiteCoding.date), disabledReason: row.optionalText(2),
-                        lastJobID: row.optionalInt64(3), lastStatus: row.optionalText(4).flatMap(ScheduleRunStatus.init(rawValue:)),
-                        consecutiveFailures: row.int(5), maxFailures: row.optionalInt64(6).map(Int.init), lastError: row.optionalText(7),
-                        lastErrorAt: row.optionalInt64(8).map(SQLiteCoding.date))
-                }.first
-                guard let record else { return }
-                let ended = ScheduleRunEnd.apply(jobID: jobID, status: status, error: error, at: now, to: record)
-                try connection.run(SQLiteSQL.writeRunRecord(ended, ofSchedule: name, now: now))
-            }
-        }
-    }
-
     private func readSchedule(_ row: SQLiteStatement) throws -> Schedule {
         let definition = try StoreCoding.decoder.decode(ScheduleDefinition.self, from: Data(row.text(1).utf8))
         let date = { (column: Int32) in row.optionalInt64(column).map(SQLiteCoding.date) }
@@ -94,5 +77,20 @@ extension SQLiteJobStore: ScheduleStore {
             lastStatus: row.optionalText(6).flatMap(ScheduleRunStatus.init(rawValue:)), lastJobID: row.optionalInt64(7),
             consecutiveFailures: row.int(8), lastError: row.optionalText(9), lastErrorAt: date(10), skippedRuns: row.int(11),
             createdAt: SQLiteCoding.date(row.int64(12)), updatedAt: SQLiteCoding.date(row.int64(13)))
+    }
+}
+
+extension SQLiteConnection {
+    /// Applies `run`'s end to its schedule's run record, in the current transaction.
+    func record(_ run: ScheduleRunEnded, now: Date) throws {
+        let record = try query(SQLiteSQL.runRecord(ofSchedule: run.schedule)) { row in
+            ScheduleRunRecord(
+                active: row.int(0) != 0, nextRunAt: row.optionalInt64(1).map(SQLiteCoding.date), disabledReason: row.optionalText(2),
+                lastJobID: row.optionalInt64(3), lastStatus: row.optionalText(4).flatMap(ScheduleRunStatus.init(rawValue:)),
+                consecutiveFailures: row.int(5), maxFailures: row.optionalInt64(6).map(Int.init), lastError: row.optionalText(7),
+                lastErrorAt: row.optionalInt64(8).map(SQLiteCoding.date))
+        }.first
+        guard let record else { return }
+        try self.run(SQLiteSQL.writeRunRecord(run.applied(to: record, at: now), ofSchedule: run.schedule, now: now))
     }
 }

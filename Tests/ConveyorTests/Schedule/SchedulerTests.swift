@@ -110,6 +110,33 @@ struct SchedulerTests {
         #expect(active.active && active.consecutiveFailures == 0 && active.disabledReason == nil)
     }
 
+    /// A run's end is recorded by the transaction that makes its job final, wherever that is:
+    /// a rescue that discards a run whose node died is a failed run, a user's cancel a
+    /// cancelled one.
+    @Test(arguments: StoreKind.allCases)
+    func aRunDiscardedByARescueIsAFailedRunAndACancelIsRecorded(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        let store = try await kind.make()
+        let node = try await Self.node(store, clock)
+        var definition = Self.everyMinute()
+        definition.maxAttempts = 1
+        try await node.addSchedule(definition)
+        clock.advance(by: .seconds(60))
+        guard case .fired(let first) = try await node.runScheduler()["tick"] else { throw TestFailure(description: "did not fire") }
+        _ = try await store.claim(queue: "default", limit: 1, node: "died", now: clock.now())
+        clock.advance(by: .seconds(60))
+        #expect(try await store.rescue(heartbeatBefore: clock.now(), now: clock.now()) == 1)
+        var schedule = try await node.schedule(named: "tick")
+        #expect(try await node.job(id: first.id).state == .discarded)
+        #expect(schedule.lastStatus == .failed && schedule.consecutiveFailures == 1)
+        #expect(schedule.lastError?.contains("node died stopped heartbeating") == true)
+
+        guard case .fired(let second) = try await node.runScheduler()["tick"] else { throw TestFailure(description: "did not fire again") }
+        try await node.cancel(id: second.id, reason: "not today")
+        schedule = try await node.schedule(named: "tick")
+        #expect(schedule.lastJobID == second.id && schedule.lastStatus == .cancelled && schedule.consecutiveFailures == 1)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func missedFiresRunOnceWithinTheGraceElseAreSkipped(kind: StoreKind) async throws {
         // The test clock starts at 08:00:00 UTC; this one a minute earlier.
