@@ -18,6 +18,11 @@ extension Conveyor {
             return
         }
         try await store.checkRowLoop(loop)
+        if configuration.queues[loop.queue] == nil {
+            logger.warning("row loop's queue is not run by this node; its passes run on nodes that run it", metadata: [
+                "row_loop": "\(loop.name)", "queue": "\(loop.queue)",
+            ])
+        }
         let options = JobOptions(queue: loop.queue, maxAttempts: 3, backoff: .fixed(.seconds(1)))
         workers.withLock {
             $0[loop.kind] = AnyWorker(kind: loop.kind, options: options) { [self] _, context in
