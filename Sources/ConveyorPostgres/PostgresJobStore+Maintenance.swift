@@ -86,3 +86,25 @@ extension PostgresJobStore {
         try await rows(query).first.map { Int(try $0.decode(Int64.self)) } ?? 0
     }
 }
+
+extension PostgresJobStore {
+    package func declareKinds(_ kinds: [DeclaredKind]) async throws {
+        guard !kinds.isEmpty else { return }
+        try await storage("declaring job kinds") { [self] in
+            try await withTransaction { connection in
+                for kind in kinds {
+                    try await connection.query(sql.declareKind(kind), logger: logger)
+                    answerArrived()
+                }
+            }
+        }
+    }
+
+    package func declaredKind(_ kind: String) async throws -> DeclaredKind? {
+        try await storage("reading a declared kind") { [self] in
+            try await rows(sql.declaredKind(kind)).first.map { row in
+                try StoreCoding.decoder.decode(DeclaredKind.self, from: Data(try row.decode(String.self).utf8))
+            }
+        }
+    }
+}

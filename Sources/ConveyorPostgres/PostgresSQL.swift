@@ -8,7 +8,7 @@ import PostgresNIO
 struct PostgresSQL: Sendable {
     let schema: String
     let channel: String
-    let jobs, nodes, leaders, queues, queueStarts, schedules, batches, migrations: SchemaTable
+    let jobs, nodes, leaders, queues, queueStarts, schedules, batches, kinds, migrations: SchemaTable
     /// The jobs' id sequence, as `nextval` takes it.
     let jobIDs: String
 
@@ -20,9 +20,9 @@ struct PostgresSQL: Sendable {
         self.schema = schema
         self.channel = "\(schema)_signals"
         func table(_ name: String) -> SchemaTable { SchemaTable(qualified: qualifier + name) }
-        (jobs, nodes, leaders, queues, queueStarts, schedules, batches, migrations) = (
+        (jobs, nodes, leaders, queues, queueStarts, schedules, batches, kinds, migrations) = (
             table("jobs"), table("nodes"), table("leaders"), table("queues"), table("queue_starts"), table("schedules"), table("batches"),
-            table("migrations")
+            table("kinds"), table("migrations")
         )
         jobIDs = qualifier + "jobs_id_seq"
     }
@@ -495,6 +495,15 @@ struct PostgresSQL: Sendable {
         RETURNING 1
         """
     }
+
+    func declareKind(_ kind: DeclaredKind) -> PostgresQuery {
+        """
+        INSERT INTO \(kinds) (kind, declaration, declared_at) VALUES (\(kind.kind), \(StoreCoding.json(kind))::jsonb, \(kind.declaredAt))
+        ON CONFLICT (kind) DO UPDATE SET declaration = excluded.declaration, declared_at = excluded.declared_at
+        """
+    }
+
+    func declaredKind(_ kind: String) -> PostgresQuery { "SELECT declaration::text FROM \(kinds) WHERE kind = \(kind)" }
 
     func batch(id: Int64) -> PostgresQuery { "SELECT \(unescaped: Self.batchColumns) FROM \(batches) WHERE id = \(id)" }
 

@@ -102,5 +102,13 @@ enum PostgresSchema {
             -- A job's batch lives in its meta; only jobs of a batch are in this index.
             CREATE INDEX jobs_batch ON jobs (((meta->>'batch_id')::bigint)) WHERE meta ? 'batch_id'
             """),
+        SchemaMigration(version: 6, name: "declared kinds", sql: """
+            -- What each kind's worker gives new jobs (DeclaredKind's JSON), as its nodes declared it.
+            CREATE TABLE kinds (
+                kind text PRIMARY KEY,
+                declaration jsonb NOT NULL,
+                declared_at timestamptz NOT NULL
+            )
+            """),
     ]
 }

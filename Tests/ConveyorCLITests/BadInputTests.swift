@@ -14,7 +14,7 @@ struct BadInputTests {
         let cases: [([String], String)] = [
             (["enqueue", "noop", "--args", "{not json"], "args: is not valid JSON"),
             (["enqueue", "noop", "--args", "[1, 2]"], "args: must be a JSON object"),
-            (["enqueue", "no.such.kind"], "kind: no worker for kind 'no.such.kind'"),
+            (["enqueue", "no.such.kind"], "kind: no node has declared kind 'no.such.kind'"),
             (["enqueue", "sleep", "--args", "{\"ms\": \"long\"}"], "args: does not match"),
             (["enqueue", "noop", "--priority", "10"], "priority: must be between 0 (highest) and 9 (lowest), got 10"),
             (["enqueue", "noop", "--in=-5s"], "in: must not be negative"),

@@ -94,10 +94,11 @@ extension Conveyor {
     /// Enqueues a job by kind name with JSON args: for callers without the worker's Swift type
     /// (the CLI, the HTTP API, other languages).
     ///
-    /// The kind must have a worker registered here (then `args` must decode for it and the
-    /// worker's options are the defaults) or on a node that has heartbeated.
+    /// The defaults are the options of the kind's worker: registered here (then `args` must
+    /// decode for it), or declared by a node that has run it, even if none is up now. A kind no
+    /// node declared is taken only with a queue named in `options`, with ``JobOptions``' defaults.
     ///
-    /// - Throws: ``ConveyorError``: `unknownKind` if no node knows the kind;
+    /// - Throws: ``ConveyorError``: `unknownKind` if no node declared the kind and no queue is named;
     ///   `invalidArguments` if `args` is not what the kind's worker here takes; `invalidInput`
     ///   naming the option at fault. Nothing is inserted then.
     @discardableResult
@@ -107,29 +108,45 @@ extension Conveyor {
     }
 
     /// The job ``enqueue(kind:args:options:)`` would insert, checked the same way; `known`
-    /// reads the kinds of other nodes once for many jobs.
+    /// keeps the kinds read from the store for many jobs.
     package func prepare(kind: String, args: JSONValue, options: EnqueueOptions, known: inout KnownKinds) async throws -> JobInsert {
         try JobInsert.validateName(kind, field: "kind")
         guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
-        let worker = workers.withLock { $0[kind] }
-        if let worker {
+        let defaults: JobOptions
+        if let worker = workers.withLock({ $0[kind] }) {
             try worker.validateArgs(raw)
+            defaults = worker.options
+        } else if let declared = try await known.declaration(of: kind, in: store) {
+            defaults = declared.options
+        } else if options.queue != nil {
+            defaults = JobOptions()
         } else {
-            if known.kinds == nil { known.kinds = Set(try await store.nodes().flatMap(\.kinds)).union(registeredKinds) }
-            let kinds = known.kinds ?? []
-            guard kinds.contains(kind) else {
-                throw ConveyorError(
-                    .unknownKind, field: "kind",
-                    "no worker for kind '\(kind)' is registered here or on any running node; known kinds: \(kinds.sorted().joined(separator: ", "))")
-            }
+            throw ConveyorError(
+                .unknownKind, field: "kind",
+                "no node has declared kind '\(kind)' (a node declares its workers' kinds when it starts); start one, or name the queue to enqueue it anyway")
         }
-        return try options.resolve(kind: kind, args: raw, defaults: worker?.options ?? JobOptions(), now: clock.now())
+        return try options.resolve(kind: kind, args: raw, defaults: defaults, now: clock.now())
+    }
+
+    /// Declares the registered workers' kinds with their options, so enqueues by kind get
+    /// them on any node, even while this one is down.
+    package func declareRegisteredKinds() async throws {
+        let now = clock.now()
+        let declared = workers.withLock { $0.values.map { DeclaredKind(kind: $0.kind, options: $0.options, node: node, at: now) } }
+        try await store.declareKinds(declared.sorted { $0.kind < $1.kind })
     }
 }
 
-/// The kinds other nodes have workers for, read when first needed.
+/// The declared kinds an enqueue by kind read from the store, so a batch reads each kind once.
 package struct KnownKinds: Sendable {
-    var kinds: Set<String>?
+    private var read: [String: DeclaredKind?] = [:]
     package init() {}
+
+    mutating func declaration(of kind: String, in store: any JobStore) async throws -> DeclaredKind? {
+        if let known = read[kind] { return known }
+        let declared = try await store.declaredKind(kind)
+        read[kind] = declared
+        return declared
+    }
 }

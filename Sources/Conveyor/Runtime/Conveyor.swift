@@ -117,6 +117,7 @@ public final class Conveyor: Service, Sendable {
             throw ConveyorError(.conflict, "this Conveyor has already run; create a new one")
         }
         try await store.heartbeat(nodeRecord(startedAt: clock.now()))
+        try await declareRegisteredKinds()
         logger.info("conveyor node started", metadata: [
             "node": "\(node)", "queues": "\(configuration.queues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
         ])

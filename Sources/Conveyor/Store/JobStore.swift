@@ -85,6 +85,12 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// start more jobs than the limits allow.
     func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws
 
+    /// Stores what each kind's worker gives new jobs, replacing earlier declarations.
+    func declareKinds(_ kinds: [DeclaredKind]) async throws
+
+    /// The last declaration of `kind`, or nil if no node declared it.
+    func declaredKind(_ kind: String) async throws -> DeclaredKind?
+
     /// Records that `node` is alive.
     func heartbeat(_ node: NodeRecord) async throws
 

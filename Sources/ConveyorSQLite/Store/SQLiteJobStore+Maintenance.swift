@@ -78,3 +78,19 @@ extension SQLiteJobStore {
         try storage("removing stopped nodes") { _ = try connection.run(SQLiteSQL.removeNodes(heardBefore: heardBefore)) }
     }
 }
+
+extension SQLiteJobStore {
+    package func declareKinds(_ kinds: [DeclaredKind]) throws {
+        try storage("declaring job kinds") {
+            try connection.writeTransaction { for kind in kinds { try connection.run(SQLiteSQL.declareKind(kind)) } }
+        }
+    }
+
+    package func declaredKind(_ kind: String) throws -> DeclaredKind? {
+        try storage("reading a declared kind") {
+            try connection.query(SQLiteSQL.declaredKind(kind)) { row in
+                try StoreCoding.decoder.decode(DeclaredKind.self, from: Data(row.text(0).utf8))
+            }.first
+        }
+    }
+}

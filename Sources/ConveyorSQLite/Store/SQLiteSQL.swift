@@ -320,4 +320,15 @@ enum SQLiteSQL {
         WHERE \(beforeID) IS NULL OR id < \(beforeID) ORDER BY id DESC LIMIT \(limit)
         """
     }
+
+    // Declared kinds
+
+    static func declareKind(_ kind: DeclaredKind) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_kinds (kind, declaration, declared_at) VALUES (\(kind.kind), \(StoreCoding.json(kind)), \(kind.declaredAt))
+        ON CONFLICT (kind) DO UPDATE SET declaration = excluded.declaration, declared_at = excluded.declared_at
+        """
+    }
+
+    static func declaredKind(_ kind: String) -> SQLiteQuery { "SELECT declaration FROM conveyor_kinds WHERE kind = \(kind)" }
 }

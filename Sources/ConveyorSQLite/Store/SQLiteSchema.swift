@@ -105,6 +105,14 @@ enum SQLiteSchema {
             -- parse: it runs for every job inserted, and most jobs' meta is '{}'.
             CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (json_extract(meta, '$.batch_id')) WHERE meta <> '{}';
             """),
+        SchemaMigration(version: 5, name: "declared kinds", sql: """
+            -- What each kind's worker gives new jobs (DeclaredKind's JSON), as its nodes declared it.
+            CREATE TABLE conveyor_kinds (
+                kind TEXT PRIMARY KEY,
+                declaration TEXT NOT NULL,
+                declared_at INTEGER NOT NULL
+            );
+            """),
     ]
 
     static let createMigrationsTable = """
