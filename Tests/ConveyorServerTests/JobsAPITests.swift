@@ -48,6 +48,26 @@ struct JobsAPITests {
         }
     }
 
+    @Test func anEnqueueMayGiveItsOwnBackoffAndTimeout() async throws {
+        try await withAPI { client, _ in
+            var (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: """
+                {"kind": "noop", "backoff": {"type": "linear", "base_seconds": 10, "step_seconds": 5}, "timeout_seconds": 2.5}
+                """)
+            #expect(status == .created)
+            let meta = try #require(body["meta"] as? [String: Any])
+            #expect(meta["timeout_seconds"] as? Double == 2.5)
+            #expect((meta["backoff"] as? [String: Any])?["type"] as? String == "linear")
+            for (json, field) in [
+                (#"{"kind": "noop", "backoff": {"type": "exponential", "base_seconds": 1, "factor": 0.5}}"#, "backoff.factor"),
+                (#"{"kind": "noop", "backoff": {"type": "sometimes", "base_seconds": 1}}"#, "backoff.type"),
+                (#"{"kind": "noop", "timeout_seconds": 0}"#, "timeout_seconds"),
+            ] {
+                (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: json)
+                #expect(status == .badRequest && body.error.field == field, "\(json): \(body)")
+            }
+        }
+    }
+
     @Test func bulkCancelAndRetryByFilter() async throws {
         try await withAPI { client, conveyor in
             for n in 0..<3 { _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop", "queue": "bulk", "args": {"n": \#(n)}}"#) }

@@ -3,8 +3,10 @@
 enum JobMeta {
     static let batchID = "batch_id"
     static let hooks = "hooks"
-    /// Keys an enqueue may not set: counts and hooks would go wrong.
-    static let reserved: Set<String> = [batchID, hooks]
+    static let backoff = "backoff"
+    static let timeout = "timeout_seconds"
+    /// Keys an enqueue may not set in its meta: counts, hooks and retries would go wrong.
+    static let reserved: Set<String> = [batchID, hooks, backoff, timeout]
 
     /// Whether `meta` may name a batch or hooks. A text search: false positives only cost a
     /// look at the row when the job ends, and it runs for every job that ends.
@@ -36,6 +38,18 @@ extension Job {
 
     /// The jobs to enqueue when this one ends, if any.
     public var hooks: OutcomeHooks? { Self.hooks(in: meta) }
+
+    /// The backoff its enqueue gave it, over its worker's.
+    var ownBackoff: Backoff? {
+        guard meta.text.utf8.count > 2, meta.text.contains("\"backoff\""), let value = meta.value[JobMeta.backoff] else { return nil }
+        return try? RawJSON(value).decode(StoredBackoff.self, field: "backoff").backoff()
+    }
+
+    /// The timeout its enqueue gave it, over its worker's.
+    var ownTimeout: Duration? {
+        guard meta.text.utf8.count > 2, meta.text.contains("\"timeout_seconds\""), case .number(let seconds)? = meta.value[JobMeta.timeout] else { return nil }
+        return try? Duration.seconds(checked: seconds, field: "timeout_seconds")
+    }
 }
 
 extension JobInsert {

@@ -23,11 +23,11 @@ extension Conveyor {
         let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { fraction, message in
             try await progress.report(fraction, message)
         }
-        let thrown = await stop.run(timeout: worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
+        let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
         let ranOut: Bool
         var outcome: JobAck.Outcome
         if let thrown {
-            (outcome, ranOut) = classify(thrown, job: job, backoff: worker.options.backoff)
+            (outcome, ranOut) = classify(thrown, job: job, backoff: job.ownBackoff ?? worker.options.backoff)
         } else {
             (outcome, ranOut) = (.completed(result: context.result), false)
         }

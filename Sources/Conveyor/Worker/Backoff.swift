@@ -7,6 +7,9 @@
 public struct Backoff: Sendable {
     private let compute: @Sendable (_ attempt: Int) -> Duration
     private let jitter: Double
+    /// The rule as data, for the three named rules: what a job stores when an enqueue gives
+    /// it a backoff of its own. Nil for ``custom(_:)``, which is code.
+    let stored: StoredBackoff?
 
     /// The delay after failed attempt `attempt` (1 for the first), before jitter.
     public func baseDelay(afterAttempt attempt: Int) -> Duration { compute(max(1, attempt)) }
@@ -22,8 +25,9 @@ public struct Backoff: Sendable {
         return base * scale
     }
 
-    private init(jitter: Double, compute: @escaping @Sendable (Int) -> Duration) {
+    private init(jitter: Double, stored: StoredBackoff?, compute: @escaping @Sendable (Int) -> Duration) {
         self.jitter = min(max(jitter, 0), 1)
+        self.stored = stored
         self.compute = compute
     }
 
@@ -31,7 +35,8 @@ public struct Backoff: Sendable {
     public static func exponential(
         base: Duration = .seconds(15), factor: Double = 2, jitter: Double = 0.1, maxDelay: Duration = .seconds(86_400)
     ) -> Backoff {
-        Backoff(jitter: jitter) { attempt in
+        Backoff(jitter: jitter, stored: StoredBackoff(type: .exponential, baseSeconds: base.seconds, factor: factor, jitter: jitter,
+                                                     maxSeconds: maxDelay.seconds)) { attempt in
             let multiplier = Foundation_pow(max(factor, 1), Double(attempt - 1))
             let seconds = base.seconds * multiplier
             return seconds >= maxDelay.seconds ? maxDelay : .seconds(seconds)
@@ -40,19 +45,65 @@ public struct Backoff: Sendable {
 
     /// The same delay after every attempt.
     public static func fixed(_ delay: Duration, jitter: Double = 0) -> Backoff {
-        Backoff(jitter: jitter) { _ in delay }
+        Backoff(jitter: jitter, stored: StoredBackoff(type: .fixed, baseSeconds: delay.seconds, jitter: jitter)) { _ in delay }
     }
 
     /// `base + step × (attempt-1)`, capped at `maxDelay`.
     public static func linear(
         base: Duration, step: Duration, jitter: Double = 0, maxDelay: Duration = .seconds(86_400)
     ) -> Backoff {
-        Backoff(jitter: jitter) { attempt in min(base + step * (attempt - 1), maxDelay) }
+        Backoff(jitter: jitter, stored: StoredBackoff(type: .linear, baseSeconds: base.seconds, stepSeconds: step.seconds, jitter: jitter,
+                                                     maxSeconds: maxDelay.seconds)) { attempt in min(base + step * (attempt - 1), maxDelay) }
     }
 
     /// Any rule: `delay(attempt)` for the attempt that just failed (1 for the first).
     public static func custom(_ delay: @escaping @Sendable (_ attempt: Int) -> Duration) -> Backoff {
-        Backoff(jitter: 0, compute: delay)
+        Backoff(jitter: 0, stored: nil, compute: delay)
+    }
+}
+
+/// A named backoff rule as data: kept in a job's meta (`backoff`) when an enqueue gives the job
+/// its own, and read by the HTTP API. Seconds are numbers.
+public struct StoredBackoff: Sendable, Hashable, Codable {
+    public enum Rule: String, Sendable, Hashable, Codable {
+        case exponential, fixed, linear
+    }
+
+    public var type: Rule
+    public var baseSeconds: Double
+    public var factor: Double?
+    public var stepSeconds: Double?
+    public var jitter: Double?
+    public var maxSeconds: Double?
+
+    public init(type: Rule, baseSeconds: Double, factor: Double? = nil, stepSeconds: Double? = nil, jitter: Double? = nil, maxSeconds: Double? = nil) {
+        self.type = type
+        self.baseSeconds = baseSeconds
+        self.factor = factor
+        self.stepSeconds = stepSeconds
+        self.jitter = jitter
+        self.maxSeconds = maxSeconds
+    }
+
+    /// The rule, after checking every number.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming `backoff.FIELD`.
+    public func backoff() throws(ConveyorError) -> Backoff {
+        let base = try Duration.seconds(checked: baseSeconds, field: "backoff.base_seconds")
+        let maxDelay = try maxSeconds.map { s throws(ConveyorError) in try Duration.seconds(checked: s, field: "backoff.max_seconds") } ?? .seconds(86_400)
+        let step = try Duration.seconds(checked: stepSeconds ?? 0, field: "backoff.step_seconds")
+        if let jitter, !(0...1).contains(jitter) { throw .invalid("backoff.jitter", "must be between 0 and 1, got \(jitter)") }
+        if let factor, !(factor.isFinite && (1...100).contains(factor)) { throw .invalid("backoff.factor", "must be between 1 and 100, got \(factor)") }
+        switch type {
+        case .exponential: return .exponential(base: base, factor: factor ?? 2, jitter: jitter ?? 0.1, maxDelay: maxDelay)
+        case .fixed: return .fixed(base, jitter: jitter ?? 0)
+        case .linear: return .linear(base: base, step: step, jitter: jitter ?? 0, maxDelay: maxDelay)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, factor, jitter
+        case baseSeconds = "base_seconds", stepSeconds = "step_seconds", maxSeconds = "max_seconds"
     }
 }
 

@@ -60,10 +60,16 @@ public struct EnqueueOptions: Sendable {
     public var meta: [String: JSONValue]
     /// Replaces the worker's hooks for this job.
     public var hooks: OutcomeHooks?
+    /// Replaces the worker's backoff for this job: a named rule (exponential, fixed, linear),
+    /// which is stored with the job; a custom one is code, and only a worker can have it.
+    public var backoff: Backoff?
+    /// Replaces the worker's timeout for this job.
+    public var timeout: Duration?
 
     public init(
         queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, at: Date? = nil, delay: Duration? = nil,
-        unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:], hooks: OutcomeHooks? = nil
+        unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:], hooks: OutcomeHooks? = nil,
+        backoff: Backoff? = nil, timeout: Duration? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -74,6 +80,8 @@ public struct EnqueueOptions: Sendable {
         self.tags = tags
         self.meta = meta
         self.hooks = hooks
+        self.backoff = backoff
+        self.timeout = timeout
     }
 
     /// Resolves these options over a worker's defaults into a row to insert.
@@ -87,6 +95,17 @@ public struct EnqueueOptions: Sendable {
             tags: Array(Set(defaults.tags + tags)).sorted(), unique: unique ?? defaults.unique)
         if let reserved = meta.keys.first(where: JobMeta.reserved.contains) {
             throw .invalid("meta.\(reserved)", "is set by Conveyor, not by an enqueue; use the batch and hooks options")
+        }
+        var meta = meta
+        if let backoff {
+            guard let stored = backoff.stored else {
+                throw .invalid("backoff", "a custom backoff is code and cannot be stored with a job; give it to the worker's options")
+            }
+            meta[JobMeta.backoff] = try RawJSON(encoding: stored, field: "backoff").value
+        }
+        if let timeout {
+            guard timeout > .zero, timeout <= .seconds(315_360_000) else { throw .invalid("timeout", "must be more than zero and at most ten years") }
+            meta[JobMeta.timeout] = .number(timeout.seconds)
         }
         if !meta.isEmpty { insert.meta = RawJSON(.object(meta)) }
         if let hooks = hooks ?? defaults.hooks, !hooks.isEmpty {

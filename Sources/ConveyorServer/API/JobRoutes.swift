@@ -134,6 +134,22 @@ struct EnqueueBody: Decodable {
     let meta: [String: JSONValue]?
     let unique: UniqueBody?
     let hooks: HooksBody?
+    let backoff: BackoffBody?
+    let timeoutSeconds: Double?
+
+    /// `{"type": "exponential" | "fixed" | "linear", "base_seconds", "factor", "step_seconds", "jitter", "max_seconds"}`.
+    struct BackoffBody: Decodable {
+        let type: StoredBackoff.Rule
+        let baseSeconds: Double
+        let factor: Double?
+        let stepSeconds: Double?
+        let jitter: Double?
+        let maxSeconds: Double?
+
+        func backoff() throws -> Backoff {
+            try StoredBackoff(type: type, baseSeconds: baseSeconds, factor: factor, stepSeconds: stepSeconds, jitter: jitter, maxSeconds: maxSeconds).backoff()
+        }
+    }
 
     struct UniqueBody: Decodable {
         /// "args" (default), "kind" or "keys".
@@ -147,6 +163,11 @@ struct EnqueueBody: Decodable {
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags ?? [], meta: meta ?? [:])
         options.at = scheduledAt
         options.hooks = hooks?.hooks
+        options.backoff = try backoff?.backoff()
+        if let timeoutSeconds {
+            guard timeoutSeconds >= 0.001 else { throw ConveyorError(.invalidInput, field: "timeout_seconds", "must be at least 0.001 (a millisecond)") }
+            options.timeout = try .seconds(checked: timeoutSeconds, field: "timeout_seconds")
+        }
         if let delaySeconds { options.delay = try .seconds(checked: delaySeconds, field: "delay_seconds") }
         if let unique {
             let basis: UniqueOptions.Basis

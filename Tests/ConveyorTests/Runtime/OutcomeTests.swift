@@ -118,6 +118,35 @@ struct OutcomeTests {
         #expect(ran[0].errors[0].message.contains("timed out after 3600.0 seconds"))
     }
 
+    /// An enqueue's own backoff and timeout replace the worker's, for that job only.
+    @Test func anEnqueuesBackoffAndTimeoutReplaceTheWorkers() async throws {
+        struct SlowWorker: JobWorker {
+            struct Args: Codable, Sendable {}
+            static let kind = "test.slow"
+            static let options = JobOptions(maxAttempts: 3, backoff: .fixed(.seconds(1)), timeout: .seconds(3_600))
+            let timers: ManualTimerClock
+            func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
+        }
+        let clock = ManualClock()
+        let conveyor = try await makeConveyor(clock: clock) { $0.timerClock = clock.timers }
+        conveyor.register(SlowWorker(timers: clock.timers))
+        let own = EnqueueOptions(backoff: .exponential(base: .seconds(7), factor: 3, jitter: 0), timeout: .seconds(30))
+        let job = try await conveyor.enqueue(SlowWorker.self, args: .init(), options: own).job
+        #expect(job.meta.value["timeout_seconds"] == .number(30))
+        async let drained = conveyor.drain()
+        await clock.waitForSleepers(2)
+        let start = clock.now()
+        clock.advance(by: .seconds(30))
+        let ran = try await drained
+        #expect(ran[0].errors[0].message.contains("timed out after 30.0 seconds"))
+        #expect(ran[0].scheduledAt == start.addingTimeInterval(30 + 7), "retried after the enqueue's backoff, not the worker's")
+
+        await #expect { try await conveyor.enqueue(SlowWorker.self, args: .init(), options: EnqueueOptions(backoff: .custom { _ in .seconds(1) })) }
+            throws: { ($0 as? ConveyorError)?.field == "backoff" }
+        await #expect { try await conveyor.enqueue(SlowWorker.self, args: .init(), options: EnqueueOptions(meta: ["timeout_seconds": .number(1)])) }
+            throws: { ($0 as? ConveyorError)?.field == "meta.timeout_seconds" }
+    }
+
     @Test func hugeErrorMessagesAreCut() async throws {
         let conveyor = try await makeConveyor()
         conveyor.register(ScriptedWorker { _, _ in throw TestFailure(description: String(repeating: "é", count: 1_000_000)) })
