@@ -23,8 +23,8 @@ extension PostgresJobStore: ScheduleStore {
         try await storage("reading a schedule") { [self] in try await schedules(sql.schedule(named: name)).first }
     }
 
-    package func schedules() async throws -> [Schedule] {
-        try await storage("listing schedules") { [self] in try await schedules(sql.allSchedules) }
+    package func schedules(matching filter: ScheduleFilter) async throws -> [Schedule] {
+        try await storage("listing schedules") { [self] in try await schedules(sql.schedules(matching: filter)) }
     }
 
     package func deleteSchedule(named name: String) async throws {

@@ -412,7 +412,16 @@ struct PostgresSQL: Sendable {
         """
     }
     func schedule(named name: String) -> PostgresQuery { "SELECT \(unescaped: Self.scheduleColumns) FROM \(schedules) WHERE name = \(name)" }
-    var allSchedules: PostgresQuery { "SELECT \(unescaped: Self.scheduleColumns) FROM \(schedules) ORDER BY name" }
+    /// A condition whose value is NULL is off.
+    func schedules(matching filter: ScheduleFilter) -> PostgresQuery {
+        """
+        SELECT \(unescaped: Self.scheduleColumns) FROM \(schedules)
+        WHERE (\(filter.active)::bool IS NULL OR active = \(filter.active)::bool)
+          AND (\(filter.kind)::text IS NULL OR definition::jsonb->>'kind' = \(filter.kind)::text)
+          AND (\(filter.afterName)::text IS NULL OR name COLLATE "C" > \(filter.afterName)::text COLLATE "C")
+        ORDER BY name COLLATE "C" LIMIT \(Int64(filter.limit))
+        """
+    }
     func deleteSchedule(named name: String) -> PostgresQuery { "DELETE FROM \(schedules) WHERE name = \(name) RETURNING name" }
     func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) -> PostgresQuery {
         """

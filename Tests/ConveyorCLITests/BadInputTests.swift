@@ -52,7 +52,7 @@ struct BadInputTests {
             (["schedules", "add", "s", "--kind", "noop", "--daily", "8"], "daily: '8' is not a time"),
             (["schedules", "add", "s", "--kind", "noop"], "recurrence: give one of --cron"),
             (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--hourly", "5"], "recurrence: give one of --cron"),
-            (["schedules", "add", "s", "--kind", "nosuch", "--daily", "08:00"], "kind: no worker for kind 'nosuch'"),
+            (["schedules", "add", "s", "--kind", "nosuch", "--daily", "08:00"], "kind: no node has declared kind 'nosuch'"),
             (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--overlap", "never"], "overlap: 'never' is not allow or skip"),
             (["schedules", "show", "nope"], "name: no schedule named 'nope'"),
             (["schedules", "trigger", "nope"], "name: no schedule named 'nope'"),
@@ -67,7 +67,7 @@ struct BadInputTests {
         let jobs = try await store.jobs(matching: JobFilter())
         #expect(jobs.count == 1)
         #expect(jobs.first?.args.value == .object(["a": .number(1)]))
-        #expect(try await store.schedules().isEmpty)
+        #expect(try await store.schedules(matching: ScheduleFilter()).isEmpty)
     }
 
     /// Swift reads argv with U+FFFD in place of bytes that are not UTF-8; the command must refuse

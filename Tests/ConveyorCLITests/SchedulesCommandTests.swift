@@ -42,7 +42,7 @@ struct SchedulesCommandTests {
         try _ = run(["schedules", "delete", "weekly-brief"])
 
         let store = try SQLiteJobStore(path: folder.appendingPathComponent("conveyor.sqlite").path)
-        let schedules = try await store.schedules()
+        let schedules = try await store.schedules(matching: ScheduleFilter())
         #expect(schedules.map(\.name) == ["nightly"])
         #expect(schedules.first?.definition.args.value == .object(["ms": .number(1)]))
         let jobs = try await store.jobs(matching: JobFilter())

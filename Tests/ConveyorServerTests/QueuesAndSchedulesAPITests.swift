@@ -6,6 +6,23 @@ import Testing
 
 @Suite("API: queues, schedules and nodes over HTTP")
 struct QueuesAndSchedulesAPITests {
+    @Test func schedulesAreListedByFilterAPageAtATime() async throws {
+        try await withAPI { client, conveyor in
+            for (name, active) in [("alpha", true), ("beta", false), ("gamma", false)] {
+                try await conveyor.addSchedule(ScheduleDefinition(name: name, kind: "noop", recurrence: .daily(hour: 6)), active: active)
+            }
+            var (status, body) = try await client.call(.get, "/api/v1/schedules?active=false&kind=noop&limit=1", key: readKey)
+            #expect(status == .ok)
+            #expect((body["schedules"] as? [[String: Any]])?.map { $0["name"] as? String } == ["beta"])
+            #expect(body["next_after"] as? String == "beta")
+            (_, body) = try await client.call(.get, "/api/v1/schedules?active=false&after=beta", key: readKey)
+            #expect((body["schedules"] as? [[String: Any]])?.map { $0["name"] as? String } == ["gamma"])
+            #expect(body["next_after"] == nil || body["next_after"] is NSNull)
+            (status, body) = try await client.call(.get, "/api/v1/schedules?active=maybe", key: readKey)
+            #expect(status == .badRequest && body.error.field == "active")
+        }
+    }
+
     @Test func queuesPauseResumeAndLimits() async throws {
         try await withAPI { client, conveyor in
             _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop"}"#)

@@ -113,20 +113,27 @@ extension Conveyor {
         try JobInsert.validateName(kind, field: "kind")
         guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
-        let defaults: JobOptions
+        let defaults = try await defaults(forKind: kind, args: raw, queueNamed: options.queue != nil, known: &known)
+        return try options.resolve(kind: kind, args: raw, defaults: defaults, now: clock.now())
+    }
+
+    /// The options a job of `kind` gets when it is named by kind (an enqueue, a schedule): its
+    /// worker's here (then `args` must decode for it), else as a node declared them, else
+    /// ``JobOptions``' defaults if the caller names the queue.
+    ///
+    /// - Throws: ``ConveyorError``: `invalidArguments`, or `unknownKind` naming `kind`.
+    func defaults(forKind kind: String, args: RawJSON, queueNamed: Bool, known: inout KnownKinds) async throws -> JobOptions {
         if let worker = workers.withLock({ $0[kind] }) {
-            try worker.validateArgs(raw)
-            defaults = worker.options
-        } else if let declared = try await known.declaration(of: kind, in: store) {
-            defaults = declared.options
-        } else if options.queue != nil {
-            defaults = JobOptions()
-        } else {
+            try worker.validateArgs(args)
+            return worker.options
+        }
+        if let declared = try await known.declaration(of: kind, in: store) { return declared.options }
+        guard queueNamed else {
             throw ConveyorError(
                 .unknownKind, field: "kind",
-                "no node has declared kind '\(kind)' (a node declares its workers' kinds when it starts); start one, or name the queue to enqueue it anyway")
+                "no node has declared kind '\(kind)' (a node declares its workers' kinds when it starts); start one, or name the queue to use it anyway")
         }
-        return try options.resolve(kind: kind, args: raw, defaults: defaults, now: clock.now())
+        return JobOptions()
     }
 
     /// Declares the registered workers' kinds with their options, so enqueues by kind get

@@ -7,7 +7,8 @@ extension Conveyor {
     /// Stores a new schedule; its first fire is the recurrence's next after now.
     ///
     /// - Throws: ``ConveyorError``: `invalidInput` naming the field at fault, `unknownKind` if
-    ///   no node runs the kind, `conflict` if the name is taken. Nothing is stored then.
+    ///   no node has declared the kind and the definition names no queue, `conflict` if the
+    ///   name is taken. Nothing is stored then.
     @discardableResult
     public func addSchedule(_ definition: ScheduleDefinition, active: Bool = true) async throws -> Schedule {
         try await validate(definition)
@@ -28,9 +29,23 @@ extension Conveyor {
         return try await store.updateSchedule(definition, nextRunAt: next, now: clock.now())
     }
 
-    /// Every schedule, by name.
+    /// Every schedule, by name, read a page at a time.
     public func schedules() async throws -> [Schedule] {
-        try await store.schedules()
+        var all: [Schedule] = []
+        var page = ScheduleFilter(limit: 1_000)
+        while true {
+            let schedules = try await store.schedules(matching: page)
+            all += schedules
+            guard schedules.count == page.limit, let last = schedules.last else { return all }
+            page.afterName = last.name
+        }
+    }
+
+    /// The schedules `filter` selects, by name: a page, continued with ``ScheduleFilter/afterName``.
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming the bad field of `filter`.
+    public func schedules(matching filter: ScheduleFilter) async throws -> [Schedule] {
+        try filter.validate()
+        return try await store.schedules(matching: filter)
     }
 
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
@@ -79,14 +94,7 @@ extension Conveyor {
 
     private func validate(_ definition: ScheduleDefinition) async throws {
         try definition.validate()
-        if let worker = workers.withLock({ $0[definition.kind] }) {
-            try worker.validateArgs(definition.args)
-            return
-        }
-        let known = Set(try await store.nodes().flatMap(\.kinds))
-        guard known.contains(definition.kind) else {
-            throw ConveyorError(.unknownKind, field: "kind",
-                                "no worker for kind '\(definition.kind)' is registered here or on any running node; known kinds: \(known.union(registeredKinds).sorted().joined(separator: ", "))")
-        }
+        var known = KnownKinds()
+        _ = try await defaults(forKind: definition.kind, args: definition.args, queueNamed: definition.queue != nil, known: &known)
     }
 }

@@ -12,8 +12,8 @@ package protocol ScheduleStore: Sendable {
     /// Throws `notFound` if there is none by that name.
     func updateSchedule(_ definition: ScheduleDefinition, nextRunAt: Date?, now: Date) async throws -> Schedule
     func schedule(named name: String) async throws -> Schedule?
-    /// Every schedule, by name.
-    func schedules() async throws -> [Schedule]
+    /// The schedules `filter` selects, by name.
+    func schedules(matching filter: ScheduleFilter) async throws -> [Schedule]
     /// Throws `notFound` if there is none by that name.
     func deleteSchedule(named name: String) async throws
     /// Activates (with the given next run) or deactivates (with a reason, or none when a

@@ -22,8 +22,8 @@ extension SQLiteJobStore: ScheduleStore {
         try storage("reading a schedule") { try connection.query(SQLiteSQL.schedule(named: name), readSchedule).first }
     }
 
-    package func schedules() throws -> [Schedule] {
-        try storage("listing schedules") { try connection.query(SQLiteSQL.allSchedules, readSchedule) }
+    package func schedules(matching filter: ScheduleFilter) throws -> [Schedule] {
+        try storage("listing schedules") { try connection.query(SQLiteSQL.schedules(matching: filter), readSchedule) }
     }
 
     package func deleteSchedule(named name: String) throws {

@@ -230,7 +230,17 @@ enum SQLiteSQL {
         """
     }
     static func schedule(named name: String) -> SQLiteQuery { "SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules WHERE name = \(name)" }
-    static let allSchedules: SQLiteQuery = "SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules ORDER BY name"
+    /// A condition whose value is NULL is off.
+    static func schedules(matching filter: ScheduleFilter) -> SQLiteQuery {
+        let active = filter.active.map { $0 ? 1 : 0 }
+        return """
+            SELECT \(unescaped: scheduleColumns) FROM conveyor_schedules
+            WHERE (\(active) IS NULL OR active = \(active))
+              AND (\(filter.kind) IS NULL OR json_extract(definition, '$.kind') = \(filter.kind))
+              AND (\(filter.afterName) IS NULL OR name > \(filter.afterName))
+            ORDER BY name LIMIT \(filter.limit)
+            """
+    }
     static func deleteSchedule(named name: String) -> SQLiteQuery { "DELETE FROM conveyor_schedules WHERE name = \(name)" }
     static func setScheduleActive(_ active: Bool, name: String, nextRunAt: Date?, reason: String?, now: Date) -> SQLiteQuery {
         """

@@ -13,9 +13,18 @@ struct ScheduleRoutes {
             guard (1...100).contains(count) else { throw ConveyorError(.invalidInput, field: "count", "must be between 1 and 100, got \(count)") }
             return JSONResponse(try await conveyor.schedulerStatus(count: count))
         }
-        group.get("schedules") { _, context in
+        group.get("schedules") { request, context in
             try context.require(.read)
-            return JSONResponse(ScheduleList(schedules: try await conveyor.schedules()))
+            var filter = ScheduleFilter()
+            filter.active = try request.query("active").map { text in
+                guard let value = Bool(text) else { throw ConveyorError(.invalidInput, field: "active", "'\(text)' is not true or false") }
+                return value
+            }
+            filter.kind = request.query("kind")
+            filter.afterName = request.query("after")
+            if let limit = request.query("limit") { filter.limit = Int(try JobRoutes.integer(limit, field: "limit")) }
+            let schedules = try await conveyor.schedules(matching: filter)
+            return JSONResponse(ScheduleList(schedules: schedules, nextAfter: schedules.count == filter.limit ? schedules.last?.name : nil))
         }
         group.post("schedules") { request, context in
             try context.require(.admin)
@@ -60,7 +69,11 @@ struct ScheduleRoutes {
     }
 }
 
-struct ScheduleList: Encodable, Sendable { let schedules: [Schedule] }
+struct ScheduleList: Encodable, Sendable {
+    let schedules: [Schedule]
+    /// Pass as `after` for the next page; absent on the last.
+    let nextAfter: String?
+}
 
 /// A schedule's definition (the fields of ``ScheduleDefinition`` in snake_case) and, on
 /// create, whether it starts active.

@@ -202,7 +202,7 @@ struct SchedulerTests {
             (ScheduleDefinition(name: "a", kind: ScriptedWorker.kind, args: Self.stepZero, recurrence: .daily(hour: 8), timeZone: "Mars/Olympus"), "timezone", "not a time zone"),
             (ScheduleDefinition(name: "a", kind: ScriptedWorker.kind, args: Self.stepZero, recurrence: .cron("0 0 30 2 *")), "recurrence.cron", "never fires"),
             (ScheduleDefinition(name: "a b", kind: ScriptedWorker.kind, args: Self.stepZero, recurrence: .daily(hour: 8)), "name", "may only contain"),
-            (ScheduleDefinition(name: "a", kind: "no.such.kind", recurrence: .daily(hour: 8)), "kind", "no worker for kind 'no.such.kind'"),
+            (ScheduleDefinition(name: "a", kind: "no.such.kind", recurrence: .daily(hour: 8)), "kind", "no node has declared kind 'no.such.kind'"),
             (ScheduleDefinition(name: "a", kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .string("x")])), recurrence: .daily(hour: 8)), "args", "'step'"),
         ]
         for (definition, field, message) in cases {
