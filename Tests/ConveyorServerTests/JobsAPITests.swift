@@ -48,6 +48,20 @@ struct JobsAPITests {
         }
     }
 
+    /// With no node running the kind, an enqueue by kind takes the options its nodes declared.
+    @Test func anEnqueueByKindTakesTheDeclaredOptionsWhileNoWorkerRuns() async throws {
+        try await withAPI { client, conveyor in
+            try await conveyor.store.declareKinds([DeclaredKind(kind: "crm.sync_contact", options: JobOptions(queue: "crm", maxAttempts: 3),
+                                                                node: "worker-1", at: Date())])
+            var (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "crm.sync_contact", "args": {"contact": 7}}"#)
+            #expect(status == .created && body["queue"] as? String == "crm" && body["max_attempts"] as? Int == 3, "\(body)")
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "unseen.kind"}"#)
+            #expect(status == .unprocessableContent && body.error.code == "unknown_kind" && body.error.field == "kind")
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "unseen.kind", "queue": "elsewhere"}"#)
+            #expect(status == .created && body["queue"] as? String == "elsewhere")
+        }
+    }
+
     @Test func anEnqueueMayGiveItsOwnBackoffAndTimeout() async throws {
         try await withAPI { client, _ in
             var (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: """
