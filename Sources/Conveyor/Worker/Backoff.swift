@@ -64,19 +64,19 @@ public struct Backoff: Sendable {
 
 /// A named backoff rule as data: kept in a job's meta (`backoff`) when an enqueue gives the job
 /// its own, and read by the HTTP API. Seconds are numbers.
-public struct StoredBackoff: Sendable, Hashable, Codable {
-    public enum Rule: String, Sendable, Hashable, Codable {
+package struct StoredBackoff: Sendable, Hashable, Codable {
+    package enum Rule: String, Sendable, Hashable, Codable {
         case exponential, fixed, linear
     }
 
-    public var type: Rule
-    public var baseSeconds: Double
-    public var factor: Double?
-    public var stepSeconds: Double?
-    public var jitter: Double?
-    public var maxSeconds: Double?
+    package var type: Rule
+    package var baseSeconds: Double
+    package var factor: Double?
+    package var stepSeconds: Double?
+    package var jitter: Double?
+    package var maxSeconds: Double?
 
-    public init(type: Rule, baseSeconds: Double, factor: Double? = nil, stepSeconds: Double? = nil, jitter: Double? = nil, maxSeconds: Double? = nil) {
+    package init(type: Rule, baseSeconds: Double, factor: Double? = nil, stepSeconds: Double? = nil, jitter: Double? = nil, maxSeconds: Double? = nil) {
         self.type = type
         self.baseSeconds = baseSeconds
         self.factor = factor
@@ -88,7 +88,7 @@ public struct StoredBackoff: Sendable, Hashable, Codable {
     /// The rule, after checking every number.
     ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming `backoff.FIELD`.
-    public func backoff() throws(ConveyorError) -> Backoff {
+    package func backoff() throws(ConveyorError) -> Backoff {
         let base = try Duration.seconds(checked: baseSeconds, field: "backoff.base_seconds")
         let maxDelay = try maxSeconds.map { s throws(ConveyorError) in try Duration.seconds(checked: s, field: "backoff.max_seconds") } ?? .seconds(86_400)
         let step = try Duration.seconds(checked: stepSeconds ?? 0, field: "backoff.step_seconds")
