@@ -102,6 +102,14 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // A node running Swift code that `conveyor serve` cannot host (a row loop, a worker
+        // with follow-ups), for the CLI tests that kill processes.
+        .executableTarget(
+            name: "ConveyorFixtureNode",
+            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/FixtureNode",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "ConveyorTests",
             dependencies: [
@@ -129,7 +137,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ConveyorCLITests",
-            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres"],
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "CSQLite",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
     ],
