@@ -26,79 +26,75 @@ struct RowLoopSQL {
     private var status: String { Self.quoted(loop.columns.status) }
 
     func requeue(passID: Int64, jobs: SchemaTable) -> PostgresQuery {
-        var query = Builder()
-        query.text = """
-            UPDATE \(table) SET \(status) = \(query.bind(loop.statuses.queued)) WHERE \(status) = \(query.bind(loop.statuses.processing))
-              AND NOT EXISTS (SELECT 1 FROM \(jobs.qualified) WHERE kind = \(query.bind(loop.kind)) AND state = 'executing' AND id <> \(query.bind(passID)))
-            RETURNING 1
-            """
+        var query = Statement()
+        query.sql("UPDATE "); query.name(table); query.sql(" SET "); query.name(status); query.sql(" = "); query.value(loop.statuses.queued)
+        query.sql(" WHERE "); query.name(status); query.sql(" = "); query.value(loop.statuses.processing)
+        query.sql(" AND NOT EXISTS (SELECT 1 FROM "); query.name(jobs.qualified); query.sql(" WHERE kind = "); query.value(loop.kind)
+        query.sql(" AND state = 'executing' AND id <> "); query.value(passID); query.sql(") RETURNING 1")
         return query.query
     }
 
     func claim(now: Date) -> PostgresQuery {
-        var query = Builder()
-        let processing = query.bind(loop.statuses.processing)
-        var due = "\(status) = \(query.bind(loop.statuses.queued))"
-        if let next = loop.columns.nextRetryAt {
-            due += " AND (\(Self.quoted(next)) IS NULL OR \(Self.quoted(next)) <= \(query.bind(StoredTimestamp(now))))"
+        var query = Statement()
+        query.sql("UPDATE "); query.name(table); query.sql(" t SET "); query.name(status); query.sql(" = "); query.value(loop.statuses.processing)
+        query.sql(" FROM (SELECT "); query.name(id); query.sql(" FROM "); query.name(table)
+        query.sql(" WHERE "); query.name(status); query.sql(" = "); query.value(loop.statuses.queued)
+        if let next = loop.columns.nextRetryAt.map(Self.quoted) {
+            query.sql(" AND ("); query.name(next); query.sql(" IS NULL OR "); query.name(next); query.sql(" <= "); query.value(StoredTimestamp(now)); query.sql(")")
         }
         for filter in loop.filters {
-            due += filter.equals.map { " AND \(Self.quoted(filter.column))::text = \(query.bind($0))" } ?? " AND \(Self.quoted(filter.column)) IS NULL"
+            query.sql(" AND "); query.name(Self.quoted(filter.column))
+            if let value = filter.equals { query.sql("::text = "); query.value(value) } else { query.sql(" IS NULL") }
         }
-        let order = (loop.orderBy.map { "\(Self.quoted($0)), " } ?? "") + id
-        let retries = loop.columns.retryCount.map { "coalesce(t.\(Self.quoted($0)), 0)::int8" } ?? "0::int8"
-        query.text = """
-            UPDATE \(table) t SET \(status) = \(processing)
-            FROM (SELECT \(id) FROM \(table) WHERE \(due) ORDER BY \(order) LIMIT \(query.bind(Int64(loop.batchSize))) FOR UPDATE SKIP LOCKED) c
-            WHERE t.\(id) = c.\(id)
-            RETURNING t.\(id)::text, \(retries)
-            """
+        query.sql(" ORDER BY ")
+        if let order = loop.orderBy { query.name(Self.quoted(order)); query.sql(", ") }
+        query.name(id); query.sql(" LIMIT "); query.value(Int64(loop.batchSize)); query.sql(" FOR UPDATE SKIP LOCKED) c")
+        query.sql(" WHERE t."); query.name(id); query.sql(" = c."); query.name(id)
+        query.sql(" RETURNING t."); query.name(id); query.sql("::text, ")
+        if let retries = loop.columns.retryCount { query.sql("coalesce(t."); query.name(Self.quoted(retries)); query.sql(", 0)::int8") } else { query.sql("0::int8") }
         return query.query
     }
 
     func finish(id rowID: String, _ update: RowUpdate) -> PostgresQuery {
-        var query = Builder()
-        let sets = query.assign(loop.assignments(update))
-        query.text = """
-            UPDATE \(table) SET \(sets)
-            WHERE \(id) = CAST(\(query.bind(rowID)) AS \(idType)) AND \(status) = \(query.bind(loop.statuses.processing))
-            """
+        var query = Statement()
+        query.sql("UPDATE "); query.name(table); query.sql(" SET "); query.assign(loop.assignments(update))
+        query.sql(" WHERE "); query.name(id); query.sql(" = CAST("); query.value(rowID); query.sql(" AS "); query.name(idType)
+        query.sql(") AND "); query.name(status); query.sql(" = "); query.value(loop.statuses.processing)
         return query.query
     }
 
     func complete(ids: [String]) -> PostgresQuery {
-        var query = Builder()
-        let sets = query.assign(loop.completion)
-        query.text = """
-            UPDATE \(table) SET \(sets)
-            WHERE \(id) = ANY (CAST(\(query.bind(ids)) AS \(idType)[])) AND \(status) = \(query.bind(loop.statuses.processing))
-            """
+        var query = Statement()
+        query.sql("UPDATE "); query.name(table); query.sql(" SET "); query.assign(loop.completion)
+        query.sql(" WHERE "); query.name(id); query.sql(" = ANY (CAST("); query.value(ids); query.sql(" AS "); query.name(idType)
+        query.sql("[])) AND "); query.name(status); query.sql(" = "); query.value(loop.statuses.processing)
         return query.query
     }
 
-    /// Text with `$n` placeholders and their values, bound in the order they are written.
-    private struct Builder {
-        var text = ""
-        var binds = PostgresBindings()
+    /// A statement written through the driver's own interpolation: constant text, names the
+    /// loop checked against the catalogue (quoted), and values, each bound.
+    private struct Statement {
+        private var text = PostgresQuery.StringInterpolation(literalCapacity: 256, interpolationCount: 8)
 
-        mutating func bind(_ value: some PostgresNonThrowingEncodable & Sendable) -> String {
-            binds.append(value)
-            return "$\(binds.count)"
-        }
+        mutating func sql(_ constant: StaticString) { text.appendLiteral(constant.description) }
+        mutating func name(_ checked: String) { text.appendInterpolation(unescaped: checked) }
+        mutating func value(_ value: some PostgresDynamicTypeEncodable) { text.appendInterpolation(value) }
 
         /// `"column" = $n, …` for `assignments`, each value bound.
-        mutating func assign(_ assignments: [(column: String, value: RowValue)]) -> String {
-            assignments.map { column, value in
-                let bound = switch value {
-                case .text(let text): bind(text)
-                case .integer(let number): bind(number)
-                case .time(let date): bind(StoredTimestamp(date))
-                case .null: "NULL"
+        mutating func assign(_ assignments: [(column: String, value: RowValue)]) {
+            for (index, (column, value)) in assignments.enumerated() {
+                if index > 0 { sql(", ") }
+                name(RowLoopSQL.quoted(column))
+                sql(" = ")
+                switch value {
+                case .text(let text): self.value(text)
+                case .integer(let number): self.value(number)
+                case .time(let date): self.value(StoredTimestamp(date))
+                case .null: sql("NULL")
                 }
-                return "\(RowLoopSQL.quoted(column)) = \(bound)"
-            }.joined(separator: ", ")
+            }
         }
 
-        var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: binds) }
+        var query: PostgresQuery { PostgresQuery(stringInterpolation: text) }
     }
 }
