@@ -78,12 +78,20 @@ extension PostgresJobStore {
         try await storage("counting jobs") { [self] in
             let active = try await stateCounts(sql.activeCountsByQueue)
             let final = try await finalCounts()
-            let settings = try await rows(sql.queueSettings).map { row in
-                let (queue, paused, concurrency, rateCount, ratePeriod) = try row.decode((String, Bool, Int32?, Int32?, Int64?).self)
-                return QueueSettings(queue: queue, paused: paused, limits: QueueLimits(
-                    concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod))
-            }
-            return QueueSummary.summaries(counts: active + final, settings: settings)
+            return QueueSummary.summaries(counts: active + final, settings: try await readQueueSettings())
+        }
+    }
+
+    package func queueSettings() async throws -> [QueueSettings] {
+        try await storage("reading queue settings") { [self] in try await readQueueSettings() }
+    }
+
+    private func readQueueSettings() async throws -> [QueueSettings] {
+        try await rows(sql.queueSettings).map { row in
+            let (queue, paused, concurrency, rateCount, ratePeriod, retention) = try row.decode((String, Bool, Int32?, Int32?, Int64?, String?).self)
+            return QueueSettings(queue: queue, paused: paused, limits: QueueLimits(
+                concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod),
+                retention: try retention.map { try StoreCoding.decoder.decode(QueueRetention.self, from: Data($0.utf8)) })
         }
     }
 
@@ -129,6 +137,10 @@ extension PostgresJobStore {
             try await execute(sql.setPaused(paused, queue: queue, now: now))
             try await notify(.queueChanged(queue: queue))
         }
+    }
+
+    package func setRetention(_ retention: QueueRetention?, queue: String, now: Date) async throws {
+        try await storage("setting queue retention") { [self] in try await execute(sql.setRetention(retention, queue: queue, now: now)) }
     }
 
     package func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws {

@@ -61,8 +61,8 @@ extension PostgresJobStore {
         for queue in queues { try await notify(.jobsAvailable(queue: queue)) }
     }
 
-    package func deleteFinished(_ state: JobState, before: Date, limit: Int) async throws -> Int {
-        try await storage("pruning finished jobs") { [self] in try await count(sql.deleteFinished(state, before: before, limit: limit)) }
+    package func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) async throws -> Int {
+        try await storage("pruning finished jobs") { [self] in try await count(sql.deleteFinished(state, before: before, in: queues, limit: limit)) }
     }
 
     package func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) async throws -> Int {

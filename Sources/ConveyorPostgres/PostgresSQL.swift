@@ -230,6 +230,13 @@ struct PostgresSQL: Sendable {
         """
     }
 
+    func setRetention(_ retention: QueueRetention?, queue: String, now: Date) -> PostgresQuery {
+        """
+        INSERT INTO \(queues) (name, retention, updated_at) VALUES (\(queue), \(retention.map(StoreCoding.json))::jsonb, \(now))
+        ON CONFLICT (name) DO UPDATE SET retention = excluded.retention, updated_at = excluded.updated_at
+        """
+    }
+
     // Jobs
 
     func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) -> PostgresQuery {
@@ -300,7 +307,7 @@ struct PostgresSQL: Sendable {
         FROM \(jobs) WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state
         """
     }
-    var queueSettings: PostgresQuery { "SELECT name, paused, concurrency, rate_count, rate_period FROM \(queues)" }
+    var queueSettings: PostgresQuery { "SELECT name, paused, concurrency, rate_count, rate_period, retention::text FROM \(queues)" }
     func setPaused(_ paused: Bool, queue: String, now: Date) -> PostgresQuery {
         """
         INSERT INTO \(queues) (name, paused, updated_at) VALUES (\(queue), \(paused), \(now))
@@ -355,12 +362,23 @@ struct PostgresSQL: Sendable {
         """
     }
 
-    func deleteFinished(_ state: JobState, before: Date, limit: Int) -> PostgresQuery {
-        """
-        WITH d AS (DELETE FROM \(jobs) WHERE id IN (SELECT id FROM \(jobs) WHERE state = \(state.rawValue) AND finished_at < \(before) LIMIT \(Int64(limit)))
-                   RETURNING 1)
-        SELECT count(*) FROM d
-        """
+    func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) -> PostgresQuery {
+        switch queues {
+        case .only(let queue):
+            """
+            WITH d AS (DELETE FROM \(jobs) WHERE id IN (SELECT id FROM \(jobs) WHERE state = \(state.rawValue) AND finished_at < \(before)
+                                                      AND queue = \(queue) LIMIT \(Int64(limit)))
+                       RETURNING 1)
+            SELECT count(*) FROM d
+            """
+        case .allExcept(let spared):
+            """
+            WITH d AS (DELETE FROM \(jobs) WHERE id IN (SELECT id FROM \(jobs) WHERE state = \(state.rawValue) AND finished_at < \(before)
+                                                      AND queue <> ALL (\(spared)) LIMIT \(Int64(limit)))
+                       RETURNING 1)
+            SELECT count(*) FROM d
+            """
+        }
     }
     func queues(holding state: JobState) -> PostgresQuery { "SELECT DISTINCT queue FROM \(jobs) WHERE state = \(state.rawValue)" }
     func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) -> PostgresQuery {

@@ -110,5 +110,9 @@ enum PostgresSchema {
                 declared_at timestamptz NOT NULL
             )
             """),
+        SchemaMigration(version: 7, name: "retention per queue", sql: """
+            -- QueueRetention's JSON: the queue's own rules per final state, or NULL.
+            ALTER TABLE queues ADD COLUMN retention jsonb
+            """),
     ]
 }

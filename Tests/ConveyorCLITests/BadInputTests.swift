@@ -54,6 +54,15 @@ struct BadInputTests {
             (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--hourly", "5"], "recurrence: give one of --cron"),
             (["schedules", "add", "s", "--kind", "nosuch", "--daily", "08:00"], "kind: no node has declared kind 'nosuch'"),
             (["schedules", "add", "s", "--kind", "noop", "--daily", "08:00", "--overlap", "never"], "overlap: 'never' is not allow or skip"),
+            (["queues", "retention", "deals", "completed=last:-1"], "rules: completed.keep_last: must be between 0 and 100000000, got -1"),
+            (["queues", "retention", "deals", "finished=last:5"], "rules: 'finished' is not a final state"),
+            (["queues", "retention", "deals", "completed=most:5"], "rules: 'most:5' is not a rule"),
+            (["queues", "retention", "deals", "completed"], "rules: 'completed' is not STATE=RULE"),
+            (["queues", "retention", "has space", "completed=all"], "queue: 'has space' may only contain"),
+            (["serve", "--queue-retention", "deals"], "queue-retention: 'deals' is not QUEUE:STATE=RULE"),
+            (["serve", "--queue-retention", "deals:completed=age:soon"], "queue-retention: 'soon' is not a duration"),
+            (["serve", "--keep-completed", "0s"], "keep-completed: must be between 1 second and ten years"),
+            (["serve", "--keep-failed", "later"], "keep-failed: 'later' is not a duration"),
             (["schedules", "show", "nope"], "name: no schedule named 'nope'"),
             (["schedules", "trigger", "nope"], "name: no schedule named 'nope'"),
             (["schedules", "delete", "nope"], "name: no schedule named 'nope'"),
@@ -68,6 +77,7 @@ struct BadInputTests {
         #expect(jobs.count == 1)
         #expect(jobs.first?.args.value == .object(["a": .number(1)]))
         #expect(try await store.schedules(matching: ScheduleFilter()).isEmpty)
+        #expect(try await store.queueSettings().allSatisfy { $0.retention == nil })
     }
 
     /// Swift reads argv with U+FFFD in place of bytes that are not UTF-8; the command must refuse

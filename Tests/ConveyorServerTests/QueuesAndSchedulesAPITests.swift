@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -51,6 +52,42 @@ struct QueuesAndSchedulesAPITests {
             #expect(status == .badRequest && body.error.field == "minutes")
             (status, body) = try await client.call(.get, "/api/v1/nodes", key: readKey)
             #expect(status == .ok && body["nodes"] is [Any])
+        }
+    }
+
+    /// Retention per queue set over HTTP is shown with the queue and used by the next pruning
+    /// pass; bad input names the field and changes nothing.
+    @Test func queueRetentionIsSetShownAndApplied() async throws {
+        try await withAPI { client, conveyor in
+            for _ in 0..<12 { _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop"}"#) }
+            #expect(try await conveyor.drain().count == 12)
+            var (status, body) = try await client.call(.put, "/api/v1/queues/default/retention",
+                                                      json: #"{"completed": {"keep_last": 5}, "discarded": {"max_age_seconds": 604800, "keep_last": 500}}"#)
+            #expect(status == .ok, "\(body)")
+            let retention = body["retention"] as? [String: Any]
+            #expect((retention?["completed"] as? [String: Any])?["keep_last"] as? Int == 5)
+            #expect((retention?["discarded"] as? [String: Any])?["max_age_seconds"] as? Double == 604_800)
+            try await conveyor.runMaintenance()
+            #expect(try await conveyor.jobs(matching: JobFilter(states: [.completed], limit: 100)).count == 5)
+
+            let bad: [(String, String)] = [
+                (#"{"completed": {"keep_last": -1}}"#, "completed.keep_last"),
+                (#"{"completed": {"max_age_seconds": 0}}"#, "completed.max_age_seconds"),
+                (#"{"complete": {"keep_last": 5}}"#, "complete"),
+                (#"{"discarded": {"keep": 5}}"#, "discarded.keep"),
+            ]
+            for (json, field) in bad {
+                (status, body) = try await client.call(.put, "/api/v1/queues/default/retention", json: json)
+                #expect(status == .badRequest && body.error.field == field, "\(json): \(body)")
+            }
+            (status, body) = try await client.call(.put, "/api/v1/queues/has%20space/retention", json: #"{}"#)
+            #expect(status == .badRequest && body.error.field == "queue")
+            (status, body) = try await client.call(.put, "/api/v1/queues/default/retention", key: writeKey, json: #"{"completed": {"keep_last": 5}}"#)
+            #expect(status == .forbidden)
+            #expect(try await conveyor.queues().first?.retention?.completed == .keepLast(5), "nothing changed")
+
+            (status, body) = try await client.call(.put, "/api/v1/queues/default/retention", json: #"{}"#)
+            #expect(status == .ok && (body["retention"] == nil || body["retention"] is NSNull))
         }
     }
 

@@ -75,7 +75,8 @@ extension Conveyor {
             if rescued > 0 { logger.warning("rescued jobs of nodes that stopped heartbeating", metadata: ["count": "\(rescued)"]) }
         }
         if let lastPrune, now.timeIntervalSince(lastPrune) < configuration.pruneInterval.seconds { return lastPrune }
-        let pruned = try await prune(PrunePlan(configuration.retention, now: now))
+        let own = try await store.queueSettings().reduce(into: [String: QueueRetention]()) { $0[$1.queue] = $1.retention }
+        let pruned = try await prune(PrunePlan(configuration.retention, queues: own, now: now))
         if pruned > 0 { logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) }
         return now
     }

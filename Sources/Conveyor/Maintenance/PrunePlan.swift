@@ -1,18 +1,38 @@
 package import Foundation
 
-/// What one pruning pass deletes, decided from the retention and the time. The stores only
-/// run the deletions (``JobStore/deleteFinished(_:before:limit:)`` and its siblings).
+/// The queues a deletion covers: one queue with its own rule, or every queue but those.
+package enum QueueSelection: Equatable, Sendable {
+    case only(String)
+    case allExcept([String])
+
+    package func contains(_ queue: String) -> Bool {
+        switch self {
+        case .only(let name): name == queue
+        case .allExcept(let names): !names.contains(queue)
+        }
+    }
+}
+
+/// What one pruning pass deletes, decided from the node-wide retention, each queue's own
+/// rules and the time. The stores only run the deletions
+/// (``JobStore/deleteFinished(_:before:in:limit:)`` and its siblings).
 package struct PrunePlan: Equatable, Sendable {
-    /// Jobs of a final state that finished before a time.
+    /// Jobs of a final state, in some queues, that finished before a time.
     package struct AgeCut: Equatable, Sendable {
         package var state: JobState
         package var finishedBefore: Date
+        package var queues: QueueSelection
     }
 
-    /// Deletions by age, one per final state whose retention has an age.
+    /// Jobs of a final state beyond the newest `keep` of each queue selected.
+    package struct CountCut: Equatable, Sendable {
+        package var state: JobState
+        package var keep: Int
+        package var queues: QueueSelection
+    }
+
     package var ageCuts: [AgeCut]
-    /// Per queue and final state, the newest this many are kept; nil keeps all.
-    package var keepLast: Int?
+    package var countCuts: [CountCut]
     /// At most this many deletions per statement.
     package var batchSize: Int
     /// Nodes not heard from since then have long stopped; their rows go.
@@ -24,17 +44,26 @@ package struct PrunePlan: Equatable, Sendable {
     /// show a node that died, short enough that restarts do not pile up.
     static let nodeRowLifetime: TimeInterval = 86_400
 
-    package init(_ retention: Retention, now: Date) {
-        let ages: [(JobState, Duration?)] = [
-            (.completed, retention.completed), (.discarded, retention.failed), (.cancelled, retention.failed),
-        ]
-        ageCuts = ages.compactMap { state, age in
-            age.map { AgeCut(state: state, finishedBefore: InstantRange.clamp(now.addingTimeInterval(-$0.seconds))) }
+    /// A queue's rule for a state replaces the node-wide retention of that state in that queue.
+    package init(_ retention: Retention, queues: [String: QueueRetention] = [:], now: Date) {
+        func cut(_ age: Duration) -> Date { InstantRange.clamp(now.addingTimeInterval(-age.seconds)) }
+        ageCuts = []
+        countCuts = []
+        for state in [JobState.completed, .discarded, .cancelled] {
+            let own = queues.compactMap { name, retention in retention.rule(for: state).map { (name, $0) } }.sorted { $0.0 < $1.0 }
+            let others = QueueSelection.allExcept(own.map(\.0))
+            if let age = state == .completed ? retention.completed : retention.failed {
+                ageCuts.append(AgeCut(state: state, finishedBefore: cut(age), queues: others))
+            }
+            if let keep = retention.keepLast { countCuts.append(CountCut(state: state, keep: max(keep, 0), queues: others)) }
+            for (queue, rule) in own {
+                if let age = rule.maxAge { ageCuts.append(AgeCut(state: state, finishedBefore: cut(age), queues: .only(queue))) }
+                if let keep = rule.keepLast { countCuts.append(CountCut(state: state, keep: max(keep, 0), queues: .only(queue))) }
+            }
         }
-        keepLast = retention.keepLast.map { max($0, 0) }
         batchSize = retention.batchSize
         nodesHeardBefore = now.addingTimeInterval(-Self.nodeRowLifetime)
-        batchesEndedBefore = ageCuts.first { $0.state == .completed }?.finishedBefore
+        batchesEndedBefore = retention.completed.map(cut)
     }
 }
 
@@ -43,13 +72,12 @@ extension Conveyor {
     func prune(_ plan: PrunePlan) async throws -> Int {
         var deleted = 0
         for cut in plan.ageCuts {
-            deleted += try await store.deleteFinished(cut.state, before: cut.finishedBefore, limit: plan.batchSize)
+            deleted += try await store.deleteFinished(cut.state, before: cut.finishedBefore, in: cut.queues, limit: plan.batchSize)
         }
-        if let keep = plan.keepLast {
-            for state in JobState.final {
-                for queue in try await store.queues(holding: state) {
-                    deleted += try await store.deleteFinished(state, queue: queue, beyondNewest: keep, limit: plan.batchSize)
-                }
+        for cut in plan.countCuts {
+            let queues = if case .only(let queue) = cut.queues { [queue] } else { try await store.queues(holding: cut.state) }
+            for queue in queues where cut.queues.contains(queue) {
+                deleted += try await store.deleteFinished(cut.state, queue: queue, beyondNewest: cut.keep, limit: plan.batchSize)
             }
         }
         try await store.removeNodes(heardBefore: plan.nodesHeardBefore)

@@ -83,6 +83,16 @@ extension Conveyor {
         wake(queue: queue)
     }
 
+    /// Sets how long `queue` keeps its finished jobs, per final state, over the node-wide
+    /// ``Retention``; nil (or a retention with no rule) removes the queue's own rules. The
+    /// node that prunes reads it on its next pass, so it holds on every node without restart.
+    /// - Throws: ``ConveyorError`` (`invalidInput`) for a bad queue name, age or count.
+    public func setRetention(_ retention: QueueRetention?, queue: String) async throws {
+        try JobInsert.validateName(queue, field: "queue")
+        try retention?.validate()
+        try await store.setRetention(retention.flatMap { $0.isEmpty ? nil : $0 }, queue: queue, now: clock.now())
+    }
+
     /// The nodes that have heartbeated recently.
     public func nodes() async throws -> [NodeRecord] { try await store.nodes() }
 }

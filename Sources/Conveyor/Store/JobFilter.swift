@@ -53,12 +53,15 @@ public struct QueueSummary: Sendable, Hashable, Codable {
     public var paused: Bool
     /// Limits across all nodes (``QueueLimits/none`` when there are none).
     public var limits: QueueLimits
+    /// The queue's own retention rules, if any (``QueueRetention``).
+    public var retention: QueueRetention?
 
-    public init(name: String, counts: [JobState: Int], paused: Bool, limits: QueueLimits = .none) {
+    public init(name: String, counts: [JobState: Int], paused: Bool, limits: QueueLimits = .none, retention: QueueRetention? = nil) {
         self.name = name
         self.counts = counts
         self.paused = paused
         self.limits = limits
+        self.retention = retention
     }
 
     public func count(_ state: JobState) -> Int { counts[state] ?? 0 }

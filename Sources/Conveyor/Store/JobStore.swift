@@ -85,6 +85,13 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// start more jobs than the limits allow.
     func setLimits(_ limits: QueueLimits, queue: String, now: Date) async throws
 
+    /// Stores `retention` for `queue` (replacing any; nil removes it), used by the next
+    /// pruning pass of whichever node prunes.
+    func setRetention(_ retention: QueueRetention?, queue: String, now: Date) async throws
+
+    /// Every queue's stored settings: pause, limits, retention.
+    func queueSettings() async throws -> [QueueSettings]
+
     /// Stores what each kind's worker gives new jobs, replacing earlier declarations.
     func declareKinds(_ kinds: [DeclaredKind]) async throws
 
@@ -121,9 +128,9 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// Wakes the producers of `queues` on every node: jobs became available there.
     func announceAvailable(_ queues: Set<String>) async throws
 
-    /// Deletes up to `limit` jobs in `state` (a final state) that finished before `before`.
-    /// Returns how many.
-    func deleteFinished(_ state: JobState, before: Date, limit: Int) async throws -> Int
+    /// Deletes up to `limit` jobs in `state` (a final state) of the queues selected that
+    /// finished before `before`. Returns how many.
+    func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) async throws -> Int
 
     /// Deletes up to `limit` jobs in `state` (a final state) of `queue` beyond its newest
     /// `keep` (by id). Returns how many.

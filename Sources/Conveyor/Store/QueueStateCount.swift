@@ -21,6 +21,7 @@ extension QueueSummary {
         for row in settings {
             summaries[row.queue, default: QueueSummary(name: row.queue, counts: [:], paused: false)].paused = row.paused
             summaries[row.queue]?.limits = row.limits
+            summaries[row.queue]?.retention = row.retention
         }
         return summaries.values.sorted { $0.name < $1.name }
     }

@@ -91,11 +91,19 @@ extension SQLiteJobStore {
 
     package func queueSummaries() throws -> [QueueSummary] {
         try storage("counting jobs") {
-            let settings = try connection.query(SQLiteSQL.queueSettings) { row in
-                QueueSettings(queue: row.text(0), paused: row.int(1) != 0, limits: QueueLimits(
-                    concurrency: row.optionalInt64(2).map(Int.init), rateCount: row.optionalInt64(3).map(Int.init), ratePeriodMicros: row.optionalInt64(4)))
-            }
-            return QueueSummary.summaries(counts: try stateCounts(SQLiteSQL.activeCountsByQueue) + finalCounts(), settings: settings)
+            QueueSummary.summaries(counts: try stateCounts(SQLiteSQL.activeCountsByQueue) + finalCounts(), settings: try readQueueSettings())
+        }
+    }
+
+    package func queueSettings() throws -> [QueueSettings] {
+        try storage("reading queue settings") { try readQueueSettings() }
+    }
+
+    private func readQueueSettings() throws -> [QueueSettings] {
+        try connection.query(SQLiteSQL.queueSettings) { row in
+            QueueSettings(queue: row.text(0), paused: row.int(1) != 0, limits: QueueLimits(
+                concurrency: row.optionalInt64(2).map(Int.init), rateCount: row.optionalInt64(3).map(Int.init), ratePeriodMicros: row.optionalInt64(4)),
+                retention: try row.optionalText(5).map { try StoreCoding.decoder.decode(QueueRetention.self, from: Data($0.utf8)) })
         }
     }
 
@@ -139,6 +147,12 @@ extension SQLiteJobStore {
             try connection.run(SQLiteSQL.setPaused(paused, queue: queue, now: now))
         }
         signalBus.publish(.queueChanged(queue: queue))
+    }
+
+    package func setRetention(_ retention: QueueRetention?, queue: String, now: Date) throws {
+        try storage("setting queue retention") {
+            try connection.run(SQLiteSQL.setRetention(retention, queue: queue, now: now))
+        }
     }
 
     package func setLimits(_ limits: QueueLimits, queue: String, now: Date) throws {

@@ -58,9 +58,9 @@ extension SQLiteJobStore {
         signalAvailable(queues)
     }
 
-    package func deleteFinished(_ state: JobState, before: Date, limit: Int) throws -> Int {
+    package func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) throws -> Int {
         try storage("pruning finished jobs") {
-            try connection.run(SQLiteSQL.deleteFinished(state, before: before, limit: limit))
+            try connection.run(SQLiteSQL.deleteFinished(state, before: before, in: queues, limit: limit))
         }
     }
 

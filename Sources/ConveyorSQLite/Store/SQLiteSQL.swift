@@ -99,7 +99,7 @@ enum SQLiteSQL {
         SELECT queue, state, count(*) FROM conveyor_jobs
         WHERE state IN ('completed', 'discarded', 'cancelled') GROUP BY queue, state
         """
-    static let queueSettings: SQLiteQuery = "SELECT name, paused, concurrency, rate_count, rate_period FROM conveyor_queues"
+    static let queueSettings: SQLiteQuery = "SELECT name, paused, concurrency, rate_count, rate_period, retention FROM conveyor_queues"
     static func queueLimits(_ queue: String) -> SQLiteQuery {
         """
         SELECT paused, concurrency, rate_count, rate_period FROM conveyor_queues
@@ -112,6 +112,12 @@ enum SQLiteSQL {
         VALUES (\(queue), \(limits.concurrency), \(limits.rate?.count), \(limits.rate?.periodMicros), \(now))
         ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_count = excluded.rate_count,
             rate_period = excluded.rate_period, updated_at = excluded.updated_at
+        """
+    }
+    static func setRetention(_ retention: QueueRetention?, queue: String, now: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_queues (name, retention, updated_at) VALUES (\(queue), \(retention.map(StoreCoding.json)), \(now))
+        ON CONFLICT (name) DO UPDATE SET retention = excluded.retention, updated_at = excluded.updated_at
         """
     }
     static func executing(inQueue queue: String) -> SQLiteQuery {
@@ -177,11 +183,20 @@ enum SQLiteSQL {
         """
     }
 
-    static func deleteFinished(_ state: JobState, before: Date, limit: Int) -> SQLiteQuery {
-        """
-        DELETE FROM conveyor_jobs WHERE id IN (
-            SELECT id FROM conveyor_jobs WHERE state = \(state.rawValue) AND finished_at < \(before) LIMIT \(limit))
-        """
+    static func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) -> SQLiteQuery {
+        switch queues {
+        case .only(let queue):
+            """
+            DELETE FROM conveyor_jobs WHERE id IN (
+                SELECT id FROM conveyor_jobs WHERE state = \(state.rawValue) AND finished_at < \(before) AND queue = \(queue) LIMIT \(limit))
+            """
+        case .allExcept(let spared):
+            """
+            DELETE FROM conveyor_jobs WHERE id IN (
+                SELECT id FROM conveyor_jobs WHERE state = \(state.rawValue) AND finished_at < \(before)
+                    AND queue NOT IN (SELECT value FROM json_each(\(StoreCoding.json(spared)))) LIMIT \(limit))
+            """
+        }
     }
     static func queues(holding state: JobState) -> SQLiteQuery { "SELECT DISTINCT queue FROM conveyor_jobs WHERE state = \(state.rawValue)" }
     static func deleteFinished(_ state: JobState, queue: String, beyondNewest keep: Int, limit: Int) -> SQLiteQuery {

@@ -113,6 +113,10 @@ enum SQLiteSchema {
                 declared_at INTEGER NOT NULL
             );
             """),
+        SchemaMigration(version: 6, name: "retention per queue", sql: """
+            -- QueueRetention's JSON: the queue's own rules per final state, or NULL.
+            ALTER TABLE conveyor_queues ADD COLUMN retention TEXT;
+            """),
     ]
 
     static let createMigrationsTable = """

@@ -1,7 +1,7 @@
 import Conveyor
 import Hummingbird
 
-/// `/api/v1/queues` and `/api/v1/nodes`: counts by state, pause, resume, limits; the nodes.
+/// `/api/v1/queues` and `/api/v1/nodes`: counts by state, pause, resume, limits, retention; the nodes.
 struct QueueRoutes {
     let conveyor: Conveyor
 
@@ -27,6 +27,11 @@ struct QueueRoutes {
             try context.require(.admin)
             let limits = try await request.json(LimitsBody.self, context: context).limits()
             return JSONResponse(try await change(context) { try await conveyor.setLimits(limits, queue: $0) })
+        }
+        group.put("queues/{name}/retention") { request, context in
+            try context.require(.admin)
+            let retention = try await request.json(RetentionBody.self, context: context).retention
+            return JSONResponse(try await change(context) { try await conveyor.setRetention(retention, queue: $0) })
         }
         group.get("nodes") { _, context in
             try context.require(.read)
@@ -60,5 +65,40 @@ struct LimitsBody: Decodable {
         let limits = QueueLimits(concurrency: concurrency, rate: rate.map { RateLimit(count: $0.count, period: period ?? .zero) })
         try limits.validate()
         return limits
+    }
+}
+
+/// `PUT /api/v1/queues/{name}/retention`:
+/// `{"completed": {"keep_last": 100}, "discarded": {"keep_last": 500, "max_age_seconds": 604800}}`.
+/// A state left out (or null) follows the node-wide retention; `{}` removes the queue's own
+/// rules; `{}` as a state's rule keeps all its jobs. An unknown field is refused, since a
+/// misspelt limit would otherwise keep every job.
+struct RetentionBody: Decodable {
+    let retention: QueueRetention
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let states = try decoder.container(keyedBy: Key.self)
+        for key in states.allKeys where !["completed", "discarded", "cancelled"].contains(key.stringValue) {
+            throw ConveyorError(.invalidInput, field: key.stringValue, "is not a final state; use completed, discarded or cancelled")
+        }
+        func rule(_ state: String) throws -> QueueRetention.Rule? {
+            guard states.contains(Key(state)), try !states.decodeNil(forKey: Key(state)) else { return nil }
+            let fields = try states.nestedContainer(keyedBy: Key.self, forKey: Key(state))
+            for key in fields.allKeys where !["maxAgeSeconds", "keepLast"].contains(key.stringValue) {
+                throw ConveyorError(.invalidInput, field: "\(state).\(key.stringValue)", "is not a retention field; use max_age_seconds or keep_last")
+            }
+            let age = try fields.decodeIfPresent(Double.self, forKey: Key("maxAgeSeconds"))
+            return QueueRetention.Rule(maxAge: try age.map { try .seconds(checked: $0, field: "\(state).max_age_seconds") },
+                                       keepLast: try fields.decodeIfPresent(Int.self, forKey: Key("keepLast")))
+        }
+        retention = QueueRetention(completed: try rule("completed"), discarded: try rule("discarded"), cancelled: try rule("cancelled"))
     }
 }

@@ -3,8 +3,8 @@ import Conveyor
 
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "queues", abstract: "Show queues with counts by state; pause, resume and limit them.",
-        subcommands: [List.self, Pause.self, Resume.self, Limit.self], defaultSubcommand: List.self)
+        commandName: "queues", abstract: "Show queues with counts by state; pause, resume and limit them; set how long they keep finished jobs.",
+        subcommands: [List.self, Pause.self, Resume.self, Limit.self, RetentionCommand.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts by state, paused flag and limits of every queue.")
@@ -15,8 +15,9 @@ struct QueuesCommand: AsyncParsableCommand {
             let queues = try await database.withConveyor { try await $0.queues() }
             if json { return try Output.json(queues) }
             let states = JobState.allCases
-            Output.table(["QUEUE", "PAUSED", "LIMITS"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
-                [queue.name, queue.paused ? "yes" : "no", Self.describe(queue.limits)] + states.map { String(queue.count($0)) }
+            Output.table(["QUEUE", "PAUSED", "LIMITS", "RETENTION"] + states.map { $0.rawValue.uppercased() }, queues.map { queue in
+                [queue.name, queue.paused ? "yes" : "no", Self.describe(queue.limits), RetentionArgument.describe(queue.retention)]
+                    + states.map { String(queue.count($0)) }
             })
         }
 
@@ -45,6 +46,25 @@ struct QueuesCommand: AsyncParsableCommand {
             let limits = QueueLimits(concurrency: concurrency, rate: rate)
             try await database.withConveyor { try await $0.setLimits(limits, queue: queue) }
             print(limits.isLimited ? "queue \(queue) limited to \(List.describe(limits))" : "queue \(queue) has no limits")
+        }
+    }
+
+    struct RetentionCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retention",
+            abstract: "Set how long a queue keeps its finished jobs, per final state, replacing its rules.",
+            discussion: """
+                Each rule is \(RetentionArgument.syntax). A state without a rule follows the node-wide retention; \
+                with no rules the queue's own are removed. The node that prunes applies them on its next pass, without a restart.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Queue name.") var queue: String
+        @Argument(help: "Rules as STATE=RULE: completed=last:100, discarded=last:500+age:7d, cancelled=all.") var rules: [String] = []
+
+        func run() async throws {
+            let retention = try RetentionArgument.parse(rules, field: "rules")
+            try await database.withConveyor { try await $0.setRetention(retention, queue: queue) }
+            print(retention.isEmpty ? "queue \(queue) follows the node-wide retention" : "queue \(queue) keeps \(RetentionArgument.describe(retention))")
         }
     }
 

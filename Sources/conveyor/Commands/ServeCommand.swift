@@ -41,6 +41,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-scheduler"), help: "Do not fire schedules on this node.")
     var noScheduler = false
 
+    @Option(name: .customLong("keep-completed"), help: "How long completed jobs are kept: a duration (1d) or 'forever' (default 1d).")
+    var keepCompleted: String?
+
+    @Option(name: .customLong("keep-failed"), help: "How long discarded and cancelled jobs are kept: a duration (7d) or 'forever' (default 7d).")
+    var keepFailed: String?
+
+    @Option(name: .customLong("queue-retention"), help: "A queue's own retention as QUEUE:STATE=RULE (repeatable), as in deals:completed=last:100 or deals:discarded=last:500+age:7d; stored at start.")
+    var queueRetention: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -76,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
         if let schedulerInterval { configuration.schedulerInterval = schedulerInterval.duration }
         configuration.runsScheduler = !noScheduler
+        if let keepCompleted { configuration.retention.completed = try Self.parseKeep(keepCompleted, field: "keep-completed") }
+        if let keepFailed { configuration.retention.failed = try Self.parseKeep(keepFailed, field: "keep-failed") }
+        let queueRetentions = try Self.parseQueueRetention(queueRetention)
         do {
             try configuration.validate()
         } catch {
@@ -94,6 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await database.withStore { store in
             let conveyor = try await Conveyor(storingIn: store, configuration: configured)
             conveyor.registerCommandLineWorkers()
+            for (queue, retention) in queueRetentions.sorted(by: { $0.key < $1.key }) {
+                try await conveyor.setRetention(retention, queue: queue)
+            }
             logger.info("serving", metadata: ["database": "\(database.url)", "node": "\(conveyor.node)"])
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: conveyor)]
             if !noHTTP {
@@ -113,7 +128,30 @@ struct ServeCommand: AsyncParsableCommand {
     private static let flags = [
         "pollInterval": "poll-interval", "heartbeatInterval": "heartbeat-interval", "rescueAfter": "rescue-after",
         "shutdownGracePeriod": "grace-period", "schedulerInterval": "scheduler-interval", "queues": "queue",
+        "retention.completed": "keep-completed", "retention.failed": "keep-failed",
     ]
+
+    static func parseKeep(_ text: String, field: String) throws(ConveyorError) -> Duration? {
+        text == "forever" ? nil : try DurationArgument.parse(text, field: field)
+    }
+
+    /// `QUEUE:STATE=RULE` flags, gathered per queue.
+    static func parseQueueRetention(_ specs: [String]) throws(ConveyorError) -> [String: QueueRetention] {
+        var rules: [String: [String]] = [:]
+        for spec in specs {
+            let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+                throw ConveyorError(.invalidInput, field: "queue-retention", "'\(spec)' is not QUEUE:\(RetentionArgument.syntax)")
+            }
+            rules[parts[0], default: []].append(parts[1])
+        }
+        var retentions: [String: QueueRetention] = [:]
+        for (queue, queueRules) in rules {
+            try JobInsert.validateName(queue, field: "queue-retention")
+            retentions[queue] = try RetentionArgument.parse(queueRules, field: "queue-retention")
+        }
+        return retentions
+    }
 
     static func parseQueues(_ specs: [String]) throws(ConveyorError) -> [String: Int] {
         guard !specs.isEmpty else { return ["default": 10] }
