@@ -9,6 +9,13 @@ extension PostgresJobStore {
         return try await storage("listing jobs") { [self] in try await jobs(sql.jobs(matching: filter)) }
     }
 
+    package func countJobs(matching filter: JobFilter) async throws -> Int {
+        try filter.validate()
+        return try await storage("counting jobs") { [self] in
+            Int(try await rows(sql.jobs(matching: filter, counting: true)).first?.decode(Int64.self) ?? 0)
+        }
+    }
+
     package func finishedActivity(queue: String, since: Date, waits: Int) async throws -> FinishedActivity {
         try await storage("reading a queue's activity") { [self] in
             var minutes: [Int64: FinishedActivity.Counts] = [:]

@@ -250,21 +250,26 @@ struct PostgresSQL: Sendable {
 
     /// Jobs matching `filter`, newest first. A condition whose value is NULL is off; the
     /// server plans the statement with the values it is sent, so the others cost nothing.
-    func jobs(matching filter: JobFilter) -> PostgresQuery {
+    /// Counting, the same conditions without order or limit. An args filter is containment
+    /// (`@>`): with the arrays a filter cannot hold, that is equality at each of its paths.
+    func jobs(matching filter: JobFilter, counting: Bool = false) -> PostgresQuery {
         let states = filter.states.isEmpty ? nil : filter.states.map(\.rawValue).sorted()
         let queueNames = filter.queues.isEmpty ? nil : filter.queues.sorted()
         let kinds = filter.kinds.isEmpty ? nil : filter.kinds.sorted()
+        let tags = filter.tags.isEmpty ? nil : filter.tags.sorted()
+        let args = filter.args.map { $0.jsonText }
         return """
-            SELECT \(unescaped: Self.jobColumns) FROM \(jobs)
+            SELECT \(unescaped: counting ? "count(*)" : Self.jobColumns) FROM \(jobs)
             WHERE (\(states)::text[] IS NULL OR state = ANY (\(states)::text[]))
               AND (\(queueNames)::text[] IS NULL OR queue = ANY (\(queueNames)::text[]))
               AND (\(kinds)::text[] IS NULL OR kind = ANY (\(kinds)::text[]))
-              AND (\(filter.tag)::text IS NULL OR \(filter.tag)::text = ANY (tags))
+              AND (\(tags)::text[] IS NULL OR tags @> \(tags)::text[])
+              AND (\(args)::jsonb IS NULL OR args @> \(args)::jsonb)
               AND (\(filter.batchID)::int8 IS NULL OR (meta ? 'batch_id' AND (meta->>'batch_id')::int8 = \(filter.batchID)::int8))
               AND (\(filter.insertedAfter)::timestamptz IS NULL OR inserted_at >= \(filter.insertedAfter)::timestamptz)
               AND (\(filter.insertedBefore)::timestamptz IS NULL OR inserted_at < \(filter.insertedBefore)::timestamptz)
               AND (\(filter.beforeID)::int8 IS NULL OR id < \(filter.beforeID)::int8)
-            ORDER BY id DESC LIMIT \(Int64(filter.limit))
+            \(unescaped: counting ? "" : "ORDER BY id DESC") LIMIT \(counting ? nil : Int64(filter.limit))
             """
     }
 

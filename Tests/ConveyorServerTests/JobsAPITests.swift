@@ -102,6 +102,46 @@ struct JobsAPITests {
         }
     }
 
+    /// Seed 004's scoping over HTTP: list, count and cancel by two tags and an args filter
+    /// touch exactly the matching jobs.
+    @Test func listCountAndCancelByTagsAndArgs() async throws {
+        try await withAPI { client, conveyor in
+            for agent in [7, 8] {
+                for source in ["s-12", "s-13"] {
+                    let json = #"{"kind": "noop", "args": {"source_id": "\#(source)", "agent": \#(agent)}, "tags": ["agent:\#(agent)", "source:\#(source)"]}"#
+                    (_, _) = try await client.call(.post, "/api/v1/jobs", json: json)
+                }
+            }
+            let args = #"{"source_id":"s-12"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            var (status, body) = try await client.call(.get, "/api/v1/jobs?tag=agent%3A7&tag=source%3As-12", key: readKey)
+            #expect(status == .ok)
+            let listed = try #require(body["jobs"] as? [[String: Any]])
+            #expect(listed.count == 1 && (listed[0]["tags"] as? [String])?.sorted() == ["agent:7", "source:s-12"])
+            (status, body) = try await client.call(.get, "/api/v1/jobs/count?args=\(args)", key: readKey)
+            #expect(status == .ok && body["count"] as? Int == 2, "\(body)")
+            (status, body) = try await client.call(.get, "/api/v1/jobs/count?tag=agent%3A8&args=\(args)", key: readKey)
+            #expect(body["count"] as? Int == 1)
+            (status, body) = try await client.call(.post, "/api/v1/jobs/cancel?tag=agent%3A7&args=\(args)&reason=source%20deleted", key: writeKey)
+            #expect(status == .ok && body["count"] as? Int == 1)
+            #expect(try await conveyor.countJobs(matching: JobFilter(states: [.cancelled], tags: ["agent:7", "source:s-12"])) == 1)
+            #expect(try await conveyor.countJobs(matching: JobFilter(states: [.available])) == 3)
+
+            let bad: [(String, String)] = [
+                ("/api/v1/jobs?args=%7Bnope", "args"),
+                ("/api/v1/jobs/count?args=%5B1%5D", "args"),
+                ("/api/v1/jobs?args=%7B%22a%22%3A%5B1%5D%7D", "args.a"),
+                ("/api/v1/jobs/count?tag=", "tag"),
+            ]
+            for (uri, field) in bad {
+                (status, body) = try await client.call(.get, uri, key: readKey)
+                #expect(status == .badRequest && body.error.field == field, "\(uri): \(body)")
+            }
+            (status, body) = try await client.call(.post, "/api/v1/jobs/cancel?args=%7B%22a%22%3A%5B1%5D%7D", key: writeKey)
+            #expect(status == .badRequest && body.error.field == "args.a")
+            #expect(try await conveyor.countJobs(matching: JobFilter(states: [.cancelled])) == 1, "nothing changed")
+        }
+    }
+
     @Test func uniqueEnqueueAnswersTheExistingJob() async throws {
         try await withAPI { client, _ in
             // A day's period: the key holds the period's bucket, so two calls that straddle a

@@ -14,6 +14,13 @@ extension Conveyor {
         return try await store.jobs(matching: filter)
     }
 
+    /// How many jobs match `filter`: its states, queues, kinds, tags, args, batch, times and
+    /// cursor; its limit does not apply.
+    public func countJobs(matching filter: JobFilter = JobFilter()) async throws -> Int {
+        try filter.validate()
+        return try await store.countJobs(matching: filter)
+    }
+
     /// Runs a failed, cancelled or completed job again now.
     @discardableResult
     public func retry(id: Int64) async throws -> Job {

@@ -7,7 +7,7 @@ extension Conveyor {
     /// meanwhile are passed over.
     ///
     /// - Throws: ``ConveyorError`` (`invalidInput`, field `filter`) for a filter that names
-    ///   no state, queue, kind or tag: a bulk change of everything is refused.
+    ///   no state, queue, kind, tag, args or batch: a bulk change of everything is refused.
     /// - Returns: the jobs as they are now, available again.
     public func retryJobs(matching filter: JobFilter, maximum: Int = 10_000) async throws -> [Job] {
         let retryable: Set<JobState> = [.retryable, .discarded, .cancelled, .completed]
@@ -27,8 +27,9 @@ extension Conveyor {
     private func forEachJob(matching filter: JobFilter, in allowed: Set<JobState>, maximum: Int,
                             _ change: (Job) async throws -> Job) async throws -> [Job] {
         try filter.validate()
-        guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || filter.tag != nil || filter.batchID != nil else {
-            throw ConveyorError.invalid("filter", "name at least a state, queue, kind, tag or batch; a bulk change of every job is refused")
+        guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || !filter.tags.isEmpty || filter.args != nil
+                || filter.batchID != nil else {
+            throw ConveyorError.invalid("filter", "name at least a state, queue, kind, tag, args or batch; a bulk change of every job is refused")
         }
         var page = filter
         page.states = filter.states.isEmpty ? allowed : filter.states.intersection(allowed)

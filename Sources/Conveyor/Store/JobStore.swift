@@ -53,6 +53,9 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// Jobs matching `filter`, newest first.
     func jobs(matching filter: JobFilter) async throws -> [Job]
 
+    /// How many jobs match `filter` (its cursor counts; its limit does not).
+    func countJobs(matching filter: JobFilter) async throws -> Int
+
     /// Makes a `retryable`, `discarded`, `cancelled` or `completed` job `available` now,
     /// giving it one more attempt if it had none left.
     /// - Throws: `notFound`, or `conflict` if it is `executing`, `scheduled` or `available`.

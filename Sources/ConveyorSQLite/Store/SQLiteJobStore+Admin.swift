@@ -4,6 +4,22 @@ package import Foundation
 extension SQLiteJobStore {
     package func jobs(matching filter: JobFilter) throws -> [Job] {
         try filter.validate()
+        var (whereClause, values) = Self.conditions(filter)
+        values.append(.integer(Int64(filter.limit)))
+        let sql = "SELECT \(SQLiteSQL.jobColumns) FROM conveyor_jobs \(whereClause) ORDER BY id DESC LIMIT ?"
+        return try storage("listing jobs") { try connection.query(sql, values, connection.readJob) }
+    }
+
+    package func countJobs(matching filter: JobFilter) throws -> Int {
+        try filter.validate()
+        let (whereClause, values) = Self.conditions(filter)
+        return try storage("counting jobs") {
+            try connection.query("SELECT count(*) FROM conveyor_jobs \(whereClause)", values) { Int($0.int64(0)) }.first ?? 0
+        }
+    }
+
+    /// The WHERE clause of `filter` (its limit aside), with its values in order.
+    private static func conditions(_ filter: JobFilter) -> (String, [SQLiteValue]) {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         func placeholders(_ items: some Collection<String>) -> String {
@@ -13,9 +29,26 @@ extension SQLiteJobStore {
         if !filter.states.isEmpty { conditions.append("state IN (\(placeholders(filter.states.map(\.rawValue).sorted())))") }
         if !filter.queues.isEmpty { conditions.append("queue IN (\(placeholders(filter.queues.sorted())))") }
         if !filter.kinds.isEmpty { conditions.append("kind IN (\(placeholders(filter.kinds.sorted())))") }
-        if let tag = filter.tag {
+        for tag in filter.tags.sorted() {
             conditions.append("EXISTS (SELECT 1 FROM json_each(conveyor_jobs.tags) WHERE value = ?)")
             values.append(.text(tag))
+        }
+        for condition in filter.argsConditions {
+            let path = SQLiteValue.text("$" + condition.path.map { ".\"\($0)\"" }.joined())
+            switch condition.value {
+            case .string(let text):
+                conditions.append("(json_type(args, ?) = 'text' AND json_extract(args, ?) = ?)")
+                values += [path, path, .text(text)]
+            case .number(let number):
+                conditions.append("(json_type(args, ?) IN ('integer', 'real') AND json_extract(args, ?) = ?)")
+                values += [path, path, .real(number)]
+            case .bool(let flag):
+                conditions.append("json_type(args, ?) = ?")
+                values += [path, .text(flag ? "true" : "false")]
+            default:
+                conditions.append("json_type(args, ?) = 'null'")
+                values.append(path)
+            }
         }
         if let batchID = filter.batchID {
             conditions.append("meta <> '{}' AND json_extract(meta, '$.batch_id') = ?")
@@ -33,10 +66,7 @@ extension SQLiteJobStore {
             conditions.append("id < ?")
             values.append(.integer(beforeID))
         }
-        values.append(.integer(Int64(filter.limit)))
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(SQLiteSQL.jobColumns) FROM conveyor_jobs \(whereClause) ORDER BY id DESC LIMIT ?"
-        return try storage("listing jobs") { try connection.query(sql, values, connection.readJob) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), values)
     }
 
     package func retry(id: Int64, now: Date) throws -> Job {

@@ -2,7 +2,7 @@ import Conveyor
 import Foundation
 import Hummingbird
 
-/// `/api/v1/jobs`: list with filters and a cursor, show, enqueue by kind, retry, cancel, delete.
+/// `/api/v1/jobs`: list and count with filters and a cursor, show, enqueue by kind, retry, cancel, delete.
 struct JobRoutes {
     let conveyor: Conveyor
 
@@ -25,6 +25,10 @@ struct JobRoutes {
             try context.require(.write)
             let reason = request.query("reason") ?? "cancelled through the API"
             return JSONResponse(BulkResult(try await conveyor.cancelJobs(matching: try filter(request), reason: reason)))
+        }
+        group.get("jobs/count") { request, context in
+            try context.require(.read)
+            return JSONResponse(JobCount(count: try await conveyor.countJobs(matching: try filter(request))))
         }
         group.get("jobs/{id}") { _, context in
             try context.require(.read)
@@ -58,14 +62,17 @@ struct JobRoutes {
         return JobPage(jobs: jobs, nextBeforeId: jobs.count == filter.limit ? jobs.last?.id : nil)
     }
 
-    /// The filter the query names: `state`, `queue`, `kind`, `tag`, `batch_id`, `inserted_after`,
-    /// `inserted_before`, `before_id`, `limit`.
+    /// The filter the query names: `state`, `queue`, `kind`, `tag` (every one), `args` (a JSON
+    /// object the args contain), `batch_id`, `inserted_after`, `inserted_before`, `before_id`,
+    /// `limit`.
     private func filter(_ request: Request) throws -> JobFilter {
         var filter = JobFilter()
         filter.states = Set(try request.queryValues("state").map { try JobState(parsing: $0) })
         filter.queues = Set(try request.queryValues("queue"))
         filter.kinds = Set(try request.queryValues("kind"))
-        filter.tag = request.query("tag")
+        // Repeated, never split on commas: a tag may hold one.
+        filter.tags = Set(request.uri.queryParameters.getAll("tag").map { String($0) })
+        filter.args = try request.query("args").map { try JSONValue(parsing: $0, field: "args") }
         filter.batchID = try request.query("batch_id").map { text in
             let id = try Self.integer(text, field: "batch_id")
             guard id > 0 else { throw ConveyorError(.invalidInput, field: "batch_id", "'\(text)' is not a batch id") }
@@ -100,6 +107,10 @@ struct BulkResult: Encodable, Sendable {
         count = jobs.count
         ids = jobs.map(\.id)
     }
+}
+
+struct JobCount: Encodable, Sendable {
+    let count: Int
 }
 
 struct JobPage: Encodable, Sendable {

@@ -14,14 +14,19 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(help: "Only jobs in this state (repeatable).") var state: [String] = []
         @Option(help: "Only jobs in this queue (repeatable).") var queue: [String] = []
         @Option(help: "Only jobs of this kind (repeatable).") var kind: [String] = []
-        @Option(help: "Only jobs with this tag.") var tag: String?
+        @Option(help: "Only jobs with this tag (repeatable: jobs with every one).") var tag: [String] = []
+        @Option(help: "Only jobs whose args contain this JSON object, as in '{\"source_id\": \"s-12\"}'.") var args: String?
+        @Flag(help: "Print how many jobs match instead of listing them.") var count = false
         @Option(name: .customLong("before-id"), help: "Page: only jobs with a lower id.") var beforeID: Int64?
         @Option(help: "At most this many (1-1000).") var limit = 50
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let states = try Set(state.map { value throws(ConveyorError) in try JobState(parsing: value) })
-            let filter = JobFilter(states: states, queues: Set(queue), kinds: Set(kind), tag: tag, beforeID: beforeID, limit: limit)
+            let filter = JobFilter(states: states, queues: Set(queue), kinds: Set(kind), tags: Set(tag),
+                                   args: try args.map { text throws(ConveyorError) in try JSONValue(parsing: text, field: "args") },
+                                   beforeID: beforeID, limit: limit)
+            if count { return print(try await database.withConveyor { try await $0.countJobs(matching: filter) }) }
             let jobs = try await database.withConveyor { try await $0.jobs(matching: filter) }
             if json { return try Output.json(jobs) }
             Output.table(["ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "SCHEDULED", "ERROR"], jobs.map { job in

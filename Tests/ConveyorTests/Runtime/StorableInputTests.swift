@@ -80,7 +80,7 @@ struct StorableInputTests {
         }
         await #expect(performing: { try await conveyor.enqueue(kind: ScriptedWorker.kind, args: .object(["step": .number(0), "text": .string("\0")])) },
                       throws: { ($0 as? ConveyorError)?.field == "args" })
-        await #expect(performing: { try await conveyor.jobs(matching: JobFilter(tag: "\0")) },
+        await #expect(performing: { try await conveyor.jobs(matching: JobFilter(tags: ["\0"])) },
                       throws: { ($0 as? ConveyorError)?.field == "tag" })
         await #expect(performing: { try await conveyor.jobs(matching: JobFilter(kinds: ["a\0"])) },
                       throws: { ($0 as? ConveyorError)?.field == "kind" })

@@ -120,7 +120,7 @@ struct StoreInsertTests {
         }, now: epoch)
         #expect(try await store.jobs(matching: JobFilter(kinds: ["even"])).count == 15)
         #expect(try await store.jobs(matching: JobFilter(queues: ["q1"])).count == 10)
-        #expect(try await store.jobs(matching: JobFilter(tag: "third")).count == 10)
+        #expect(try await store.jobs(matching: JobFilter(tags: ["third"])).count == 10)
         #expect(try await store.jobs(matching: JobFilter(states: [.completed])).isEmpty)
         let first = try await store.jobs(matching: JobFilter(limit: 12))
         let second = try await store.jobs(matching: JobFilter(beforeID: first.last?.id, limit: 12))
