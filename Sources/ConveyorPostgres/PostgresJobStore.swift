@@ -213,8 +213,8 @@ public final class PostgresJobStore: JobStore, Service {
         }
     }
 
-    package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws {
-        try await storage("saving progress") { [self] in try await execute(sql.recordProgress(attempt, fraction: fraction, message: message)) }
+    package func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) async throws {
+        try await storage("saving progress") { [self] in try await execute(sql.recordProgress(attempt, progress)) }
     }
 
     package func job(id: Int64) async throws -> Job? {

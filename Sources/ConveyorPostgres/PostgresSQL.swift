@@ -239,9 +239,13 @@ struct PostgresSQL: Sendable {
 
     // Jobs
 
-    func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) -> PostgresQuery {
+    /// A report replaces the last one whole: without details, the last details go.
+    func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) -> PostgresQuery {
         """
-        UPDATE \(jobs) SET meta = meta || jsonb_build_object('progress', \(fraction)::float8, 'progress_message', \(message)::text)
+        UPDATE \(jobs) SET meta = (meta - 'progress_details')
+            || jsonb_build_object('progress', \(progress.fraction)::float8, 'progress_message', \(progress.message)::text)
+            || CASE WHEN \(progress.details?.text)::jsonb IS NULL THEN '{}'::jsonb
+                    ELSE jsonb_build_object('progress_details', \(progress.details?.text)::jsonb) END
         WHERE id = \(attempt.jobID) AND attempt = \(Int32(clamping: attempt.attempt)) AND attempted_by = \(attempt.node) AND state = 'executing'
         """
     }

@@ -18,9 +18,13 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var message: String?
     /// The node where it happened.
     public var node: String?
+    /// The job's tags, so a subscriber can follow one scope (`agent:7`) of many jobs.
+    public var tags: [String]
+    /// For `progress`: the JSON object the worker reported with it, if any.
+    public var details: JSONValue?
 
     public init(kind: Kind, jobID: Int64, jobKind: String, queue: String, attempt: Int, at: Date,
-                progress: Double? = nil, message: String? = nil, node: String? = nil) {
+                progress: Double? = nil, message: String? = nil, node: String? = nil, tags: [String] = [], details: JSONValue? = nil) {
         self.kind = kind
         self.jobID = jobID
         self.jobKind = jobKind
@@ -30,5 +34,36 @@ public struct JobEvent: Sendable, Hashable, Codable {
         self.progress = progress
         self.message = message
         self.node = node
+        self.tags = tags
+        self.details = details
+    }
+
+    private enum CodingKeys: String, CodingKey { case kind, jobID, jobKind, queue, attempt, at, progress, message, node, tags, details }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try container.decode(Kind.self, forKey: .kind), jobID: try container.decode(Int64.self, forKey: .jobID),
+            jobKind: try container.decode(String.self, forKey: .jobKind), queue: try container.decode(String.self, forKey: .queue),
+            attempt: try container.decode(Int.self, forKey: .attempt), at: try container.decode(Date.self, forKey: .at),
+            progress: try container.decodeIfPresent(Double.self, forKey: .progress),
+            message: try container.decodeIfPresent(String.self, forKey: .message), node: try container.decodeIfPresent(String.self, forKey: .node),
+            tags: try container.decodeIfPresent([String].self, forKey: .tags) ?? [],
+            details: try container.decodeIfPresent(JSONValue.self, forKey: .details))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(jobID, forKey: .jobID)
+        try container.encode(jobKind, forKey: .jobKind)
+        try container.encode(queue, forKey: .queue)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(at, forKey: .at)
+        try container.encodeIfPresent(progress, forKey: .progress)
+        try container.encodeIfPresent(message, forKey: .message)
+        try container.encodeIfPresent(node, forKey: .node)
+        try container.encode(tags, forKey: .tags)
+        try container.encodeIfPresent(details, forKey: .details)
     }
 }

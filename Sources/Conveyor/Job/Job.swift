@@ -68,6 +68,10 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         return nil
     }
 
+    /// The JSON the worker last reported with its progress
+    /// (``JobContext/progress(_:_:details:)``), if any.
+    public var progressDetails: JSONValue? { meta.value["progress_details"] }
+
     /// The result the worker recorded when it completed.
     public var result: JSONValue? { meta.value["result"] }
 }

@@ -84,9 +84,9 @@ extension Conveyor {
 }
 
 extension JobEvent {
-    init(_ kind: Kind, _ job: Job, at: Date, progress: Double? = nil, message: String? = nil) {
+    init(_ kind: Kind, _ job: Job, at: Date, progress: Double? = nil, message: String? = nil, details: JSONValue? = nil) {
         self.init(kind: kind, jobID: job.id, jobKind: job.kind, queue: job.queue, attempt: job.attempt, at: at,
-                  progress: progress, message: message)
+                  progress: progress, message: message, tags: job.tags, details: details)
     }
 }
 

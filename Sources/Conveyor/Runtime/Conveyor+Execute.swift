@@ -20,8 +20,8 @@ extension Conveyor {
         let stop = running.register(attempt)
         if wantsEvents { emit(JobEvent(.started, job, at: startedAt)) }
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
-        let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { fraction, message in
-            try await progress.report(fraction, message)
+        let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { report in
+            try await progress.report(report)
         }
         let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
         let ranOut: Bool
@@ -103,7 +103,7 @@ struct AttemptTimeout: Error, CustomStringConvertible {
 final class ProgressReporter: Sendable {
     private struct State {
         var lastSaved: Duration?
-        var unsaved: (Double, String?)?
+        var unsaved: JobProgress?
     }
 
     private let conveyor: Conveyor
@@ -117,13 +117,14 @@ final class ProgressReporter: Sendable {
         self.attempt = attempt
     }
 
-    func report(_ fraction: Double, _ message: String?) async throws {
-        conveyor.emit(JobEvent(.progress, job, at: conveyor.clock.now(), progress: fraction, message: message))
+    func report(_ progress: JobProgress) async throws {
+        conveyor.emit(JobEvent(.progress, job, at: conveyor.clock.now(), progress: progress.fraction, message: progress.message,
+                               details: progress.details?.value))
         let now = conveyor.timers.now
         let interval = conveyor.configuration.progressSaveInterval
         let save = state.withLock { state -> Bool in
             if let last = state.lastSaved, now - last < interval {
-                state.unsaved = (fraction, message)
+                state.unsaved = progress
                 return false
             }
             state.lastSaved = now
@@ -132,20 +133,20 @@ final class ProgressReporter: Sendable {
         }
         guard save else { return }
         do {
-            try await conveyor.store.recordProgress(attempt, fraction: fraction, message: message)
+            try await conveyor.store.recordProgress(attempt, progress)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             // Progress reports on the work; it is not the work. A database that is away for a
             // moment must not fail the attempt: the report waits for the next save or the end.
-            state.withLock { $0.unsaved = $0.unsaved ?? (fraction, message) }
+            state.withLock { $0.unsaved = $0.unsaved ?? progress }
             conveyor.logger.warning("saving progress failed; the job goes on", metadata: Conveyor.metadata(job, ["error": "\(error)"]))
         }
     }
 
     /// Saves the last report if the throttle held it back.
     func flush() async {
-        guard let (fraction, message) = state.withLock({ state in defer { state.unsaved = nil }; return state.unsaved }) else { return }
-        try? await conveyor.store.recordProgress(attempt, fraction: fraction, message: message)
+        guard let progress = state.withLock({ state in defer { state.unsaved = nil }; return state.unsaved }) else { return }
+        try? await conveyor.store.recordProgress(attempt, progress)
     }
 }

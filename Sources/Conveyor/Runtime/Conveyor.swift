@@ -138,6 +138,10 @@ public final class Conveyor: Service, Sendable {
             if configuration.runsMaintenance { background.addTask { await self.maintenanceLoop() } }
             if configuration.runsScheduler { background.addTask { await self.schedulerLoop() } }
             background.addTask { await self.listen(to: self.store) }
+            if let carrier = store.eventSharing {
+                let clock = self.clock
+                background.addTask { await carrier.carryEvents(now: { clock.now() }) }
+            }
             await withTaskGroup(of: Void.self) { work in
                 work.addTask { await self.flushAcks() }
                 await withDiscardingTaskGroup { producers in

@@ -45,7 +45,7 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64>
 
     /// Saves progress into the job's meta, if the attempt is still current.
-    func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) async throws
+    func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) async throws
 
     /// The job with `id`, or nil.
     func job(id: Int64) async throws -> Job?
@@ -187,6 +187,9 @@ package protocol JobEventSharing: Sendable {
     func share(_ events: [JobEvent])
     /// Tells the other nodes whether this one wants their events (it has subscribers or not).
     func wantEvents(_ wanted: Bool)
+    /// Carries events until cancelled, for a store whose events travel by polling (SQLite);
+    /// `now` is the runtime's clock. A store whose own connection carries them returns at once.
+    func carryEvents(now: @escaping @Sendable () -> Date) async
 }
 
 /// Something that changed in the store.

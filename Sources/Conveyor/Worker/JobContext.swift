@@ -19,13 +19,13 @@ public final class JobContext: Sendable {
         return logger
     }
 
-    private let reportProgress: @Sendable (Double, String?) async throws -> Void
+    private let reportProgress: @Sendable (JobProgress) async throws -> Void
     private let now: @Sendable () -> Date
     private let resultBox = Mutex<RawJSON?>(nil)
     private let followUpsBox = Mutex<[JobInsert]>([])
 
     init(job: Job, logger: Logger, now: @escaping @Sendable () -> Date,
-         reportProgress: @escaping @Sendable (Double, String?) async throws -> Void) {
+         reportProgress: @escaping @Sendable (JobProgress) async throws -> Void) {
         self.job = job
         self.baseLogger = logger
         self.now = now
@@ -38,8 +38,31 @@ public final class JobContext: Sendable {
     /// job ends is always saved) and published as a ``JobEvent``. A NUL in the message, which
     /// a database cannot store, becomes U+FFFD.
     public func progress(_ fraction: Double, _ message: String? = nil) async throws {
+        try await report(fraction, message, details: nil)
+    }
+
+    /// Records progress with a JSON value beside it (what the work has reached: pages fetched,
+    /// the current step, counts), saved to the job's meta under `progress_details` and
+    /// carried by the ``JobEvent`` as `details`.
+    ///
+    /// ```swift
+    /// try await context.progress(0.4, "embedding", details: ["chunks": 40, "of": 100])
+    /// ```
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`, field `details`) if it cannot be encoded,
+    ///   holds a NUL, or is larger than 16 KiB.
+    public func progress(_ fraction: Double, _ message: String? = nil, details: some Encodable) async throws {
+        let json = try RawJSON(encoding: details, field: "details")
+        try StoredText.check(json, field: "details")
+        guard json.text.utf8.count <= JobProgress.maximumDetailBytes else {
+            throw ConveyorError.invalid("details", "must encode to at most \(JobProgress.maximumDetailBytes) bytes of JSON, got \(json.text.utf8.count)")
+        }
+        try await report(fraction, message, details: json)
+    }
+
+    private func report(_ fraction: Double, _ message: String?, details: RawJSON?) async throws {
         guard fraction.isFinite else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
-        try await reportProgress(min(max(fraction, 0), 1), message.map(StoredText.repaired))
+        try await reportProgress(JobProgress(fraction: min(max(fraction, 0), 1), message: message.map(StoredText.repaired), details: details))
     }
 
     /// Records a result, stored in the job's meta under `result` when the job completes.

@@ -1,4 +1,5 @@
 package import Conveyor
+package import Foundation
 import Logging
 import PostgresNIO
 
@@ -18,6 +19,9 @@ extension PostgresJobStore: JobEventSharing {
     package func wantEvents(_ wanted: Bool) {
         eventDemand.setWanted(wanted)
     }
+
+    /// Events travel over NOTIFY, sent and heard by the loops ``run()`` keeps.
+    package func carryEvents(now: @escaping @Sendable () -> Date) async {}
 
     /// Sends what the outbox holds, until cancelled: what a few milliseconds bring in one
     /// statement, as few payloads as fit. One transaction per round, not per payload: each

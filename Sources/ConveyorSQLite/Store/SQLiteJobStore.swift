@@ -14,6 +14,8 @@ public actor SQLiteJobStore: JobStore {
     public nonisolated let configuration: SQLiteConfiguration
     nonisolated let thread: DatabaseThread
     nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
+    /// Carries job events between the processes on the file.
+    nonisolated let events = SQLiteEventCarrier()
     let connection: SQLiteConnection
     var finalCountReuse = CostBoundedReuse<[QueueStateCount]>()
     nonisolated let timers: TimerClock
@@ -137,9 +139,9 @@ public actor SQLiteJobStore: JobStore {
         return applied
     }
 
-    package func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) throws {
+    package func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) throws {
         try storage("saving progress") {
-            try connection.run(SQLiteSQL.recordProgress(attempt, fraction: fraction, message: message))
+            try connection.run(SQLiteSQL.recordProgress(attempt, progress))
         }
     }
 

@@ -58,11 +58,21 @@ enum SQLiteSQL {
     /// ``acknowledge`` for an outcome with ``FinalEffects``: the row as it ends comes back.
     static let acknowledgeReturningJob = acknowledge + "\nRETURNING \(jobColumns)"
 
-    static func recordProgress(_ attempt: JobAttempt, fraction: Double, message: String?) -> SQLiteQuery {
-        """
-        UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', \(fraction), '$.progress_message', \(message))
-        WHERE id = \(attempt.jobID) AND attempt = \(attempt.attempt) AND attempted_by = \(attempt.node) AND state = 'executing'
-        """
+    /// A report replaces the last one whole: without details, the last details go.
+    static func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) -> SQLiteQuery {
+        if let details = progress.details {
+            """
+            UPDATE conveyor_jobs SET meta = json_set(meta, '$.progress', \(progress.fraction), '$.progress_message', \(progress.message),
+                                                     '$.progress_details', json(\(details.text)))
+            WHERE id = \(attempt.jobID) AND attempt = \(attempt.attempt) AND attempted_by = \(attempt.node) AND state = 'executing'
+            """
+        } else {
+            """
+            UPDATE conveyor_jobs SET meta = json_set(json_remove(meta, '$.progress_details'), '$.progress', \(progress.fraction),
+                                                     '$.progress_message', \(progress.message))
+            WHERE id = \(attempt.jobID) AND attempt = \(attempt.attempt) AND attempted_by = \(attempt.node) AND state = 'executing'
+            """
+        }
     }
 
     static func job(id: Int64) -> SQLiteQuery { "SELECT \(unescaped: jobColumns) FROM conveyor_jobs WHERE id = \(id)" }
@@ -138,6 +148,25 @@ enum SQLiteSQL {
         ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at
         """
     }
+
+    // Job events between processes
+
+    static func watchEvents(_ watcher: String, until: Date) -> SQLiteQuery {
+        """
+        INSERT INTO conveyor_event_watchers (watcher, until) VALUES (\(watcher), \(until))
+        ON CONFLICT (watcher) DO UPDATE SET until = excluded.until
+        """
+    }
+    static func unwatchEvents(_ watcher: String) -> SQLiteQuery { "DELETE FROM conveyor_event_watchers WHERE watcher = \(watcher)" }
+    static func otherWatchers(of watcher: String, now: Date) -> SQLiteQuery {
+        "SELECT count(*) FROM conveyor_event_watchers WHERE until > \(now) AND watcher <> \(watcher)"
+    }
+    static func insertEvents(sender: String, body: String, at now: Date) -> SQLiteQuery {
+        "INSERT INTO conveyor_events (sender, body, at) VALUES (\(sender), \(body), \(now))"
+    }
+    static func forgetEvents(before: Date) -> SQLiteQuery { "DELETE FROM conveyor_events WHERE at < \(before)" }
+    static let newestEvent: SQLiteQuery = "SELECT coalesce(max(id), 0) FROM conveyor_events"
+    static func events(after id: Int64) -> SQLiteQuery { "SELECT id, sender, body FROM conveyor_events WHERE id > \(id) ORDER BY id LIMIT 1000" }
 
     static func heartbeat(_ node: NodeRecord) -> SQLiteQuery {
         """

@@ -117,6 +117,21 @@ enum SQLiteSchema {
             -- QueueRetention's JSON: the queue's own rules per final state, or NULL.
             ALTER TABLE conveyor_queues ADD COLUMN retention TEXT;
             """),
+        SchemaMigration(version: 7, name: "job events between processes", sql: """
+            -- Job events of each process, for the other processes on the file (EventPayload's
+            -- lines), kept for a minute; written only while some process watches.
+            CREATE TABLE conveyor_events (
+                id INTEGER PRIMARY KEY,
+                sender TEXT NOT NULL,
+                body TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            -- The store instances that have event subscribers, until their last word expires.
+            CREATE TABLE conveyor_event_watchers (
+                watcher TEXT PRIMARY KEY,
+                until INTEGER NOT NULL
+            );
+            """),
     ]
 
     static let createMigrationsTable = """

@@ -4,7 +4,8 @@ import Hummingbird
 import ServiceLifecycle
 
 /// `GET /api/v1/events`: job events as server-sent events, all of them or those of one queue
-/// (`?queue=`) or one job (`?job=`). On PostgreSQL they include every node's jobs.
+/// (`?queue=`), one job (`?job=`) or the jobs carrying tags (`?tag=agent:7`, repeated for jobs
+/// with every one). They include the jobs of every node on the database.
 ///
 /// The stream ends when the server shuts down; a comment every 15 seconds keeps proxies from
 /// closing it and finds clients that went away.
@@ -19,6 +20,10 @@ struct EventRoutes {
             if let queue { try JobInsert.validateName(queue, field: "queue") }
             let job = try request.query("job").map { try JobRoutes.integer($0, field: "job") }
             if let job, job < 1 { throw ConveyorError(.invalidInput, field: "job", "must be a job id, 1 or more; got \(job)") }
+            let tags = request.uri.queryParameters.getAll("tag").map { String($0) }
+            if tags.contains(where: { $0.isEmpty || $0.count > 100 }) {
+                throw ConveyorError(.invalidInput, field: "tag", "must be 1 to 100 characters, as tags are")
+            }
             let events = conveyor.events()
             let keepAlive = keepAliveInterval
             let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
@@ -30,7 +35,8 @@ struct EventRoutes {
                     group.addTask {
                         // Shutdown ends the feed, which ends the stream and the response.
                         try? await cancelWhenGracefulShutdown {
-                            for await event in events where (queue == nil || event.queue == queue) && (job == nil || event.jobID == job) {
+                            for await event in events where (queue == nil || event.queue == queue) && (job == nil || event.jobID == job)
+                                && tags.allSatisfy(event.tags.contains) {
                                 sink.yield(try Self.frame(event))
                             }
                         }

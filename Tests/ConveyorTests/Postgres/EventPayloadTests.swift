@@ -18,7 +18,9 @@ struct EventPayloadTests {
                 at: Date(timeIntervalSince1970: Double(1_700_000_000_000_000 + Int64(random.next() % 1_000_000_000_000)) / 1_000_000),
                 progress: random.next() % 2 == 0 ? nil : Double(random.next() % 1_001) / 1_000,
                 message: random.next() % 3 == 0 ? nil : texts[Int(random.next() % UInt64(texts.count))],
-                node: random.next() % 4 == 0 ? nil : "node-\(random.next() % 5)")
+                node: random.next() % 4 == 0 ? nil : "node-\(random.next() % 5)",
+                tags: random.next() % 2 == 0 ? [] : ["agent:\(index % 9)", "tab\tand\nnewline", "é日"],
+                details: random.next() % 3 == 0 ? .object(["step": .string("embed\tnow"), "n": .number(Double(index)), "none": .null]) : nil)
         }
         let payloads = EventPayload.encode(events, sender: "sender")
         #expect(payloads.count > 1, "500 events do not fit one payload")
@@ -35,6 +37,17 @@ struct EventPayloadTests {
             if expected.message == "" { expected.message = nil }
             #expect(received == expected)
         }
+    }
+
+    /// Tags or details too large for a payload are left out of the event, not the event.
+    @Test func oversizedTagsAndDetailsAreLeftOut() {
+        let big = JobEvent(kind: .progress, jobID: 1, jobKind: "k", queue: "q", attempt: 1, at: Date(timeIntervalSince1970: 1_700_000_000),
+                           progress: 0.5, tags: (0..<30).map { "tag-\($0)-" + String(repeating: "x", count: 60) },
+                           details: .object(["blob": .string(String(repeating: "y", count: 3_000))]))
+        let payloads = EventPayload.encode([big], sender: "s")
+        guard case .events(_, let body) = NodeMessage(text: payloads[0]) else { Issue.record("not an events message"); return }
+        let read = EventPayload.events(in: body)
+        #expect(read.count == 1 && read[0].tags.isEmpty && read[0].details == nil && read[0].progress == 0.5)
     }
 
     @Test func linesThatDoNotParseAreSkipped() {

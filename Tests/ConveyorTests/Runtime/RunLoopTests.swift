@@ -76,6 +76,35 @@ struct RunLoopTests {
         #expect(kinds == [.inserted, .started, .progress, .completed])
     }
 
+    /// Seed 004's `progress JSONB`: a worker reports a JSON object with its progress; every
+    /// event carries the job's tags, the progress event the object, and the job stores it.
+    @Test(.timeLimit(.minutes(1)))
+    func structuredProgressIsStreamedWithTagsAndStored() async throws {
+        struct Stage: Encodable {
+            let step: String
+            let chunks: Int
+        }
+        let conveyor = try await makeConveyor()
+        conveyor.register(ScriptedWorker { _, context in
+            try await context.progress(0.4, "embedding", details: Stage(step: "embed", chunks: 40))
+            await #expect(throws: ConveyorError.self) { try await context.progress(0.5, details: ["blob": String(repeating: "x", count: 20_000)]) }
+        })
+        let events = conveyor.events()
+        try await running([conveyor]) {
+            let job = try await conveyor.enqueue(ScriptedWorker.self, args: .init(), options: EnqueueOptions(tags: ["agent:7", "source:s-12"])).job
+            for await event in events where event.jobID == job.id {
+                #expect(event.tags == ["agent:7", "source:s-12"], "\(event.kind)")
+                if event.kind == .progress {
+                    #expect(event.details == .object(["step": .string("embed"), "chunks": .number(40)]))
+                }
+                if event.kind == .completed { break }
+            }
+            let stored = try await conveyor.job(id: job.id)
+            #expect(stored.progressDetails == .object(["step": .string("embed"), "chunks": .number(40)]))
+            #expect(stored.progress == 0.4)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func cancellingAnExecutingJobStopsItsTask() async throws {
         let conveyor = try await makeConveyor()

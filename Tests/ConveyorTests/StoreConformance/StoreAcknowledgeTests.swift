@@ -93,12 +93,33 @@ struct StoreAcknowledgeTests {
     func progressIsSavedOnlyForTheCurrentAttempt(kind: StoreKind) async throws {
         let store = try await kind.make()
         let (job, attempt) = try await claimedJob(store)
-        try await store.recordProgress(attempt, fraction: 0.5, message: "half")
+        try await store.recordProgress(attempt, JobProgress(fraction: 0.5, message: "half"))
         var stale = attempt
         stale.attempt = 9
-        try await store.recordProgress(stale, fraction: 0.9, message: "stale")
+        try await store.recordProgress(stale, JobProgress(fraction: 0.9, message: "stale"))
         let stored = try #require(try await store.job(id: job.id))
         #expect(stored.progress == 0.5)
         #expect(stored.meta.value["progress_message"] == .string("half"))
+    }
+
+    /// Seed 004's `progress JSONB`: a report's JSON is stored beside the fraction, replaced
+    /// by the next report and removed by a report without any; the rest of the meta stays.
+    @Test(arguments: StoreKind.allCases)
+    func progressDetailsAreStoredAndReplaced(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let (job, attempt) = try await claimedJob(store)
+        let details: JSONValue = .object(["step": .string("embed"), "chunks": .number(40), "of": .number(100), "note": .null,
+                                          "pages": .array([.string("a"), .string("b")])])
+        try await store.recordProgress(attempt, JobProgress(fraction: 0.4, message: "embedding", details: RawJSON(details)))
+        var stored = try #require(try await store.job(id: job.id))
+        #expect(stored.progressDetails == details)
+        #expect(stored.progress == 0.4)
+        try await store.recordProgress(attempt, JobProgress(fraction: 0.6, details: RawJSON(.object(["step": .string("store")]))))
+        stored = try #require(try await store.job(id: job.id))
+        #expect(stored.progressDetails == .object(["step": .string("store")]))
+        try await store.recordProgress(attempt, JobProgress(fraction: 0.7, message: "plain"))
+        stored = try #require(try await store.job(id: job.id))
+        #expect(stored.progressDetails == nil)
+        #expect(stored.meta.value["progress_message"] == .string("plain"))
     }
 }

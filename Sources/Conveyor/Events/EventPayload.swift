@@ -1,12 +1,15 @@
-package import Conveyor
 import Foundation
 
-/// Job events as the body of ``NodeMessage/events(node:body:)``: one line per event, fields
-/// separated by tabs. PostgreSQL caps a payload below 8,000 bytes, so a batch is cut into as
-/// many messages as it takes.
+/// Job events as they travel between nodes (the body of ``NodeMessage/events(node:body:)``):
+/// one line per event, fields separated by tabs. PostgreSQL caps a NOTIFY payload below 8,000
+/// bytes, so a batch is cut into as many messages as it takes.
 package enum EventPayload {
     static let maximumBytes = 7_800
     static let maximumMessageBytes = 500
+    /// Tags and progress details travel when their JSON fits; a larger value is left out of
+    /// the event (the job's row keeps it), so one event never outgrows a payload.
+    static let maximumTagBytes = 1_000
+    static let maximumDetailBytes = 2_000
 
     /// The messages that carry `events` from `sender`, as they travel.
     package static func encode(_ events: [JobEvent], sender: String) -> [String] {
@@ -24,6 +27,11 @@ package enum EventPayload {
         }
         if !current.isEmpty { bodies.append(current) }
         return bodies.map { NodeMessage.events(node: sender, body: $0[...]).text }
+    }
+
+    /// `events` as lines, in one body of any length (a store that keeps them in a table).
+    package static func lines(_ events: [JobEvent]) -> String {
+        events.map(line).joined(separator: "\n")
     }
 
     /// The events of a message's body (lines that do not parse are skipped). Read as bytes: a
@@ -47,18 +55,34 @@ package enum EventPayload {
         // Interpolated in one go, without an array of fields per event.
         return "\(event.kind.rawValue)\t\(event.jobID)\t\(event.attempt)\t\(event.queue)\t\(event.jobKind)\t"
             + "\(clean(event.node ?? "", limit: 200))\t\(micros)\t\(event.progress.map { String($0) } ?? "")\t"
-            + clean(event.message ?? "", limit: maximumMessageBytes)
+            + clean(event.message ?? "", limit: maximumMessageBytes) + "\t" + json(event.tags, limit: maximumTagBytes, empty: [])
+            + "\t" + json(event.details, limit: maximumDetailBytes, empty: nil)
     }
+
+    /// Compact JSON, which holds no tab or newline; empty when `value` is `empty` or too large.
+    private static func json<T: Encodable & Equatable>(_ value: T, limit: Int, empty: T) -> String {
+        guard value != empty, let data = try? encoder.encode(value), data.count <= limit else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static let encoder = JSONEncoder()
 
     private static func event(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> JobEvent? {
         let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
-        guard fields.count == 9, let kind = JobEvent.Kind(rawValue: text(fields[0])), let id = integer(fields[1]),
+        // Nine fields from nodes that send no tags or details.
+        guard fields.count == 9 || fields.count == 11, let kind = JobEvent.Kind(rawValue: text(fields[0])), let id = integer(fields[1]),
               let attempt = integer(fields[2]), let micros = integer(fields[6]) else { return nil }
         return JobEvent(
             kind: kind, jobID: id, jobKind: text(fields[4]), queue: text(fields[3]), attempt: Int(attempt),
             at: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
             progress: fields[7].isEmpty ? nil : Double(text(fields[7])),
-            message: fields[8].isEmpty ? nil : text(fields[8]), node: fields[5].isEmpty ? nil : text(fields[5]))
+            message: fields[8].isEmpty ? nil : text(fields[8]), node: fields[5].isEmpty ? nil : text(fields[5]),
+            tags: fields.count > 9 && !fields[9].isEmpty ? decoded([String].self, fields[9]) ?? [] : [],
+            details: fields.count > 10 && !fields[10].isEmpty ? decoded(JSONValue.self, fields[10]) : nil)
+    }
+
+    private static func decoded<T: Decodable>(_ type: T.Type, _ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> T? {
+        try? JSONDecoder().decode(type, from: Data(bytes))
     }
 
     private static func text(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {

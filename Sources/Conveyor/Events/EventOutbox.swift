@@ -1,9 +1,8 @@
-import Conveyor
 import Synchronization
 
-/// Events waiting to be sent to the other nodes. Bounded: if PostgreSQL cannot keep up, the
+/// Events waiting to be sent to the other nodes. Bounded: if the database cannot keep up, the
 /// oldest are dropped (events are best effort; job state in the database is the truth).
-final class EventOutbox: Sendable {
+package final class EventOutbox: Sendable {
     private struct State {
         var events: [JobEvent] = []
         var dropped = 0
@@ -14,14 +13,14 @@ final class EventOutbox: Sendable {
     /// Signalled when events arrive in an empty outbox.
     private let arrived: WakeSignal
 
-    init(capacity: Int = 50_000, arrived: WakeSignal) {
+    package init(capacity: Int = 50_000, arrived: WakeSignal) {
         self.capacity = capacity
         self.arrived = arrived
     }
 
-    var isEmpty: Bool { state.withLock { $0.events.isEmpty } }
+    package var isEmpty: Bool { state.withLock { $0.events.isEmpty } }
 
-    func add(_ events: [JobEvent]) {
+    package func add(_ events: [JobEvent]) {
         let first = state.withLock { state in
             let first = state.events.isEmpty && !events.isEmpty
             state.events += events
@@ -36,7 +35,7 @@ final class EventOutbox: Sendable {
     }
 
     /// Everything waiting, and how many were dropped since the last take.
-    func take() -> (events: [JobEvent], dropped: Int) {
+    package func take() -> (events: [JobEvent], dropped: Int) {
         state.withLock { state in
             defer { state = State() }
             return (state.events, state.dropped)
