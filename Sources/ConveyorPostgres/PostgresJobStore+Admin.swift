@@ -6,11 +6,13 @@ import Synchronization
 extension PostgresJobStore {
     package func jobs(matching filter: JobFilter) async throws -> [Job] {
         try filter.validate()
+        if filter.matchesNothing { return [] }
         return try await storage("listing jobs") { [self] in try await jobs(sql.jobs(matching: filter)) }
     }
 
     package func countJobs(matching filter: JobFilter) async throws -> Int {
         try filter.validate()
+        if filter.matchesNothing { return 0 }
         return try await storage("counting jobs") { [self] in
             Int(try await rows(sql.jobs(matching: filter, counting: true)).first?.decode(Int64.self) ?? 0)
         }

@@ -254,8 +254,8 @@ struct PostgresSQL: Sendable {
 
     /// Jobs matching `filter`, newest first. A condition whose value is NULL is off; the
     /// server plans the statement with the values it is sent, so the others cost nothing.
-    /// Counting, the same conditions without order or limit. An args filter is containment
-    /// (`@>`): with the arrays a filter cannot hold, that is equality at each of its paths.
+    /// Counting, the same conditions without order or limit. An args filter is `@>`, the rule
+    /// ``JSONValue/contains(_:)`` writes for the other stores.
     func jobs(matching filter: JobFilter, counting: Bool = false) -> PostgresQuery {
         let states = filter.states.isEmpty ? nil : filter.states.map(\.rawValue).sorted()
         let queueNames = filter.queues.isEmpty ? nil : filter.queues.sorted()

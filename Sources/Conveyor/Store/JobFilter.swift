@@ -7,9 +7,10 @@ public struct JobFilter: Sendable, Hashable {
     public var kinds: Set<String>
     /// Jobs that carry every one of these tags.
     public var tags: Set<String>
-    /// Jobs whose args contain this object: every key it names is in the args with an equal
-    /// value, objects compared key by key (`{"source_id": "s-12"}`, `{"page": {"lang": "en"}}`).
-    /// Values are strings, numbers, booleans, null or objects of them; numbers compare by value.
+    /// Jobs whose args contain this JSON object (`{"source_id": "s-12"}`,
+    /// `{"page": {"lang": "en"}}`, `{"ids": [4]}`), by PostgreSQL's `jsonb @>` rule on every
+    /// store: each key it names is in the args with a value containing its value; an array
+    /// contains the elements named; numbers compare by value.
     public var args: JSONValue?
     /// Jobs of this batch.
     public var batchID: Int64?
@@ -46,49 +47,18 @@ public struct JobFilter: Sendable, Hashable {
             guard (1...100).contains(tag.count) else { throw .invalid("tag", "must be 1 to 100 characters, as tags are") }
             try StoredText.check(tag, field: "tag")
         }
-        if let args { _ = try Self.argsConditions(args) }
+        if let args, case .object = args {} else if args != nil {
+            throw .invalid("args", "must be a JSON object, as in {\"source_id\": \"s-12\"}")
+        }
         if let insertedAfter { try InstantRange.check(insertedAfter, field: "insertedAfter") }
         if let insertedBefore { try InstantRange.check(insertedBefore, field: "insertedBefore") }
     }
 }
 
 extension JobFilter {
-    /// One condition of an args filter: the value at `path` in the args equals `value`, a
-    /// string, number, boolean or null.
-    package struct ArgsCondition: Sendable, Equatable {
-        package let path: [String]
-        package let value: JSONValue
-    }
-
-    /// The args filter as conditions on paths; every store compares the same way.
-    package var argsConditions: [ArgsCondition] { (try? args.map(Self.argsConditions)) ?? [] }
-
-    private static func argsConditions(_ args: JSONValue) throws(ConveyorError) -> [ArgsCondition] {
-        guard case .object(let fields) = args, !fields.isEmpty else {
-            throw .invalid("args", "must be a JSON object with at least one key, as in {\"source_id\": \"s-12\"}")
-        }
-        var conditions: [ArgsCondition] = []
-        func flatten(_ fields: [String: JSONValue], under path: [String]) throws(ConveyorError) {
-            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-                let keyPath = path + [key]
-                let field = "args." + keyPath.joined(separator: ".")
-                guard !key.isEmpty, !key.contains("\""), key.count <= 200 else {
-                    throw .invalid(field, "a key must be 1 to 200 characters without a double quote")
-                }
-                try StoredText.check(key, field: field)
-                switch value {
-                case .object(let inner) where !inner.isEmpty: try flatten(inner, under: keyPath)
-                case .object: throw .invalid(field, "an empty object matches nothing in particular; name a key inside it or leave it out")
-                case .array: throw .invalid(field, "arrays cannot be matched; filter on a string, number, boolean or null")
-                case .string(let text): try StoredText.check(text, field: field); conditions.append(ArgsCondition(path: keyPath, value: value))
-                default: conditions.append(ArgsCondition(path: keyPath, value: value))
-                }
-            }
-        }
-        try flatten(fields, under: [])
-        guard conditions.count <= 20 else { throw .invalid("args", "at most 20 values may be matched, got \(conditions.count)") }
-        return conditions
-    }
+    /// Whether no stored job can match: a NUL in the args filter, which no stored text holds
+    /// (and PostgreSQL cannot even compare).
+    package var matchesNothing: Bool { args?.holdsNUL ?? false }
 }
 
 /// A queue's jobs counted by state, and whether it is paused.

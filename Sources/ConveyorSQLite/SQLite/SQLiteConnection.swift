@@ -43,6 +43,7 @@ final class SQLiteConnection {
         // Held to a day first: a larger timeout would overflow the multiplication, and waits no longer.
         let seconds = min(max(busyTimeout.components.seconds, 0), 86_400)
         sqlite3_busy_timeout(handle, Int32(seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000))
+        addJSONContains()
     }
 
     /// Process-wide settings, applied once before the first connection opens.

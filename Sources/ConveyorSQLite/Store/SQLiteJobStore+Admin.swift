@@ -4,6 +4,7 @@ package import Foundation
 extension SQLiteJobStore {
     package func jobs(matching filter: JobFilter) throws -> [Job] {
         try filter.validate()
+        if filter.matchesNothing { return [] }
         var (whereClause, values) = Self.conditions(filter)
         values.append(.integer(Int64(filter.limit)))
         let sql = "SELECT \(SQLiteSQL.jobColumns) FROM conveyor_jobs \(whereClause) ORDER BY id DESC LIMIT ?"
@@ -12,6 +13,7 @@ extension SQLiteJobStore {
 
     package func countJobs(matching filter: JobFilter) throws -> Int {
         try filter.validate()
+        if filter.matchesNothing { return 0 }
         let (whereClause, values) = Self.conditions(filter)
         return try storage("counting jobs") {
             try connection.query("SELECT count(*) FROM conveyor_jobs \(whereClause)", values) { Int($0.int64(0)) }.first ?? 0
@@ -33,22 +35,9 @@ extension SQLiteJobStore {
             conditions.append("EXISTS (SELECT 1 FROM json_each(conveyor_jobs.tags) WHERE value = ?)")
             values.append(.text(tag))
         }
-        for condition in filter.argsConditions {
-            let path = SQLiteValue.text("$" + condition.path.map { ".\"\($0)\"" }.joined())
-            switch condition.value {
-            case .string(let text):
-                conditions.append("(json_type(args, ?) = 'text' AND json_extract(args, ?) = ?)")
-                values += [path, path, .text(text)]
-            case .number(let number):
-                conditions.append("(json_type(args, ?) IN ('integer', 'real') AND json_extract(args, ?) = ?)")
-                values += [path, path, .real(number)]
-            case .bool(let flag):
-                conditions.append("json_type(args, ?) = ?")
-                values += [path, .text(flag ? "true" : "false")]
-            default:
-                conditions.append("json_type(args, ?) = 'null'")
-                values.append(path)
-            }
+        if let args = filter.args {
+            conditions.append("conveyor_json_contains(args, ?)")
+            values.append(.text(args.jsonText))
         }
         if let batchID = filter.batchID {
             conditions.append("meta <> '{}' AND json_extract(meta, '$.batch_id') = ?")

@@ -20,7 +20,7 @@ struct EventRoutes {
             if let queue { try JobInsert.validateName(queue, field: "queue") }
             let job = try request.query("job").map { try JobRoutes.integer($0, field: "job") }
             if let job, job < 1 { throw ConveyorError(.invalidInput, field: "job", "must be a job id, 1 or more; got \(job)") }
-            let tags = request.uri.queryParameters.getAll("tag").map { String($0) }
+            let tags = request.repeatedQuery("tag")
             if tags.contains(where: { $0.isEmpty || $0.count > 100 }) {
                 throw ConveyorError(.invalidInput, field: "tag", "must be 1 to 100 characters, as tags are")
             }

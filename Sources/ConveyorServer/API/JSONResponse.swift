@@ -41,12 +41,31 @@ extension Request {
     ///
     /// - Throws: ``ConveyorError`` naming `name` for an empty entry (`state=`, `state=a,,b`).
     func queryValues(_ name: String) throws -> [String] {
-        let values = uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let values = repeatedQuery(name).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         if values.contains("") { throw ConveyorError(.invalidInput, field: name, "must be a comma-separated list without empty entries") }
         return values
     }
 
+    /// Every value of `name`, in order, never split: for values that may hold a comma (tags).
+    func repeatedQuery(_ name: String) -> [String] {
+        formQuery.filter { $0.name == name }.map(\.value)
+    }
+
     func query(_ name: String) -> String? {
-        uri.queryParameters.get(name)
+        formQuery.first { $0.name == name }?.value
+    }
+
+    /// The query as HTML forms and HTTP clients write it: `+` is a space (Hummingbird's own
+    /// parameters keep it), then percent-escapes are decoded; a malformed escape stays as sent.
+    private var formQuery: [(name: String, value: String)] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            return (decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
+        }
     }
 }

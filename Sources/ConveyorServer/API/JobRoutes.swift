@@ -70,8 +70,7 @@ struct JobRoutes {
         filter.states = Set(try request.queryValues("state").map { try JobState(parsing: $0) })
         filter.queues = Set(try request.queryValues("queue"))
         filter.kinds = Set(try request.queryValues("kind"))
-        // Repeated, never split on commas: a tag may hold one.
-        filter.tags = Set(request.uri.queryParameters.getAll("tag").map { String($0) })
+        filter.tags = Set(request.repeatedQuery("tag"))
         filter.args = try request.query("args").map { try JSONValue(parsing: $0, field: "args") }
         filter.batchID = try request.query("batch_id").map { text in
             let id = try Self.integer(text, field: "batch_id")

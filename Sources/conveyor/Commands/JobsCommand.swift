@@ -15,7 +15,7 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(help: "Only jobs in this queue (repeatable).") var queue: [String] = []
         @Option(help: "Only jobs of this kind (repeatable).") var kind: [String] = []
         @Option(help: "Only jobs with this tag (repeatable: jobs with every one).") var tag: [String] = []
-        @Option(help: "Only jobs whose args contain this JSON object, as in '{\"source_id\": \"s-12\"}'.") var args: String?
+        @Option(help: "Only jobs whose args contain this JSON object (PostgreSQL's jsonb @> rule), as in '{\"source_id\": \"s-12\"}'.") var args: String?
         @Flag(help: "Print how many jobs match instead of listing them.") var count = false
         @Option(name: .customLong("before-id"), help: "Page: only jobs with a lower id.") var beforeID: Int64?
         @Option(help: "At most this many (1-1000).") var limit = 50
