@@ -91,6 +91,25 @@ struct QueuesAndSchedulesAPITests {
         }
     }
 
+    /// A schedule created over HTTP without `max_consecutive_failures` stops after five failed
+    /// runs in a row, as one declared in Swift or with the CLI does.
+    @Test func anAPICreatedScheduleDeactivatesAfterFiveFailedRuns() async throws {
+        try await withAPI { client, conveyor in
+            var (status, body) = try await client.call(.post, "/api/v1/schedules",
+                                                      json: #"{"name": "flaky", "kind": "fail", "recurrence": {"type": "manual"}, "max_attempts": 1}"#)
+            #expect(status == .created && body["max_consecutive_failures"] as? Int == 5, "\(body)")
+            for run in 1...5 {
+                (status, _) = try await client.call(.post, "/api/v1/schedules/flaky/trigger")
+                #expect(status == .created)
+                #expect(try await conveyor.drain().map(\.state) == [.discarded])
+                (_, body) = try await client.call(.get, "/api/v1/schedules/flaky", key: readKey)
+                #expect(body["consecutive_failures"] as? Int == run)
+                #expect(body["active"] as? Bool == (run < 5), "run \(run)")
+            }
+            #expect((body["disabled_reason"] as? String)?.isEmpty == false, "\(body)")
+        }
+    }
+
     @Test func schedulesCreateShowChangeTriggerAndDelete() async throws {
         try await withAPI { client, conveyor in
             let json = #"{"name": "brief", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}, "time_zone": "America/New_York", "overlap": "skip"}"#
