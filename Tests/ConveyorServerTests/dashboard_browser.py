@@ -6,6 +6,7 @@ phone. With --screenshots DIR it saves a PNG of each page there (docs/screenshot
 import argparse
 import base64
 import json
+import urllib.parse
 import os
 import shutil
 import subprocess
@@ -133,6 +134,15 @@ try:
     browser.screenshot("batches")
     browser.evaluate(f"{batch_row}.querySelector('a').click()")
     browser.wait("location.pathname === '/jobs' && document.querySelectorAll('tr[data-job]').length === 2", "the batch's two jobs")
+
+    # Jobs chosen by a tag and by args, as seed 004 follows one agent's sources; the count links nothing else.
+    tagged = [api("POST", "/api/v1/jobs", {"kind": "noop", "queue": "paused-q", "tags": ["agent:7"], "args": {"source_id": f"s-{n % 2}"}})
+              for n in range(3)]
+    api("POST", "/api/v1/jobs", {"kind": "noop", "queue": "paused-q", "tags": ["agent:8"], "args": {"source_id": "s-0"}})
+    browser.open("/jobs?tag=agent%3A7&args=" + urllib.parse.quote(json.dumps({"source_id": "s-0"})))
+    rows = browser.evaluate("Array.from(document.querySelectorAll('tr[data-job]')).map(r => Number(r.dataset.job))")
+    assert sorted(rows) == sorted(t["id"] for t in tagged if t["args"]["source_id"] == "s-0"), f"tag and args filter listed {rows}"
+    assert browser.evaluate("document.querySelector('.matching').innerText") == "2 jobs match"
 
     browser.open(f"/jobs/{job['id']}")
     assert browser.evaluate("document.querySelector('[data-state]').dataset.state") == "completed"

@@ -180,22 +180,28 @@ struct DashboardRoutes {
         if !kind.isEmpty { filter.kinds = [kind] }
         let batch = request.query("batch_id") ?? ""
         if !batch.isEmpty { filter.batchID = try JobRoutes.integer(batch, field: "batch_id") }
+        let tag = request.query("tag") ?? "", args = request.query("args") ?? ""
+        if !tag.isEmpty { filter.tags = [tag] }
+        if !args.isEmpty { filter.args = try JSONValue(parsing: args, field: "args") }
+        let matching = try await conveyor.countJobs(matching: filter)
         filter.beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
         let jobs = try await conveyor.jobs(matching: filter)
         var next: String?
         if jobs.count == filter.limit, let last = jobs.last {
             var components = URLComponents()
-            components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("batch_id", batch), ("before_id", String(last.id))]
+            components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("batch_id", batch), ("tag", tag), ("args", args),
+                                     ("before_id", String(last.id))]
                 .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
             next = "/jobs" + (components.string ?? "")
         }
         let page: [String: Any?] = [
             "states": JobState.allCases.map { ["name": $0.rawValue, "selected": $0.rawValue == state] as [String: Any] },
-            "queue": queue, "kind": kind, "batch": batch, "next": next,
+            "queue": queue, "kind": kind, "batch": batch, "tag": tag, "args": args, "next": next,
+            "matching": matching == 1 ? "1 job matches" : "\(matching) jobs match",
             "jobs": jobs.map { job -> [String: Any] in
                 let progress = Self.progress(job)
                 return ["id": job.id, "kind": job.kind, "queue": job.queue, "state": job.state.rawValue, "attempt": job.attempt,
-                        "maxAttempts": job.maxAttempts, "insertedAt": Self.time(job.insertedAt),
+                        "maxAttempts": job.maxAttempts, "insertedAt": Self.time(job.insertedAt), "tags": job.tags.joined(separator: ", "),
                         "progress": progress.fraction.map { "\(Int(($0 * 100).rounded())) %" } ?? ""]
             },
         ]
@@ -213,6 +219,7 @@ struct DashboardRoutes {
             "attemptedBy": job.attemptedBy ?? "", "finishedAt": job.finishedAt.map(Self.time),
             "tags": job.tags.isEmpty ? false : job.tags.joined(separator: ", "),
             "progress": progress.fraction ?? (job.state == .completed ? 1 : 0), "progressMessage": progress.message ?? "",
+            "progressDetails": job.progressDetails.map(Self.pretty),
             "args": Self.pretty(job.args.value), "meta": Self.pretty(meta), "result": meta["result"].map(Self.pretty),
             "errors": job.errors.reversed().map { ["attempt": $0.attempt, "at": Self.time($0.at), "message": $0.message] as [String: Any] },
             "canRetry": session.scope >= .write && [.retryable, .discarded, .cancelled, .completed].contains(job.state),
