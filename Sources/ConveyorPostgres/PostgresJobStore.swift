@@ -180,21 +180,23 @@ public final class PostgresJobStore: JobStore, Service {
         return claimed.sorted(by: Job.claimOrder)
     }
 
-    package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
-        guard !acks.isEmpty else { return [] }
+    package func acknowledge(_ acks: [JobAck], now: Date) async throws -> Acknowledged {
+        guard !acks.isEmpty else { return Acknowledged() }
         let withEffects = acks.filter(\.hasFinalEffects)
         let plain = acks.filter(\.isPlainCompletion)
         let other = acks.filter { !$0.hasFinalEffects && !$0.isPlainCompletion }
         return try await storage("storing job outcomes") { [self] in
-            var stored = Set<Int64>()
+            var stored = Acknowledged()
             if !plain.isEmpty {
-                for row in try await rows(CompleteStatement.self, Self.completeBindings(plain, now: now)) { stored.insert(try row.decode(Int64.self)) }
+                for row in try await rows(CompleteStatement.self, Self.completeBindings(plain, now: now)) { stored.applied.insert(try row.decode(Int64.self)) }
             }
             if !other.isEmpty {
-                for row in try await rows(AcknowledgeStatement.self, Self.acknowledgeBindings(other, now: now)) { stored.insert(try row.decode(Int64.self)) }
+                for row in try await rows(AcknowledgeStatement.self, Self.acknowledgeBindings(other, now: now)) { stored.applied.insert(try row.decode(Int64.self)) }
             }
             if !withEffects.isEmpty {
-                stored.formUnion(try await acknowledgeWithEffects(withEffects, now: now))
+                let effects = try await acknowledgeWithEffects(withEffects, now: now)
+                stored.applied.formUnion(effects.applied)
+                stored.inserted = effects.inserted
             }
             return stored
         }
@@ -202,14 +204,14 @@ public final class PostgresJobStore: JobStore, Service {
 
     /// Final outcomes that may carry ``FinalEffects``: stored with them in one transaction,
     /// from the rows as they end.
-    private func acknowledgeWithEffects(_ acks: [JobAck], now: Date) async throws -> Set<Int64> {
+    private func acknowledgeWithEffects(_ acks: [JobAck], now: Date) async throws -> Acknowledged {
         try await withTransaction { connection in
             let query = PostgresQuery(unsafeSQL: sql.acknowledgeReturningJobs, binds: Self.acknowledgeBindings(acks, now: now))
             let finished = try Self.readJobs(await connection.query(query, logger: logger).collect())
             answerArrived()
             let followUps = Dictionary(acks.map { ($0.attempt.jobID, $0.followUps) }, uniquingKeysWith: { $1 })
-            try await Self.store(FinalEffects(finished: finished, followUps: followUps), now: now, sql: sql, on: connection, logger: logger)
-            return Set(finished.map(\.id))
+            let inserted = try await Self.store(FinalEffects(finished: finished, followUps: followUps), now: now, sql: sql, on: connection, logger: logger)
+            return Acknowledged(applied: Set(finished.map(\.id)), inserted: inserted.filter { !$0.isDuplicate }.map(\.job))
         }
     }
 

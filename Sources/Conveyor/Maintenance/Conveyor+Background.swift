@@ -35,7 +35,7 @@ extension Conveyor {
         let confirmed = orphans.intersection(suspects)
         if !confirmed.isEmpty {
             logger.warning("releasing jobs claimed for this node that never reached it", metadata: ["ids": "\(confirmed.map(\.jobID).sorted())"])
-            let released = try await store.acknowledge(confirmed.map { JobAck($0, .release) }, now: clock.now())
+            let released = try await store.acknowledge(confirmed.map { JobAck($0, .release) }, now: clock.now()).applied
             if !released.isEmpty { wakeAll() }
         }
         return orphans.subtracting(confirmed)

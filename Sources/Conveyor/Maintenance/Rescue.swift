@@ -31,7 +31,7 @@ extension JobStore {
         while true {
             let orphans = try await orphanedAttempts(heartbeatBefore: heartbeatBefore, limit: Self.rescueBatch)
             guard !orphans.isEmpty else { break }
-            let applied = try await acknowledge(orphans.map { $0.rescue(now: now) }, now: now)
+            let applied = try await acknowledge(orphans.map { $0.rescue(now: now) }, now: now).applied
             let back = orphans.filter { applied.contains($0.attempt.jobID) }
             rescued += back.count
             try await announceAvailable(Set(back.filter { $0.attempt.attempt < $0.maxAttempts }.map(\.queue)))

@@ -16,8 +16,8 @@ extension Conveyor {
         var delay = Duration.milliseconds(50)
         for attempt in 1...8 {
             do {
-                let applied = try await store.acknowledge(batch.map(\.ack), now: clock.now())
-                publishOutcomes(batch, applied: applied)
+                let stored = try await store.acknowledge(batch.map(\.ack), now: clock.now())
+                publishOutcomes(batch, stored: stored)
                 return
             } catch {
                 logger.error("storing job outcomes failed", metadata: [
@@ -32,7 +32,8 @@ extension Conveyor {
         ])
     }
 
-    private func publishOutcomes(_ batch: [PendingAck], applied: Set<Int64>) {
+    private func publishOutcomes(_ batch: [PendingAck], stored: Acknowledged) {
+        let applied = stored.applied
         let now = clock.now()
         var events: [JobEvent] = []
         var wakeQueues = Set<String>()
@@ -54,6 +55,9 @@ extension Conveyor {
             case .release: events.append(JobEvent(.released, pending.job, at: now))
             }
         }
+        // Follow-ups, hooks and callbacks the outcomes inserted: the store has told the nodes
+        // (SQLite's signal, PostgreSQL's NOTIFY at commit); subscribers learn of them here.
+        if publish { events += stored.inserted.map { JobEvent(.inserted, $0, at: now) } }
         emit(events)
         for queue in wakeQueues { wake(queue: queue) }
     }

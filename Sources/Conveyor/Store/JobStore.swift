@@ -42,7 +42,7 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// A final outcome stores its ``FinalEffects`` in the same transaction: the follow-ups of
     /// a completion, the jobs the job's hooks enqueue, its batch's counts and, when the batch
     /// ends, the batch's callback. `cancel`, `retry` and `delete` do the same for their change.
-    func acknowledge(_ acks: [JobAck], now: Date) async throws -> Set<Int64>
+    func acknowledge(_ acks: [JobAck], now: Date) async throws -> Acknowledged
 
     /// Saves progress into the job's meta, if the attempt is still current.
     func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) async throws

@@ -110,7 +110,7 @@ public actor SQLiteJobStore: JobStore {
         return jobs
     }
 
-    package func acknowledge(_ acks: [JobAck], now: Date) throws -> Set<Int64> {
+    package func acknowledge(_ acks: [JobAck], now: Date) throws -> Acknowledged {
         var applied = Set<Int64>()
         var inserted: [InsertResult] = []
         try storage("storing job outcomes") {
@@ -136,7 +136,7 @@ public actor SQLiteJobStore: JobStore {
             }
         }
         signalAvailable(inserted)
-        return applied
+        return Acknowledged(applied: applied, inserted: inserted.filter { !$0.isDuplicate }.map(\.job))
     }
 
     package func recordProgress(_ attempt: JobAttempt, _ progress: JobProgress) throws {

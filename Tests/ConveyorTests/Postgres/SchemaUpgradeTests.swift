@@ -17,7 +17,7 @@ struct SchemaUpgradeTests {
         let claimed = try await store.claim(queue: "default", limit: 2, node: "gone", now: epoch)
         #expect(claimed.count == 2)
         let finished = JobAttempt(jobID: claimed[0].id, attempt: claimed[0].attempt, node: "gone")
-        #expect(try await store.acknowledge([JobAck(finished, .completed(result: nil))], now: epoch) == [claimed[0].id])
+        #expect(try await store.acknowledge([JobAck(finished, .completed(result: nil))], now: epoch).applied == [claimed[0].id])
 
         func rows(_ sql: String) async throws -> [PostgresRow] {
             try await store.client.withConnection { try await $0.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).collect() }

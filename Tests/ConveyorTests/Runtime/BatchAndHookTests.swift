@@ -77,6 +77,30 @@ struct BatchAndHookTests {
         #expect(try await conveyor.batches().map(\.id) == [batch.id])
     }
 
+    /// Jobs that outcomes insert (a follow-up, a hook, a batch's callback) are announced to
+    /// subscribers like any enqueue.
+    @Test(.timeLimit(.minutes(1)), arguments: StoreKind.allCases)
+    func jobsInsertedByOutcomesArePublished(kind: StoreKind) async throws {
+        let conveyor = try await makeConveyor(store: try await kind.make())
+        conveyor.register(ImportContact(failing: []))
+        conveyor.register(Summarise(received: Received()))
+        conveyor.register(MarkContact(received: Received()))
+        conveyor.register(ImportFinished(received: Received()))
+        let events = conveyor.events()
+        let (batch, _) = try await conveyor.enqueueBatch(ImportContact.self, args: [ImportContact.Args(contact: 1)],
+                                                         callback: BatchCallback(ImportFinished.self, args: ["user": 1]))
+        _ = try await conveyor.drain()
+        let inserted = try await conveyor.jobs(matching: JobFilter(kinds: [Summarise.kind, MarkContact.kind, ImportFinished.kind]))
+        #expect(inserted.count == 3)
+        #expect(try await conveyor.batch(id: batch.id).callbackJobID != nil)
+        var announced = Set<Int64>()
+        for await event in events where event.kind == .inserted {
+            announced.insert(event.jobID)
+            if announced.isSuperset(of: inserted.map(\.id)) { break }
+        }
+        #expect(announced.isSuperset(of: inserted.map(\.id)))
+    }
+
     @Test func badBatchesAreRefusedNamingTheFieldAndNothingIsStored() async throws {
         let conveyor = try await makeConveyor()
         conveyor.register(Summarise(received: Received()))

@@ -15,7 +15,7 @@ struct StoreAcknowledgeTests {
         let store = try await kind.make()
         let (job, attempt) = try await claimedJob(store)
         let done = epoch.addingTimeInterval(1)
-        let applied = try await store.acknowledge([JobAck(attempt, .completed(result: RawJSON(.object(["rows": .number(12)]))))], now: done)
+        let applied = try await store.acknowledge([JobAck(attempt, .completed(result: RawJSON(.object(["rows": .number(12)]))))], now: done).applied
         #expect(applied == [job.id])
         let stored = try #require(try await store.job(id: job.id))
         #expect(stored.state == .completed)
@@ -79,13 +79,13 @@ struct StoreAcknowledgeTests {
         let replacement = try #require(try await store.claim(queue: "default", limit: 1, node: "node-live", now: epoch.addingTimeInterval(100)).first)
         #expect(replacement.attempt == 2)
         // The stale node's ack is ignored, even though it claims the same job.
-        let ignored = try await store.acknowledge([JobAck(staleAttempt, .discard(error: JobErrorEntry(attempt: 1, at: epoch, message: "late")))], now: epoch.addingTimeInterval(101))
+        let ignored = try await store.acknowledge([JobAck(staleAttempt, .discard(error: JobErrorEntry(attempt: 1, at: epoch, message: "late")))], now: epoch.addingTimeInterval(101)).applied
         #expect(ignored.isEmpty)
         #expect(try await store.job(id: job.id)?.state == .executing)
         #expect(try await store.executingAttempts(node: "node-dead").isEmpty)
         let current = JobAttempt(jobID: job.id, attempt: 2, node: "node-live")
         #expect(try await store.executingAttempts(node: "node-live") == [current])
-        #expect(try await store.acknowledge([JobAck(current, .completed(result: nil))], now: epoch.addingTimeInterval(102)) == [job.id])
+        #expect(try await store.acknowledge([JobAck(current, .completed(result: nil))], now: epoch.addingTimeInterval(102)).applied == [job.id])
         #expect(try await store.job(id: job.id)?.state == .completed)
     }
 

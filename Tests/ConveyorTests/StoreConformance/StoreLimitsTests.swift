@@ -78,7 +78,7 @@ struct StoreLimitsTests {
                         try await Task.sleep(for: .milliseconds(1))
                         held.add(-jobs.count)
                         let acks = jobs.map { JobAck(JobAttempt(jobID: $0.id, attempt: $0.attempt, node: "node-\(index)"), .completed(result: nil)) }
-                        done += try await claimer.acknowledge(acks, now: epoch).count
+                        done += try await claimer.acknowledge(acks, now: epoch).applied.count
                     }
                     return done
                 }

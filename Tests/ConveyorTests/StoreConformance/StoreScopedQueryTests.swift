@@ -41,7 +41,7 @@ struct StoreScopedQueryTests {
         #expect(try await store.countJobs(matching: byTags) == 3)
         #expect(try await store.countJobs(matching: JobFilter(tags: ["agent:7"])) == 8)
 
-        let byArgs = JobFilter(args: .object(["source_id": .string("s-12"), "agent": .number(7)]))
+        let byArgs = JobFilter(args: ["source_id": "s-12", "agent": 7])
         #expect(Set(try await store.jobs(matching: byArgs).map(\.id)) == expected)
         #expect(try await store.countJobs(matching: byArgs) == 3)
 
