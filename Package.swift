@@ -115,6 +115,9 @@ let package = Package(
             dependencies: [
                 "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorTesting", "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
