@@ -142,6 +142,33 @@ struct JobsAPITests {
         }
     }
 
+    /// Many jobs in one call and one transaction, each with its kind's defaults; a unique one
+    /// already held comes back as a duplicate; one bad job refuses the call, naming it.
+    @Test func bulkEnqueueInsertsAllOrNothing() async throws {
+        try await withAPI { client, conveyor in
+            _ = try await client.call(.post, "/api/v1/jobs", json: #"{"kind": "noop", "args": {"key": "held"}, "unique": {"by": "args"}}"#)
+            let jobs = (0..<50).map { #"{"kind": "sleep", "args": {"ms": \#($0)}, "tags": ["fan-out"]}"# }
+                + [#"{"kind": "noop", "args": {"key": "held"}, "unique": {"by": "args"}}"#, #"{"kind": "app.unseen", "queue": "elsewhere"}"#]
+            var (status, body) = try await client.call(.post, "/api/v1/jobs/bulk", key: writeKey, json: #"{"jobs": [\#(jobs.joined(separator: ", "))]}"#)
+            #expect(status == .created, "\(body)")
+            #expect(body["inserted"] as? Int == 51 && body["duplicates"] as? Int == 1)
+            let listed = try #require(body["jobs"] as? [[String: Any]])
+            #expect(listed.count == 52 && listed[50]["duplicate"] as? Bool == true && listed[51]["queue"] as? String == "elsewhere")
+            #expect(try await conveyor.countJobs(matching: JobFilter(tags: ["fan-out"])) == 50)
+
+            let bad = [#"{"kind": "noop", "tags": ["rollback"]}"#, #"{"kind": "noop", "priority": 12}"#]
+            (status, body) = try await client.call(.post, "/api/v1/jobs/bulk", key: writeKey, json: #"{"jobs": [\#(bad.joined(separator: ", "))]}"#)
+            #expect(status == .badRequest && body.error.field == "jobs[1].priority", "\(body)")
+            (status, body) = try await client.call(.post, "/api/v1/jobs/bulk", key: writeKey, json: #"{"jobs": [{"kind": "never.declared"}]}"#)
+            #expect(status == .unprocessableContent && body.error.field == "jobs[0].kind", "\(body)")
+            (status, body) = try await client.call(.post, "/api/v1/jobs/bulk", key: writeKey, json: #"{"jobs": []}"#)
+            #expect(status == .badRequest && body.error.field == "jobs")
+            (status, _) = try await client.call(.post, "/api/v1/jobs/bulk", key: readKey, json: #"{"jobs": [{"kind": "noop"}]}"#)
+            #expect(status == .forbidden)
+            #expect(try await conveyor.countJobs(matching: JobFilter(tags: ["rollback"])) == 0, "nothing of a refused call is stored")
+        }
+    }
+
     @Test func uniqueEnqueueAnswersTheExistingJob() async throws {
         try await withAPI { client, _ in
             // A day's period: the key holds the period's bucket, so two calls that straddle a

@@ -63,20 +63,7 @@ struct BatchBody: Decodable {
     /// Each job checked as `POST /api/v1/jobs` checks it, its errors naming `jobs[i]`.
     func inserts(_ conveyor: Conveyor) async throws -> [JobInsert] {
         guard !jobs.isEmpty else { throw ConveyorError(.invalidInput, field: "jobs", "a batch needs at least one job") }
-        guard jobs.count <= Conveyor.maxBatchSize else {
-            throw ConveyorError(.invalidInput, field: "jobs", "a batch takes at most \(Conveyor.maxBatchSize) jobs, got \(jobs.count); split it")
-        }
-        var known = KnownKinds()
-        var inserts: [JobInsert] = []
-        inserts.reserveCapacity(jobs.count)
-        for (index, job) in jobs.enumerated() {
-            do {
-                inserts.append(try await conveyor.prepare(kind: job.kind, args: job.args ?? .object([:]), options: try job.options(), known: &known))
-            } catch let error as ConveyorError {
-                throw ConveyorError(error.code, field: "jobs[\(index)].\(error.field ?? "")", error.message)
-            }
-        }
-        return inserts
+        return try await EnqueueBody.prepare(jobs, on: conveyor)
     }
 }
 

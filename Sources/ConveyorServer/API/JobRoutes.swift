@@ -2,7 +2,8 @@ import Conveyor
 import Foundation
 import Hummingbird
 
-/// `/api/v1/jobs`: list and count with filters and a cursor, show, enqueue by kind, retry, cancel, delete.
+/// `/api/v1/jobs`: list and count with filters and a cursor, show, enqueue by kind (one or many),
+/// retry, cancel, delete.
 struct JobRoutes {
     let conveyor: Conveyor
 
@@ -16,6 +17,13 @@ struct JobRoutes {
             let body = try await request.json(EnqueueBody.self, context: context)
             let result = try await conveyor.enqueue(kind: body.kind, args: body.args ?? .object([:]), options: try body.options())
             return JSONResponse(EnqueuedJob(job: result.job, duplicate: result.isDuplicate), status: result.isDuplicate ? .ok : .created)
+        }
+        group.post("jobs/bulk") { request, context in
+            try context.require(.write)
+            let body = try await request.json(BulkEnqueueBody.self, context: context)
+            guard !body.jobs.isEmpty else { throw ConveyorError(.invalidInput, field: "jobs", "name at least one job") }
+            let results = try await conveyor.enqueue(try await EnqueueBody.prepare(body.jobs, on: conveyor))
+            return JSONResponse(BulkEnqueued(results), status: results.contains { !$0.isDuplicate } ? .created : .ok)
         }
         group.post("jobs/retry") { request, context in
             try context.require(.write)
@@ -131,6 +139,24 @@ struct EnqueuedJob: Encodable, Sendable {
     }
 }
 
+/// `POST /api/v1/jobs/bulk`: `{"jobs": [<as POST /api/v1/jobs>]}`, inserted in one transaction.
+struct BulkEnqueueBody: Decodable {
+    let jobs: [EnqueueBody]
+}
+
+/// Each job of a bulk enqueue as stored, with whether a unique one already existed.
+struct BulkEnqueued: Encodable, Sendable {
+    let jobs: [EnqueuedJob]
+    let inserted: Int
+    let duplicates: Int
+
+    init(_ results: [InsertResult]) {
+        jobs = results.map { EnqueuedJob(job: $0.job, duplicate: $0.isDuplicate) }
+        duplicates = results.filter(\.isDuplicate).count
+        inserted = results.count - duplicates
+    }
+}
+
 /// `POST /api/v1/jobs`.
 struct EnqueueBody: Decodable {
     let kind: String
@@ -194,5 +220,26 @@ struct EnqueueBody: Decodable {
             options.unique = UniqueOptions(by: basis, period: period, states: states)
         }
         return options
+    }
+}
+
+extension EnqueueBody {
+    /// `jobs` checked and resolved as `POST /api/v1/jobs` does one, errors naming `jobs[i]`;
+    /// at most ``Conveyor/maxBatchSize``.
+    static func prepare(_ jobs: [EnqueueBody], on conveyor: Conveyor) async throws -> [JobInsert] {
+        guard jobs.count <= Conveyor.maxBatchSize else {
+            throw ConveyorError(.invalidInput, field: "jobs", "at most \(Conveyor.maxBatchSize) jobs go in one call, got \(jobs.count); split them")
+        }
+        var known = KnownKinds()
+        var inserts: [JobInsert] = []
+        inserts.reserveCapacity(jobs.count)
+        for (index, job) in jobs.enumerated() {
+            do {
+                inserts.append(try await conveyor.prepare(kind: job.kind, args: job.args ?? .object([:]), options: try job.options(), known: &known))
+            } catch let error as ConveyorError {
+                throw ConveyorError(error.code, field: "jobs[\(index)].\(error.field ?? "")", error.message)
+            }
+        }
+        return inserts
     }
 }
