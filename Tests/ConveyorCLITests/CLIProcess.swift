@@ -96,6 +96,16 @@ func makeFolder() throws -> URL {
     return folder
 }
 
+/// A new folder holding a migrated SQLite file, `conveyor.sqlite` (where commands run in the
+/// folder look by default), and a store on it.
+func makeSQLiteFolder() async throws -> (folder: URL, path: String, store: SQLiteJobStore) {
+    let folder = try makeFolder()
+    let path = folder.appendingPathComponent("conveyor.sqlite").path
+    let store = try SQLiteJobStore(path: path)
+    try await store.migrate()
+    return (folder, path, store)
+}
+
 /// Polls until `condition` holds.
 func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout

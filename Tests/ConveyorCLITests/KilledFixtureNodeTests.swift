@@ -118,9 +118,7 @@ struct KilledFixtureNodeTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aRowLoopPassOnAKilledNodeLeavesNoRowProcessingOnSQLite() async throws {
-        let folder = try makeFolder()
-        let path = folder.appendingPathComponent("conveyor.sqlite").path
-        try await SQLiteJobStore(path: path).migrate()
+        let (folder, path, _) = try await makeSQLiteFolder()
         try await aRowLoopPassOnAKilledNodeLeavesNoRowProcessing(database: path, table: .sqlite(path: path), in: folder)
     }
 
@@ -188,10 +186,7 @@ struct KilledFixtureNodeTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aKilledAcknowledgementLeavesNeitherCompletionNorFollowUpsOnSQLite() async throws {
-        let folder = try makeFolder()
-        let path = folder.appendingPathComponent("conveyor.sqlite").path
-        let store = try SQLiteJobStore(path: path)
-        try await store.migrate()
+        let (folder, path, store) = try await makeSQLiteFolder()
         try await aKilledAcknowledgementLeavesNeitherCompletionNorFollowUps(store: store, database: path, in: folder)
     }
 

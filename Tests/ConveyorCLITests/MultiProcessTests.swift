@@ -8,10 +8,7 @@ struct MultiProcessTests {
     /// Two `conveyor serve` processes share 10,000 queued jobs: each completes exactly once.
     @Test(.timeLimit(.minutes(3)))
     func twoServeProcessesCompleteEveryJobExactlyOnce() async throws {
-        let folder = try makeFolder()
-        let path = folder.appendingPathComponent("conveyor.sqlite").path
-        let store = try SQLiteJobStore(path: path)
-        try await store.migrate()
+        let (folder, _, store) = try await makeSQLiteFolder()
         let total = 10_000
         for chunk in stride(from: 0, to: total, by: 1_000) {
             _ = try await store.insert((chunk..<chunk + 1_000).map { JobInsert(kind: "noop", args: RawJSON(.object(["n": .number(Double($0))]))) }, now: Date())
@@ -49,10 +46,7 @@ struct MultiProcessTests {
     /// once the dead node's heartbeat has expired, and completes it.
     @Test(.timeLimit(.minutes(2)))
     func aKilledProcessesJobIsRescuedAndCompleted() async throws {
-        let folder = try makeFolder()
-        let path = folder.appendingPathComponent("conveyor.sqlite").path
-        let store = try SQLiteJobStore(path: path)
-        try await store.migrate()
+        let (folder, _, store) = try await makeSQLiteFolder()
         let job = try await store.insert([JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(1_500)])))], now: Date())[0].job
         let fast = ["serve", "--port", "0", "--poll-interval", "50ms", "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
         let doomed = try CLIProcess.start(fast + ["--node", "doomed"], in: folder, log: "doomed.log")

@@ -76,10 +76,7 @@ struct ScopedEventsProcessTests {
 
     @Test(.timeLimit(.minutes(3)))
     func twoProcessesOnOneSQLiteFile() async throws {
-        let folder = try makeFolder()
-        let path = folder.appendingPathComponent("conveyor.sqlite").path
-        let store = try SQLiteJobStore(path: path)
-        try await store.migrate()
+        let (folder, path, store) = try await makeSQLiteFolder()
         try await followAgentSeven(store: store, database: "sqlite:" + path, nodes: ["web", "worker"], in: folder)
     }
 
