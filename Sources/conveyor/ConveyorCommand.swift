@@ -8,7 +8,7 @@ struct ConveyorCommand: AsyncParsableCommand {
         abstract: "Durable background jobs: run workers, enqueue, inspect, benchmark.",
         discussion: "Every command takes --database (sqlite:PATH; default sqlite:conveyor.sqlite, or $CONVEYOR_DATABASE_URL).",
         subcommands: [
-            ServeCommand.self, EnqueueCommand.self, JobsCommand.self, BatchesCommand.self, QueuesCommand.self, SchedulesCommand.self, CronCommand.self, MigrateCommand.self, BenchCommand.self,
+            ServeCommand.self, EnqueueCommand.self, JobsCommand.self, BatchesCommand.self, QueuesCommand.self, SchedulesCommand.self, CronCommand.self, MigrateCommand.self, BenchCommand.self, ConfigCommand.self,
         ]
     )
 

@@ -15,13 +15,13 @@ struct CLIProcess {
         let stderr: String
     }
 
-    /// Runs `conveyor arguments…` to completion.
-    static func run(_ arguments: [String], in folder: URL) throws -> Result {
+    /// Runs `conveyor arguments…` to completion, with `environment` added to this process's.
+    static func run(_ arguments: [String], in folder: URL, environment added: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
         environment.removeValue(forKey: "CONVEYOR_DATABASE_URL")
         process.environment = environment
         let out = Pipe()
@@ -41,17 +41,32 @@ struct CLIProcess {
     }
 
     /// Starts `conveyor arguments…` in the background; its output goes to a log file.
-    static func start(_ arguments: [String], in folder: URL, log: String) throws -> Process {
+    static func start(_ arguments: [String], in folder: URL, log: String, environment added: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        if !added.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(added) { $1 } }
         _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(log).path, contents: nil)
         let handle = try FileHandle(forWritingTo: folder.appendingPathComponent(log))
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
         return process
+    }
+
+    /// What `curl arguments…` prints.
+    static func runCurl(_ arguments: [String], in folder: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Waits for a process to exit, up to `timeout`; returns its exit status, or 128 + the

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(name: .customLong("config"), help: "A YAML file of settings (also $CONVEYOR_CONFIG); flags and environment variables override it. Check one with `conveyor config check FILE`.")
+    var config: String?
+
     @Option(name: .customLong("queue"), help: "A queue to run as NAME=CONCURRENCY (repeatable). Default: default=10.")
     var queues: [String] = []
 
@@ -50,14 +53,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("queue-retention"), help: "A queue's own retention as QUEUE:STATE=RULE (repeatable), as in deals:completed=last:100 or deals:discarded=last:500+age:7d; stored at start.")
     var queueRetention: [String] = []
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
 
-    @Option(help: "Address the HTTP API listens on. Without API keys only loopback is allowed.")
-    var host = "127.0.0.1"
+    @Option(help: "Address the HTTP API listens on (default 127.0.0.1). Without API keys only loopback is allowed.")
+    var host: String?
 
-    @Option(help: "Port of the HTTP API (0 picks a free one).")
-    var port = 8080
+    @Option(help: "Port of the HTTP API (default 8080; 0 picks a free one).")
+    var port: Int?
 
     @Flag(name: .customLong("no-http"), help: "Run workers and the scheduler without the HTTP API.")
     var noHTTP = false
@@ -65,9 +68,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "An API key as KEY:SCOPE, scope read, write or admin (repeatable; also $CONVEYOR_API_KEYS, comma-separated).")
     var apiKeys: [String] = []
 
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
     func run() async throws {
+        // Settings come from the flags, else the environment, else the file, else defaults.
+        let environment = ProcessInfo.processInfo.environment
+        let file = try (config ?? environment["CONVEYOR_CONFIG"]).map { path throws(ConveyorError) in try ServeFile.load(path: path) } ?? ServeFile()
+        let logLevel = self.logLevel ?? file.logLevel ?? "info"
         guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ConveyorError(.invalidInput, field: "log-level", "'\(logLevel)' is not a level; use trace, debug, info, notice, warning, error or critical")
+            throw ConveyorError(.invalidInput, field: "log-level", "'\(logLevel)' is not a level; use \(Self.logLevels.joined(separator: ", "))")
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -77,35 +86,50 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = PrometheusMetrics()
         if !noHTTP { metrics.bootstrap() }
         let logger = Logger(label: "conveyor")
-        var configuration = ConveyorConfiguration(queues: try Self.parseQueues(queues), logger: logger)
-        if let node { configuration.node = node }
-        if let pollInterval { configuration.pollInterval = pollInterval.duration }
-        if let heartbeatInterval { configuration.heartbeatInterval = heartbeatInterval.duration }
-        if let rescueAfter { configuration.rescueAfter = rescueAfter.duration }
-        if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod.duration }
-        if let schedulerInterval { configuration.schedulerInterval = schedulerInterval.duration }
+        var queueConcurrency = file.queues
+        for (queue, limit) in try Self.parseQueues(queues, orDefault: queueConcurrency.isEmpty) { queueConcurrency[queue] = limit }
+        var configuration = ConveyorConfiguration(queues: queueConcurrency, logger: logger)
+        if let node = node ?? file.node { configuration.node = node }
+        if let poll = pollInterval?.duration ?? file.pollInterval { configuration.pollInterval = poll }
+        if let heartbeat = heartbeatInterval?.duration ?? file.heartbeatInterval { configuration.heartbeatInterval = heartbeat }
+        if let rescue = rescueAfter?.duration ?? file.rescueAfter { configuration.rescueAfter = rescue }
+        if let grace = gracePeriod?.duration ?? file.gracePeriod { configuration.shutdownGracePeriod = grace }
+        if let scheduler = schedulerInterval?.duration ?? file.schedulerInterval { configuration.schedulerInterval = scheduler }
         configuration.runsScheduler = !noScheduler
-        if let keepCompleted { configuration.retention.completed = try Self.parseKeep(keepCompleted, field: "keep-completed") }
-        if let keepFailed { configuration.retention.failed = try Self.parseKeep(keepFailed, field: "keep-failed") }
-        let queueRetentions = try Self.parseQueueRetention(queueRetention)
+        configuration.schedules = file.schedules
+        if let keep = try keepCompleted.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-completed") }) ?? file.keepCompleted {
+            configuration.retention.completed = keep
+        }
+        if let keep = try keepFailed.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-failed") }) ?? file.keepFailed {
+            configuration.retention.failed = keep
+        }
+        let queueRetentions = file.retention.merging(try Self.parseQueueRetention(queueRetention)) { _, flag in flag }
+        let queueLimits = file.limits
         do {
             try configuration.validate()
         } catch {
             throw ConveyorError(error.code, field: error.field.map { Self.flags[$0] ?? $0 }, error.message)
         }
 
-        let environmentKeys = ProcessInfo.processInfo.environment["CONVEYOR_API_KEYS"].map { $0.split(separator: ",").map(String.init) } ?? []
-        let keys = try APIKeys(parsing: apiKeys + environmentKeys)
+        let environmentKeys = environment["CONVEYOR_API_KEYS"].map { $0.split(separator: ",").map(String.init) } ?? []
+        let keys = try APIKeys(parsing: file.apiKeys + apiKeys + environmentKeys)
+        let host = self.host ?? file.host ?? "127.0.0.1"
+        let port = self.port ?? file.port ?? 8080
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host)
         if !noHTTP, keys.isEmpty, !loopback {
             throw ConveyorError(.invalidInput, field: "host", "listening on '\(host)' needs an API key (--api-key KEY:SCOPE); without one only loopback is allowed")
         }
         guard (0...65_535).contains(port) else { throw ConveyorError(.invalidInput, field: "port", "must be between 0 and 65535, got \(port)") }
+        var database = self.database
+        if database.database == nil, environment["CONVEYOR_DATABASE_URL"] == nil { database.database = file.database }
 
         let configured = configuration
         try await database.withStore { store in
             let conveyor = try await Conveyor(storingIn: store, configuration: configured)
             conveyor.registerCommandLineWorkers()
+            for (queue, limits) in queueLimits.sorted(by: { $0.key < $1.key }) {
+                try await conveyor.setLimits(limits, queue: queue)
+            }
             for (queue, retention) in queueRetentions.sorted(by: { $0.key < $1.key }) {
                 try await conveyor.setRetention(retention, queue: queue)
             }
@@ -153,8 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
         return retentions
     }
 
-    static func parseQueues(_ specs: [String]) throws(ConveyorError) -> [String: Int] {
-        guard !specs.isEmpty else { return ["default": 10] }
+    /// `NAME=CONCURRENCY` flags; with none, `default=10` when nothing else names a queue.
+    static func parseQueues(_ specs: [String], orDefault: Bool) throws(ConveyorError) -> [String: Int] {
+        guard !specs.isEmpty else { return orDefault ? ["default": 10] : [:] }
         var queues: [String: Int] = [:]
         for spec in specs {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
