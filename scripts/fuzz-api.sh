@@ -17,7 +17,8 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 key=fuzz-admin-key-0123456789
 log=$(mktemp)
-.build/debug/conveyor serve --port 0 --database "$database" --api-key "$key:admin" >"$log" 2>&1 &
+# Fetches wait for jobs at most 200 ms here: a long poll would outlast the fuzzer's timeout.
+.build/debug/conveyor serve --port 0 --database "$database" --api-key "$key:admin" --max-lease-wait 200ms >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 port=""

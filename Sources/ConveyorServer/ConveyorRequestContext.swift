@@ -8,6 +8,8 @@ public struct ConveyorRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// What the request's key may do; set by ``APIKeyMiddleware``.
     public var scope: APIScope?
+    /// For a worker process's key, the queues it may lease and finish jobs of.
+    public var workQueues: Set<String>?
 
     public init(source: Source) {
         coreContext = .init(source: source)

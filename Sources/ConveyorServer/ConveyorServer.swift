@@ -18,6 +18,9 @@ public struct ConveyorServer: Sendable {
     public let keys: APIKeys
     /// Served at `/metrics` (with a `read` key when keys are set); nil leaves it out.
     public let metrics: PrometheusMetrics?
+    /// The longest a worker's fetch waits for jobs here, whatever it asks (at most
+    /// ``Conveyor/maximumLeaseWait``): a proxy in front may close idle requests sooner.
+    public var leaseWaitLimit: Duration = Conveyor.maximumLeaseWait
 
     let sessions = DashboardSessions()
 
@@ -54,6 +57,7 @@ public struct ConveyorServer: Sendable {
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: keys, sessions: sessions))
         JobRoutes(conveyor: conveyor).add(to: api)
         BatchRoutes(conveyor: conveyor).add(to: api)
+        WorkRoutes(conveyor: conveyor, waitLimit: leaseWaitLimit).add(to: api)
         QueueRoutes(conveyor: conveyor).add(to: api)
         ScheduleRoutes(conveyor: conveyor).add(to: api)
         EventRoutes(conveyor: conveyor).add(to: api)

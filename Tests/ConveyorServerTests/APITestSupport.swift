@@ -11,6 +11,8 @@ import Prometheus
 let adminKey = "admin-key-0123456789"
 let writeKey = "write-key-0123456789"
 let readKey = "read-key-01234567890"
+/// A worker process's key: it works the `default` queue only.
+let workKey = "work-key-01234567890"
 
 /// A node on a fresh SQLite file with its HTTP API on a free loopback port, keys for each
 /// scope, the built-in workers and a slow worker that reports progress. `body` gets a
@@ -27,7 +29,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestCl
         queues: runQueues ? ["default": 5] : [:], pollInterval: .milliseconds(50), logger: logger))
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())
-    let keys = try APIKeys(parsing: ["\(adminKey):admin", "\(writeKey):write", "\(readKey):read"])
+    let keys = try APIKeys(parsing: ["\(adminKey):admin", "\(writeKey):write", "\(readKey):read", "\(workKey):work:default"])
     let app = ConveyorServer(conveyor: conveyor, keys: keys, metrics: TestMetrics.shared).application(host: "127.0.0.1", port: 0, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         if runQueues { group.addTask { try await conveyor.run() } }

@@ -32,7 +32,7 @@ extension Conveyor {
         ])
     }
 
-    private func publishOutcomes(_ batch: [PendingAck], stored: Acknowledged) {
+    func publishOutcomes(_ batch: [PendingAck], stored: Acknowledged) {
         let applied = stored.applied
         let now = clock.now()
         var events: [JobEvent] = []

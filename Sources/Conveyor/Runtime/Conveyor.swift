@@ -27,6 +27,8 @@ public final class Conveyor: Service, Sendable {
     let running = RunningJobs()
     let acks = AckBuffer()
     let wakes: [String: WakeSignal]
+    /// Worker processes waiting for jobs (``lease(worker:queues:kinds:limit:wait:)``).
+    let leaseWaiters = LeaseWaiters()
     let metrics = JobMetrics()
     /// The store, when it carries events to other nodes and the configuration allows it.
     let eventSharing: (any JobEventSharing)?
@@ -88,10 +90,10 @@ public final class Conveyor: Service, Sendable {
     var wantsEvents: Bool { eventBus.hasSubscribers || eventSharing?.othersWantEvents == true }
 
     /// Publishes events that happened here, to local subscribers and to the other nodes.
-    func emit(_ events: [JobEvent]) {
+    func emit(_ events: [JobEvent], from node: String? = nil) {
         guard !events.isEmpty else { return }
         var events = events
-        for index in events.indices { events[index].node = node }
+        for index in events.indices { events[index].node = node ?? self.node }
         eventBus.publish(events)
         eventSharing?.share(events)
     }
@@ -162,6 +164,13 @@ public final class Conveyor: Service, Sendable {
                    heartbeatAt: clock.now(), running: running.count)
     }
 
-    func wake(queue: String) { wakes[queue]?.signal() }
-    func wakeAll() { for wake in wakes.values { wake.signal() } }
+    func wake(queue: String) {
+        wakes[queue]?.signal()
+        leaseWaiters.wake(queue: queue)
+    }
+
+    func wakeAll() {
+        for wake in wakes.values { wake.signal() }
+        leaseWaiters.wake(queue: nil)
+    }
 }

@@ -35,15 +35,30 @@ public struct APIKeyMiddleware: RouterMiddleware {
             throw APIError(status: .unauthorized, code: "unauthorized", field: "authorization",
                            message: "send an API key as 'Authorization: Bearer KEY'")
         }
-        guard let scope = keys.scope(of: header.dropFirst("Bearer ".count)) else {
+        guard let grant = keys.grant(of: header.dropFirst("Bearer ".count)) else {
             throw APIError(status: .unauthorized, code: "unauthorized", field: "authorization", message: "the API key is not known here")
         }
-        context.scope = scope
+        context.scope = grant.scope
+        context.workQueues = grant.workQueues
         return try await next(request, context)
     }
 }
 
 extension ConveyorRequestContext {
+    /// Refuses the request unless its key may work jobs of every one of `queues`: a write or
+    /// admin key, or a worker's key naming them.
+    func requireWork(on queues: some Sequence<String>) throws {
+        if let scope, scope >= .write { return }
+        guard let allowed = workQueues else {
+            throw APIError(status: .forbidden, code: "forbidden", field: "authorization",
+                           message: "this needs a worker's key (KEY:work:QUEUE+QUEUE) or one with the write scope; yours has \(scope?.rawValue ?? "none")")
+        }
+        for queue in queues where !allowed.contains(queue) {
+            throw APIError(status: .forbidden, code: "forbidden", field: "authorization",
+                           message: "this key works \(allowed.sorted().joined(separator: ", ")), not queue '\(queue)'")
+        }
+    }
+
     /// Refuses the request unless its key has at least `scope`.
     func require(_ scope: APIScope) throws {
         guard let granted = self.scope, granted >= scope else {

@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the HTTP API (default 8080; 0 picks a free one).")
     var port: Int?
 
+    @Option(name: .customLong("max-lease-wait"), help: "The longest a worker process's fetch waits for jobs (default 60s, the most).")
+    var maxLeaseWait: DurationArgument?
+
     @Flag(name: .customLong("no-http"), help: "Run workers and the scheduler without the HTTP API.")
     var noHTTP = false
 
@@ -139,7 +142,8 @@ struct ServeCommand: AsyncParsableCommand {
                 if keys.isEmpty {
                     logger.warning("NO API KEYS: the HTTP API is open to every local user and process; listening on loopback only. Pass --api-key KEY:SCOPE to require keys.")
                 }
-                let server = ConveyorServer(conveyor: conveyor, keys: keys, metrics: metrics)
+                var server = ConveyorServer(conveyor: conveyor, keys: keys, metrics: metrics)
+                if let maxLeaseWait { server.leaseWaitLimit = min(maxLeaseWait.duration, Conveyor.maximumLeaseWait) }
                 services.append(.init(service: server.application(host: host, port: port, logger: logger)))
             }
             let group = ServiceGroup(

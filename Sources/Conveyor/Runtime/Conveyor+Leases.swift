@@ -1,0 +1,134 @@
+import Foundation
+
+/// Workers in other processes and languages, over HTTP: a worker process fetches jobs as
+/// leases, renews them while it works (its heartbeat as a node), and ends each with an outcome
+/// fenced by the lease's attempt, exactly as a Swift node's. A worker that stops renewing is a
+/// node that stopped heartbeating: its jobs are rescued after ``ConveyorConfiguration/rescueAfter``.
+extension Conveyor {
+    /// The longest a fetch may wait for jobs.
+    public static let maximumLeaseWait: Duration = .seconds(60)
+
+    /// Claims up to `limit` jobs of `queues` (in that order) for the worker process `worker`,
+    /// waiting up to `wait` for the first; queue pauses, limits and priorities hold as for
+    /// nodes. The worker appears as a node with `queues` and `kinds`.
+    ///
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming a bad worker name, queue, limit or wait.
+    public func lease(worker: String, queues: [String], kinds: [String] = [], limit: Int, wait: Duration) async throws -> [Lease] {
+        try Self.validate(worker: worker, queues: queues, kinds: kinds)
+        guard (1...1_000).contains(limit) else { throw ConveyorError.invalid("limit", "must be between 1 and 1000, got \(limit)") }
+        guard wait >= .zero, wait <= Self.maximumLeaseWait else {
+            throw ConveyorError.invalid("wait_seconds", "must be between 0 and \(Self.maximumLeaseWait.components.seconds), got \(wait)")
+        }
+        try await heartbeat(worker: worker, queues: queues, kinds: kinds)
+        let deadline = timers.now + wait
+        let (waiter, signal) = leaseWaiters.register(Set(queues))
+        defer { leaseWaiters.remove(waiter) }
+        while true {
+            var leased: [Job] = []
+            for queue in queues where leased.count < limit {
+                leased += try await store.claim(queue: queue, limit: limit - leased.count, node: worker, now: clock.now())
+            }
+            if !leased.isEmpty {
+                if wantsEvents { emit(leased.map { JobEvent(.started, $0, at: $0.attemptedAt ?? clock.now()) }, from: worker) }
+                return leased.map { Lease(job: $0, token: LeaseToken(JobAttempt(jobID: $0.id, attempt: $0.attempt, node: worker)).text) }
+            }
+            guard timers.now < deadline, !Task.isCancelled, !isStopping else { return [] }
+            // Woken by an enqueue here or another node's signal; polled meanwhile for what
+            // arrives unannounced (other processes on a SQLite file, scheduled jobs coming due).
+            await signal.wait(until: min(deadline, timers.now + configuration.pollInterval), on: timers)
+        }
+    }
+
+    /// Renews the worker's leases: records that it is alive (as a node with `queues` and
+    /// `kinds`) and says which of `tokens` are no longer its own.
+    public func renewLeases(worker: String, queues: [String], kinds: [String] = [], tokens: [String]) async throws -> LeaseRenewal {
+        try Self.validate(worker: worker, queues: queues, kinds: kinds)
+        let leases = try tokens.map { text throws(ConveyorError) in try LeaseToken(parsing: text) }
+        try await heartbeat(worker: worker, queues: queues, kinds: kinds)
+        let current = try await store.executingAttempts(node: worker)
+        var renewal = LeaseRenewal(cancelled: [], lost: [])
+        for lease in leases where !current.contains(lease.attempt) {
+            let state = try await store.job(id: lease.attempt.jobID)?.state
+            if state == .cancelled { renewal.cancelled.append(lease.text) } else { renewal.lost.append(lease.text) }
+        }
+        return renewal
+    }
+
+    /// Records progress of a leased job, as ``JobContext/progress(_:_:details:)`` does.
+    ///
+    /// - Throws: ``ConveyorError`` (`conflict`) if the lease is no longer current.
+    public func reportProgress(lease token: String, fraction: Double, message: String?, details: JSONValue?) async throws {
+        guard fraction.isFinite, (0...1).contains(fraction) else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
+        let (job, lease) = try await leasedJob(token)
+        let raw = details.map(RawJSON.init)
+        if let raw { try StoredText.check(raw, field: "details") }
+        if let message { try StoredText.check(message, field: "message") }
+        try await store.recordProgress(lease.attempt, JobProgress(fraction: fraction, message: message, details: raw))
+        if wantsEvents { emit([JobEvent(.progress, job, at: clock.now(), progress: fraction, message: message, details: details)], from: lease.attempt.node) }
+    }
+
+    /// Ends a leased job's attempt with `outcome`; returns the job as stored.
+    ///
+    /// - Throws: ``ConveyorError``: `conflict` if the lease is no longer current (the job was
+    ///   rescued, cancelled or finished meanwhile), `invalidInput` for a bad token or result.
+    @discardableResult
+    public func finish(lease token: String, _ outcome: LeaseOutcome) async throws -> Job {
+        let (job, lease) = try await leasedJob(token)
+        let now = clock.now()
+        let stored: JobAck.Outcome
+        switch outcome {
+        case .completed(let result):
+            let raw = result.map(RawJSON.init)
+            if let raw { try StoredText.check(raw, field: "result") }
+            stored = .completed(result: raw)
+        case .failed(let message, let retryIn):
+            let error = JobErrorEntry(attempt: job.attempt, at: now, message: StoredText.repaired(message))
+            if let retryIn, job.attempt < job.maxAttempts {
+                guard retryIn >= .zero else { throw ConveyorError.invalid("retry_in_seconds", "must not be negative") }
+                stored = .retry(at: InstantRange.clamp(now.addingTimeInterval(retryIn.seconds)), error: error)
+            } else {
+                stored = failure(job, error, backoff: job.ownBackoff ?? .exponential())
+            }
+        case .snoozed(let duration):
+            guard duration >= .zero else { throw ConveyorError.invalid("snooze_seconds", "must not be negative") }
+            stored = .snooze(until: InstantRange.clamp(now.addingTimeInterval(duration.seconds)))
+        case .discarded(let reason):
+            stored = .discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "discarded: \(StoredText.repaired(reason))"))
+        case .cancelled(let reason):
+            stored = .cancel(error: JobErrorEntry(attempt: job.attempt, at: now, message: "cancelled: \(StoredText.repaired(reason))"))
+        }
+        let ack = JobAck(lease.attempt, stored, mayHaveFinalEffects: job.mayHaveFinalEffects)
+        let result = try await store.acknowledge([ack], now: now)
+        guard result.applied.contains(job.id) else { throw Self.staleLease(lease, job: try await store.job(id: job.id) ?? job) }
+        publishOutcomes([PendingAck(ack: ack, job: job)], stored: result)
+        return try await store.job(id: job.id) ?? job
+    }
+
+    /// The job a current lease names.
+    private func leasedJob(_ token: String) async throws -> (Job, LeaseToken) {
+        let lease = try LeaseToken(parsing: token)
+        guard let job = try await store.job(id: lease.attempt.jobID) else { throw ConveyorError.jobNotFound(lease.attempt.jobID) }
+        guard job.state == .executing, job.attempt == lease.attempt.attempt, job.attemptedBy == lease.attempt.node else {
+            throw Self.staleLease(lease, job: job)
+        }
+        return (job, lease)
+    }
+
+    private static func staleLease(_ lease: LeaseToken, job: Job) -> ConveyorError {
+        ConveyorError(.conflict, field: "lease", "lease \(lease.text) is no longer current: job \(job.id) is \(job.state.rawValue)"
+                      + (job.attemptedBy.map { " (attempt \(job.attempt) on \($0))" } ?? "") + "; stop working on it")
+    }
+
+    private static func validate(worker: String, queues: [String], kinds: [String]) throws(ConveyorError) {
+        try JobInsert.validateName(worker, field: "worker")
+        guard !queues.isEmpty else { throw ConveyorError.invalid("queues", "name at least one queue to take jobs from") }
+        for queue in queues { try JobInsert.validateName(queue, field: "queues") }
+        for kind in kinds { try JobInsert.validateName(kind, field: "kinds") }
+    }
+
+    private func heartbeat(worker: String, queues: [String], kinds: [String]) async throws {
+        let now = clock.now()
+        let running = try await store.executingAttempts(node: worker).count
+        try await store.heartbeat(NodeRecord(name: worker, queues: queues.sorted(), kinds: kinds.sorted(), startedAt: now, heartbeatAt: now, running: running))
+    }
+}

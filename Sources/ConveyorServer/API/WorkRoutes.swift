@@ -1,0 +1,138 @@
+import Conveyor
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+
+/// `/api/v1/work`: workers in any language take jobs over HTTP. A worker process fetches
+/// leases (long-polling), sends a heartbeat with its leases while it works, reports progress,
+/// and ends each job with complete, fail, snooze, discard or cancel. A lease names the job's
+/// attempt: once the job was rescued, cancelled or finished, its lease answers 409.
+struct WorkRoutes {
+    let conveyor: Conveyor
+    let waitLimit: Duration
+
+    func add(to group: RouterGroup<ConveyorRequestContext>) {
+        group.post("work/fetch") { request, context in
+            let body = try await request.json(FetchBody.self, context: context)
+            try context.requireWork(on: body.queues)
+            let asked = try Duration.seconds(checked: body.waitSeconds ?? 0, field: "wait_seconds")
+            let wait = asked > Conveyor.maximumLeaseWait ? asked : min(asked, waitLimit)
+            // A server shutting down ends a long poll at once (with no jobs) rather than wait it out.
+            let leases = try await cancelWhenGracefulShutdown {
+                try await conveyor.lease(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], limit: body.limit ?? 1, wait: wait)
+            }
+            return JSONResponse(LeaseList(leases: leases.map { LeasedJob(lease: $0.token, job: $0.job) }))
+        }
+        group.post("work/heartbeat") { request, context in
+            let body = try await request.json(HeartbeatBody.self, context: context)
+            try context.requireWork(on: body.queues)
+            let renewal = try await conveyor.renewLeases(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], tokens: body.leases ?? [])
+            return JSONResponse(Renewal(cancelled: renewal.cancelled, lost: renewal.lost))
+        }
+        group.post("work/progress") { request, context in
+            let body = try await request.json(ProgressBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            try await conveyor.reportProgress(lease: body.lease, fraction: body.progress, message: body.message, details: body.details)
+            return JSONResponse(Recorded(recorded: true))
+        }
+        group.post("work/complete") { request, context in
+            let body = try await request.json(CompleteBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            return JSONResponse(try await conveyor.finish(lease: body.lease, .completed(result: body.result)))
+        }
+        group.post("work/fail") { request, context in
+            let body = try await request.json(FailBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            let retryIn = try body.retryInSeconds.map { try Duration.seconds(checked: $0, field: "retry_in_seconds") }
+            return JSONResponse(try await conveyor.finish(lease: body.lease, .failed(message: body.error, retryIn: retryIn)))
+        }
+        group.post("work/snooze") { request, context in
+            let body = try await request.json(SnoozeBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            return JSONResponse(try await conveyor.finish(lease: body.lease, .snoozed(try .seconds(checked: body.seconds, field: "seconds"))))
+        }
+        group.post("work/discard") { request, context in
+            let body = try await request.json(ReasonBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            return JSONResponse(try await conveyor.finish(lease: body.lease, .discarded(reason: body.reason ?? "discarded by its worker")))
+        }
+        group.post("work/cancel") { request, context in
+            let body = try await request.json(ReasonBody.self, context: context)
+            try await requireWork(on: body.lease, context)
+            return JSONResponse(try await conveyor.finish(lease: body.lease, .cancelled(reason: body.reason ?? "cancelled by its worker")))
+        }
+    }
+
+    /// A worker's key reaches only jobs of its queues; a token that parses names a job whose
+    /// queue is checked (a missing job is the route's own 404).
+    private func requireWork(on lease: String, _ context: ConveyorRequestContext) async throws {
+        if let scope = context.scope, scope >= .write { return }
+        guard let id = lease.split(separator: ".").first.flatMap({ Int64($0) }), let job = try? await conveyor.job(id: id) else {
+            return try context.requireWork(on: [String]())
+        }
+        try context.requireWork(on: [job.queue])
+    }
+}
+
+/// `POST /api/v1/work/fetch`.
+struct FetchBody: Decodable {
+    let worker: String
+    let queues: [String]
+    let kinds: [String]?
+    let limit: Int?
+    let waitSeconds: Double?
+}
+
+/// `POST /api/v1/work/heartbeat`.
+struct HeartbeatBody: Decodable {
+    let worker: String
+    let queues: [String]
+    let kinds: [String]?
+    let leases: [String]?
+}
+
+struct ProgressBody: Decodable {
+    let lease: String
+    let progress: Double
+    let message: String?
+    let details: JSONValue?
+}
+
+struct CompleteBody: Decodable {
+    let lease: String
+    let result: JSONValue?
+}
+
+struct FailBody: Decodable {
+    let lease: String
+    let error: String
+    let retryInSeconds: Double?
+}
+
+struct SnoozeBody: Decodable {
+    let lease: String
+    let seconds: Double
+}
+
+struct ReasonBody: Decodable {
+    let lease: String
+    let reason: String?
+}
+
+struct LeasedJob: Encodable, Sendable {
+    let lease: String
+    let job: Job
+}
+
+struct LeaseList: Encodable, Sendable {
+    let leases: [LeasedJob]
+}
+
+struct Renewal: Encodable, Sendable {
+    let cancelled: [String]
+    let lost: [String]
+}
+
+struct Recorded: Encodable, Sendable {
+    let recorded: Bool
+}

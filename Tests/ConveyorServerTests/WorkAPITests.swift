@@ -1,0 +1,129 @@
+import Conveyor
+import ConveyorTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Workers in other processes over HTTP: leases fenced by attempt, outcomes as a node's.
+@Suite("API: workers over HTTP")
+struct WorkAPITests {
+    static func lease(_ body: [String: Any]) throws -> (token: String, job: [String: Any]) {
+        let leases = try #require(body["leases"] as? [[String: Any]])
+        let first = try #require(leases.first)
+        return (try #require(first["lease"] as? String), try #require(first["job"] as? [String: Any]))
+    }
+
+    @Test func fetchReportCompleteAndAStaleLeaseIsRefused() async throws {
+        try await withAPI { client, conveyor in
+            let enqueued = try await conveyor.enqueue(kind: "app.process_text", args: ["source_id": "s-12"], options: EnqueueOptions(queue: "default")).job
+            var (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey,
+                                                      json: #"{"worker": "py-1", "queues": ["default"], "kinds": ["app.process_text"], "limit": 5}"#)
+            #expect(status == .ok, "\(body)")
+            let (token, job) = try Self.lease(body)
+            #expect(job["id"] as? Int == Int(enqueued.id) && job["attempt"] as? Int == 1 && job["attempted_by"] as? String == "py-1")
+            let node = try #require(try await conveyor.nodes().first { $0.name == "py-1" })
+            #expect(node.queues == ["default"] && node.kinds == ["app.process_text"] && node.running == 0)
+
+            (status, body) = try await client.call(.post, "/api/v1/work/progress", key: workKey,
+                                                  json: #"{"lease": "\#(token)", "progress": 0.5, "message": "chunking", "details": {"chunks": 4}}"#)
+            #expect(status == .ok, "\(body)")
+            #expect(try await conveyor.job(id: enqueued.id).progressDetails == ["chunks": 4])
+            (status, body) = try await client.call(.post, "/api/v1/work/heartbeat", key: workKey,
+                                                  json: #"{"worker": "py-1", "queues": ["default"], "leases": ["\#(token)"]}"#)
+            #expect(status == .ok && (body["cancelled"] as? [String])?.isEmpty == true && (body["lost"] as? [String])?.isEmpty == true)
+            (status, body) = try await client.call(.post, "/api/v1/work/complete", key: workKey, json: #"{"lease": "\#(token)", "result": {"vectors": 12}}"#)
+            #expect(status == .ok && body["state"] as? String == "completed", "\(body)")
+            #expect(try await conveyor.job(id: enqueued.id).result == ["vectors": 12])
+
+            (status, body) = try await client.call(.post, "/api/v1/work/complete", key: workKey, json: #"{"lease": "\#(token)"}"#)
+            #expect(status == .conflict && body.error.field == "lease", "a finished job's lease is stale: \(body)")
+            #expect(try await conveyor.job(id: enqueued.id).result == ["vectors": 12], "nothing changed")
+        }
+    }
+
+    /// A failure is retried (after the worker's delay, or the job's backoff) until the last
+    /// attempt, then discarded; the first attempt's lease is stale once the second runs.
+    @Test func aFailureRetriesAndTheOldAttemptsLeaseIsStale() async throws {
+        try await withAPI { client, conveyor in
+            let job = try await conveyor.enqueue(kind: "app.flaky", options: EnqueueOptions(queue: "default", maxAttempts: 2)).job
+            let fetch = #"{"worker": "node-a", "queues": ["default"]}"#
+            var (_, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: fetch)
+            let first = try Self.lease(body).token
+            var status: HTTPResponse.Status
+            (status, body) = try await client.call(.post, "/api/v1/work/fail", key: workKey,
+                                                  json: #"{"lease": "\#(first)", "error": "HubSpot answered 429", "retry_in_seconds": 0}"#)
+            #expect(status == .ok && ["retryable", "available"].contains(body["state"] as? String ?? ""), "due again at once: \(body)")
+            try await conveyor.runMaintenance()
+            (_, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: fetch)
+            let second = try Self.lease(body).token
+            #expect(second != first)
+            (status, body) = try await client.call(.post, "/api/v1/work/complete", key: workKey, json: #"{"lease": "\#(first)"}"#)
+            #expect(status == .conflict, "the first attempt's lease: \(body)")
+            (status, body) = try await client.call(.post, "/api/v1/work/fail", key: workKey, json: #"{"lease": "\#(second)", "error": "still 429"}"#)
+            #expect(status == .ok && body["state"] as? String == "discarded", "the last attempt's failure discards: \(body)")
+            #expect(try await conveyor.job(id: job.id).errors.map(\.message) == ["HubSpot answered 429", "still 429"])
+        }
+    }
+
+    /// A long poll returns as soon as a job is enqueued; a cancelled job's heartbeat says so and
+    /// its lease can no longer complete it; a paused queue leases nothing.
+    @Test(.timeLimit(.minutes(1)))
+    func longPollCancellationAndPause() async throws {
+        try await withAPI { client, conveyor in
+            async let polled = client.call(.post, "/api/v1/work/fetch", key: workKey,
+                                           json: #"{"worker": "js-1", "queues": ["default"], "wait_seconds": 30}"#)
+            // The fetch is waiting once the worker has been recorded as a node.
+            while try await !conveyor.nodes().contains(where: { $0.name == "js-1" }) { try await Task.sleep(for: .milliseconds(10)) }
+            let job = try await conveyor.enqueue(kind: "noop").job
+            let (status, body) = try await polled
+            #expect(status == .ok)
+            let (token, leased) = try Self.lease(body)
+            #expect(leased["id"] as? Int == Int(job.id))
+
+            _ = try await conveyor.cancel(id: job.id, reason: "source deleted")
+            var (heartbeatStatus, renewal) = try await client.call(.post, "/api/v1/work/heartbeat", key: workKey,
+                                                                  json: #"{"worker": "js-1", "queues": ["default"], "leases": ["\#(token)"]}"#)
+            #expect(heartbeatStatus == .ok && renewal["cancelled"] as? [String] == [token], "\(renewal)")
+            (heartbeatStatus, renewal) = try await client.call(.post, "/api/v1/work/complete", key: workKey, json: #"{"lease": "\#(token)"}"#)
+            #expect(heartbeatStatus == .conflict)
+            #expect(try await conveyor.job(id: job.id).state == .cancelled)
+
+            try await conveyor.pause(queue: "default")
+            _ = try await conveyor.enqueue(kind: "noop")
+            let (_, paused) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "js-1", "queues": ["default"], "wait_seconds": 0.2}"#)
+            #expect((paused["leases"] as? [Any])?.isEmpty == true, "a paused queue leases nothing")
+        }
+    }
+
+    /// A worker's key works its queues only; a read key cannot lease; bad input names the field.
+    @Test func keysScopesAndBadInput() async throws {
+        try await withAPI { client, conveyor in
+            let other = try await conveyor.enqueue(kind: "noop", options: EnqueueOptions(queue: "billing")).job
+            var (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "w", "queues": ["billing"]}"#)
+            #expect(status == .forbidden, "\(body)")
+            (status, _) = try await client.call(.post, "/api/v1/work/fetch", key: readKey, json: #"{"worker": "w", "queues": ["default"]}"#)
+            #expect(status == .forbidden)
+            (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: writeKey, json: #"{"worker": "w", "queues": ["billing"]}"#)
+            let (token, _) = try Self.lease(body)
+            (status, _) = try await client.call(.post, "/api/v1/work/complete", key: workKey, json: #"{"lease": "\#(token)"}"#)
+            #expect(status == .forbidden, "a job of another queue")
+            #expect(try await conveyor.job(id: other.id).state == .executing)
+
+            let bad: [(String, String, String)] = [
+                ("/api/v1/work/fetch", #"{"worker": "has space", "queues": ["default"]}"#, "worker"),
+                ("/api/v1/work/fetch", #"{"worker": "w", "queues": []}"#, "queues"),
+                ("/api/v1/work/fetch", #"{"worker": "w", "queues": ["default"], "limit": 0}"#, "limit"),
+                ("/api/v1/work/fetch", #"{"worker": "w", "queues": ["default"], "wait_seconds": 600}"#, "wait_seconds"),
+                ("/api/v1/work/complete", #"{"lease": "not-a-lease"}"#, "lease"),
+                ("/api/v1/work/progress", #"{"lease": "\#(token)", "progress": 2}"#, "progress"),
+                ("/api/v1/work/snooze", #"{"lease": "\#(token)", "seconds": -1}"#, "seconds"),
+            ]
+            for (path, json, field) in bad {
+                (status, body) = try await client.call(.post, path, key: adminKey, json: json)
+                #expect(status == .badRequest && body.error.field == field, "\(path) \(json): \(body)")
+            }
+            #expect(try await conveyor.job(id: other.id).state == .executing, "nothing changed")
+        }
+    }
+}
