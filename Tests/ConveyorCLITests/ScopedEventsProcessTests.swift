@@ -44,11 +44,15 @@ struct ScopedEventsProcessTests {
         defer { if curl.isRunning { curl.terminate() } }
         try await eventually(timeout: .seconds(30)) { (try? String(contentsOf: stream, encoding: .utf8))?.contains(": conveyor events") == true }
 
-        // The other processes learn of the watcher within their demand interval: wait until
-        // each has been seen completing a probe of agent 7, rather than for a fixed time.
+        // The other processes learn of the watcher within their demand interval: send probes of
+        // agent 7, round after round, until each process has been seen completing one. A round
+        // ends when its probes are completed, and its events may arrive during the next.
+        var probes = 0
         try await eventually(timeout: .seconds(60)) {
-            _ = try await store.insert((0..<10).map { _ in JobInsert(kind: "noop", tags: ["agent:7", "probe"]) }, now: Date())
-            try await Task.sleep(for: .milliseconds(300))
+            probes += try await store.insert((0..<10).map { _ in JobInsert(kind: "noop", tags: ["agent:7", "probe"]) }, now: Date()).count
+            try await eventually(timeout: .seconds(30)) {
+                try await store.countJobs(matching: JobFilter(states: [.completed], tags: ["probe"])) == probes
+            }
             let nodesSeen = Set(Self.events(in: stream).filter { $0.kind == "completed" && $0.tags.contains("probe") }.map(\.node))
             return nodesSeen.isSuperset(of: nodes)
         }

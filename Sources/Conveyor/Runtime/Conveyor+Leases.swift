@@ -44,8 +44,7 @@ extension Conveyor {
     public func renewLeases(worker: String, queues: [String], kinds: [String] = [], tokens: [String]) async throws -> LeaseRenewal {
         try Self.validate(worker: worker, queues: queues, kinds: kinds)
         let leases = try tokens.map { text throws(ConveyorError) in try LeaseToken(parsing: text) }
-        try await heartbeat(worker: worker, queues: queues, kinds: kinds)
-        let current = try await store.executingAttempts(node: worker)
+        let current = try await heartbeat(worker: worker, queues: queues, kinds: kinds)
         var renewal = LeaseRenewal(cancelled: [], lost: [])
         for lease in leases where !current.contains(lease.attempt) {
             let state = try await store.job(id: lease.attempt.jobID)?.state
@@ -58,13 +57,20 @@ extension Conveyor {
     ///
     /// - Throws: ``ConveyorError`` (`conflict`) if the lease is no longer current.
     public func reportProgress(lease token: String, fraction: Double, message: String?, details: JSONValue?) async throws {
+        try await reportProgress(leasedAttempt(token), fraction: fraction, message: message, details: details)
+    }
+
+    /// ``reportProgress(lease:fraction:message:details:)`` for an attempt already read.
+    package func reportProgress(_ leased: LeasedAttempt, fraction: Double, message: String?, details: JSONValue?) async throws {
         guard fraction.isFinite, (0...1).contains(fraction) else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
-        let (job, lease) = try await leasedJob(token)
         let raw = details.map(RawJSON.init)
         if let raw { try StoredText.check(raw, field: "details") }
         if let message { try StoredText.check(message, field: "message") }
-        try await store.recordProgress(lease.attempt, JobProgress(fraction: fraction, message: message, details: raw))
-        if wantsEvents { emit([JobEvent(.progress, job, at: clock.now(), progress: fraction, message: message, details: details)], from: lease.attempt.node) }
+        let job = try leased.current()
+        try await store.recordProgress(leased.lease.attempt, JobProgress(fraction: fraction, message: message, details: raw))
+        if wantsEvents {
+            emit([JobEvent(.progress, job, at: clock.now(), progress: fraction, message: message, details: details)], from: leased.lease.attempt.node)
+        }
     }
 
     /// Ends a leased job's attempt with `outcome`; returns the job as stored.
@@ -73,7 +79,13 @@ extension Conveyor {
     ///   rescued, cancelled or finished meanwhile), `invalidInput` for a bad token or result.
     @discardableResult
     public func finish(lease token: String, _ outcome: LeaseOutcome) async throws -> Job {
-        let (job, lease) = try await leasedJob(token)
+        try await finish(leasedAttempt(token), outcome)
+    }
+
+    /// ``finish(lease:_:)`` for an attempt already read.
+    @discardableResult
+    package func finish(_ leased: LeasedAttempt, _ outcome: LeaseOutcome) async throws -> Job {
+        let job = try leased.current(), lease = leased.lease
         let now = clock.now()
         let stored: JobAck.Outcome
         switch outcome {
@@ -82,9 +94,9 @@ extension Conveyor {
             if let raw { try StoredText.check(raw, field: "result") }
             stored = .completed(result: raw)
         case .failed(let message, let retryIn):
+            if let retryIn, retryIn < .zero { throw ConveyorError.invalid("retry_in_seconds", "must not be negative") }
             let error = JobErrorEntry(attempt: job.attempt, at: now, message: StoredText.repaired(message))
             if let retryIn, job.attempt < job.maxAttempts {
-                guard retryIn >= .zero else { throw ConveyorError.invalid("retry_in_seconds", "must not be negative") }
                 stored = .retry(at: InstantRange.clamp(now.addingTimeInterval(retryIn.seconds)), error: error)
             } else {
                 stored = failure(job, error, backoff: job.ownBackoff ?? .exponential())
@@ -104,17 +116,15 @@ extension Conveyor {
         return try await store.job(id: job.id) ?? job
     }
 
-    /// The job a current lease names.
-    private func leasedJob(_ token: String) async throws -> (Job, LeaseToken) {
+    /// The job a lease names, as stored now (whether the lease is still current or not: the
+    /// API checks a worker key's queues first).
+    package func leasedAttempt(_ token: String) async throws -> LeasedAttempt {
         let lease = try LeaseToken(parsing: token)
         guard let job = try await store.job(id: lease.attempt.jobID) else { throw ConveyorError.jobNotFound(lease.attempt.jobID) }
-        guard job.state == .executing, job.attempt == lease.attempt.attempt, job.attemptedBy == lease.attempt.node else {
-            throw Self.staleLease(lease, job: job)
-        }
-        return (job, lease)
+        return LeasedAttempt(job: job, lease: lease)
     }
 
-    private static func staleLease(_ lease: LeaseToken, job: Job) -> ConveyorError {
+    fileprivate static func staleLease(_ lease: LeaseToken, job: Job) -> ConveyorError {
         ConveyorError(.conflict, field: "lease", "lease \(lease.text) is no longer current: job \(job.id) is \(job.state.rawValue)"
                       + (job.attemptedBy.map { " (attempt \(job.attempt) on \($0))" } ?? "") + "; stop working on it")
     }
@@ -126,9 +136,27 @@ extension Conveyor {
         for kind in kinds { try JobInsert.validateName(kind, field: "kinds") }
     }
 
-    private func heartbeat(worker: String, queues: [String], kinds: [String]) async throws {
+    /// Records the worker as a node; answers the attempts it holds.
+    @discardableResult
+    private func heartbeat(worker: String, queues: [String], kinds: [String]) async throws -> Set<JobAttempt> {
         let now = clock.now()
-        let running = try await store.executingAttempts(node: worker).count
-        try await store.heartbeat(NodeRecord(name: worker, queues: queues.sorted(), kinds: kinds.sorted(), startedAt: now, heartbeatAt: now, running: running))
+        let held = try await store.executingAttempts(node: worker)
+        try await store.heartbeat(NodeRecord(name: worker, queues: queues.sorted(), kinds: kinds.sorted(), startedAt: now, heartbeatAt: now, running: held.count))
+        return held
+    }
+}
+
+/// A job as a lease names it, read once for the checks an outcome or a report needs.
+package struct LeasedAttempt: Sendable {
+    package let job: Job
+    package let lease: LeaseToken
+
+    /// The job, if the lease is still its current attempt.
+    /// - Throws: ``ConveyorError`` (`conflict`) naming the job's state otherwise.
+    func current() throws -> Job {
+        guard job.state == .executing, job.attempt == lease.attempt.attempt, job.attemptedBy == lease.attempt.node else {
+            throw Conveyor.staleLease(lease, job: job)
+        }
+        return job
     }
 }

@@ -31,46 +31,39 @@ struct WorkRoutes {
         }
         group.post("work/progress") { request, context in
             let body = try await request.json(ProgressBody.self, context: context)
-            try await requireWork(on: body.lease, context)
-            try await conveyor.reportProgress(lease: body.lease, fraction: body.progress, message: body.message, details: body.details)
+            try await conveyor.reportProgress(leased(body.lease, context), fraction: body.progress, message: body.message, details: body.details)
             return JSONResponse(Recorded(recorded: true))
         }
         group.post("work/complete") { request, context in
             let body = try await request.json(CompleteBody.self, context: context)
-            try await requireWork(on: body.lease, context)
-            return JSONResponse(try await conveyor.finish(lease: body.lease, .completed(result: body.result)))
+            return JSONResponse(try await conveyor.finish(leased(body.lease, context), .completed(result: body.result)))
         }
         group.post("work/fail") { request, context in
             let body = try await request.json(FailBody.self, context: context)
-            try await requireWork(on: body.lease, context)
             let retryIn = try body.retryInSeconds.map { try Duration.seconds(checked: $0, field: "retry_in_seconds") }
-            return JSONResponse(try await conveyor.finish(lease: body.lease, .failed(message: body.error, retryIn: retryIn)))
+            return JSONResponse(try await conveyor.finish(leased(body.lease, context), .failed(message: body.error, retryIn: retryIn)))
         }
         group.post("work/snooze") { request, context in
             let body = try await request.json(SnoozeBody.self, context: context)
-            try await requireWork(on: body.lease, context)
-            return JSONResponse(try await conveyor.finish(lease: body.lease, .snoozed(try .seconds(checked: body.seconds, field: "seconds"))))
+            let duration = try Duration.seconds(checked: body.seconds, field: "seconds")
+            return JSONResponse(try await conveyor.finish(leased(body.lease, context), .snoozed(duration)))
         }
         group.post("work/discard") { request, context in
             let body = try await request.json(ReasonBody.self, context: context)
-            try await requireWork(on: body.lease, context)
-            return JSONResponse(try await conveyor.finish(lease: body.lease, .discarded(reason: body.reason ?? "discarded by its worker")))
+            return JSONResponse(try await conveyor.finish(leased(body.lease, context), .discarded(reason: body.reason ?? "discarded by its worker")))
         }
         group.post("work/cancel") { request, context in
             let body = try await request.json(ReasonBody.self, context: context)
-            try await requireWork(on: body.lease, context)
-            return JSONResponse(try await conveyor.finish(lease: body.lease, .cancelled(reason: body.reason ?? "cancelled by its worker")))
+            return JSONResponse(try await conveyor.finish(leased(body.lease, context), .cancelled(reason: body.reason ?? "cancelled by its worker")))
         }
     }
 
-    /// A worker's key reaches only jobs of its queues; a token that parses names a job whose
-    /// queue is checked (a missing job is the route's own 404).
-    private func requireWork(on lease: String, _ context: ConveyorRequestContext) async throws {
-        if let scope = context.scope, scope >= .write { return }
-        guard let id = lease.split(separator: ".").first.flatMap({ Int64($0) }), let job = try? await conveyor.job(id: id) else {
-            return try context.requireWork(on: [String]())
-        }
-        try context.requireWork(on: [job.queue])
+    /// The job a lease names, once the request's key may work its queue (a worker's key
+    /// reaches only jobs of its queues, whatever the lease says).
+    private func leased(_ token: String, _ context: ConveyorRequestContext) async throws -> LeasedAttempt {
+        let leased = try await conveyor.leasedAttempt(token)
+        try context.requireWork(on: [leased.job.queue])
+        return leased
     }
 }
 

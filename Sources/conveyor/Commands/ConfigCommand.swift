@@ -14,10 +14,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "The file.") var file: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                throw ConveyorError(.invalidInput, field: "file", "cannot read '\(file)' as UTF-8 text")
-            }
-            let (settings, problems) = ServeFile.read(text, environment: ProcessInfo.processInfo.environment)
+            let (settings, problems) = try ServeFile.read(path: file, environment: ProcessInfo.processInfo.environment)
             guard problems.isEmpty else {
                 for problem in problems { FileHandle.standardError.write(Data("\(file): \(problem)\n".utf8)) }
                 throw ExitCode(1)

@@ -45,15 +45,20 @@ struct ServeFile: Equatable {
 
     /// The file at `path`, or an error listing every bad field.
     static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConveyorError) -> ServeFile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConveyorError(.invalidInput, field: "config", "cannot read '\(path)' as UTF-8 text")
-        }
-        let (file, problems) = read(text, environment: environment)
+        let (file, problems) = try read(path: path, environment: environment)
         guard problems.isEmpty else {
             throw ConveyorError(.invalidInput, field: "config", "'\(path)' has \(problems.count) bad field\(problems.count == 1 ? "" : "s"):\n"
                                 + problems.map { "  \($0)" }.joined(separator: "\n"))
         }
         return file
+    }
+
+    /// The settings the file at `path` holds and the problems found, one per bad field.
+    static func read(path: String, environment: [String: String]) throws(ConveyorError) -> (ServeFile, [ConfigProblem]) {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConveyorError(.invalidInput, field: "config", "cannot read '\(path)' as UTF-8 text")
+        }
+        return read(text, environment: environment)
     }
 
     /// The settings `text` holds and the problems found, one per bad field.

@@ -80,8 +80,7 @@ struct YAMLReader {
         return checked(path, node) { () throws(ConveyorError) in try DurationArgument.parse(text, field: path) }
     }
 
-    /// `body`'s value, or nil with its error recorded at `path`, or at the field it names
-    /// under `path` when that is a field of the value (`renamed` maps Swift names to the file's).
+    /// `body`'s value, or nil with its error recorded where it lies in the file (see `path(of:under:renamed:)`).
     mutating func checked<T>(_ path: String, _ node: Node, renamed: [String: String] = [:], _ body: () throws(ConveyorError) -> T) -> T? {
         do {
             return try body()
@@ -91,13 +90,13 @@ struct YAMLReader {
         }
     }
 
-    /// Where an error's field lies in the file: `path` itself when the field names the value
-    /// (the checker's own name for it), else the field below `path`.
+    /// Where an error's field lies in the file. The checker names either the value itself (no
+    /// field, the value's own name, or a name `renamed` maps to ""), which is `path`; or a field
+    /// of the value, which lies under `path` (by its name in the file, `renamed`).
     static func path(of field: String?, under path: String, renamed: [String: String]) -> String {
-        guard let field, !field.isEmpty else { return path }
-        let last = path.split(separator: ".").last.map { String($0.split(separator: "[").first ?? $0) } ?? path
-        if field == path || field == last || field.hasPrefix(path + ".") || renamed[field] == "" { return field.hasPrefix(path + ".") ? field : path }
-        return "\(path).\(renamed[field] ?? field)"
+        let name = path.split(separator: ".").last.map { String($0.split(separator: "[").first ?? $0) } ?? path
+        guard let field, !field.isEmpty, field != path, field != name, renamed[field] != "" else { return path }
+        return field.hasPrefix(path + ".") ? field : "\(path).\(renamed[field] ?? field)"
     }
 
     /// A YAML value as JSON: mappings, lists, and scalars by their YAML type.
