@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Already in the graph through the drivers; the examples' stand-ins name it.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Only the `conveyor` executable reads YAML (its configuration file).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -148,6 +150,50 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcoming
+        ),
+        // The seed systems (Examples/README.md): application code on the public API, sharing
+        // one build with the rest, with local stand-ins of the outside services they call.
+        .target(
+            name: "ExampleKit",
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "CSQLite",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Kit",
+            swiftSettings: upcoming
+        ),
+        .target(name: "ContactSync", dependencies: ["Conveyor", "ExampleKit", .product(name: "Logging", package: "swift-log")],
+                path: "Examples/ContactSync", exclude: ["README.md"], swiftSettings: upcoming),
+        .target(name: "HubSpotNotes", dependencies: ["Conveyor", "ExampleKit", .product(name: "Logging", package: "swift-log")],
+                path: "Examples/HubSpotNotes", exclude: ["README.md"], swiftSettings: upcoming),
+        .executableTarget(
+            name: "conveyor-examples",
+            dependencies: [
+                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Run",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: [
+                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Tests",
             swiftSettings: upcoming
         ),
     ],

@@ -29,8 +29,8 @@ if ! swift build --build-tests 2>&1 | tee "$log"; then
   exit 1
 fi
 # Our own code must build without warnings (dependencies' warnings are theirs).
-if grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$log"; then
-  echo "the build printed warnings in Sources/ or Tests/; fix them" >&2
+if grep -E "^$(pwd)/(Sources|Tests|Examples)/.*warning:" "$log"; then
+  echo "the build printed warnings in Sources/, Tests/ or Examples/; fix them" >&2
   exit 1
 fi
 

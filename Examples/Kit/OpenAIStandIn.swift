@@ -1,0 +1,84 @@
+public import Hummingbird
+import NIOCore
+import Synchronization
+
+/// OpenAI's embeddings API (`POST /v1/embeddings`), answering in its format with a vector
+/// that depends only on the text, so that equal texts get equal embeddings.
+public final class OpenAIStandIn: Sendable {
+    public let dimensions: Int
+    public let faults = Faults()
+    private let served = Mutex(0)
+
+    public init(dimensions: Int = 1_536) { self.dimensions = dimensions }
+
+    /// Embedding requests answered or refused.
+    public var calls: Int { served.withLock { $0 } }
+
+    public var router: Router<BasicRequestContext> {
+        let router = Router()
+        router.post("v1/embeddings") { request, context in
+            self.served.withLock { $0 += 1 }
+            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else {
+                return HubSpotStandIn.error(401, "invalid_request_error", "Incorrect API key provided.")
+            }
+            if let fault = try await self.faults.response(for: "embeddings") { return fault }
+            let input = try await request.decode(as: EmbeddingRequest.self, context: context)
+            let texts = input.input.texts
+            let data = texts.enumerated().map { index, text in
+                EmbeddingAnswer.Item(index: index, embedding: Self.vector(for: text, dimensions: input.dimensions ?? self.dimensions))
+            }
+            let tokens = texts.map { $0.split(separator: " ").count }.reduce(0, +)
+            return try HubSpotStandIn.json(EmbeddingAnswer(data: data, model: input.model, usage: .init(prompt_tokens: tokens, total_tokens: tokens)))
+        }
+        return router
+    }
+
+    /// A unit vector from the text's bytes (FNV-1a seeding a linear congruential sequence).
+    public static func vector(for text: String, dimensions: Int) -> [Float] {
+        var seed: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var values = [Float](repeating: 0, count: dimensions)
+        for index in values.indices {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values[index] = Float(Int64(bitPattern: seed >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+        }
+        let norm = values.map { $0 * $0 }.reduce(0, +).squareRoot()
+        return norm > 0 ? values.map { $0 / norm } : values
+    }
+
+    private struct EmbeddingRequest: Decodable {
+        enum Input: Decodable {
+            case one(String)
+            case many([String])
+            var texts: [String] {
+                switch self {
+                case .one(let text): [text]
+                case .many(let texts): texts
+                }
+            }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let text = try? container.decode(String.self) { self = .one(text) } else { self = .many(try container.decode([String].self)) }
+            }
+        }
+        let model: String
+        let input: Input
+        let dimensions: Int?
+    }
+
+    private struct EmbeddingAnswer: Encodable {
+        struct Item: Encodable {
+            let object = "embedding"
+            let index: Int
+            let embedding: [Float]
+        }
+        struct Usage: Encodable {
+            let prompt_tokens: Int
+            let total_tokens: Int
+        }
+        let object = "list"
+        let data: [Item]
+        let model: String
+        let usage: Usage
+    }
+}
