@@ -160,6 +160,7 @@ let package = Package(
                 "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "CSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -175,10 +176,15 @@ let package = Package(
                 path: "Examples/ContactSync", exclude: ["README.md"], swiftSettings: upcoming),
         .target(name: "HubSpotNotes", dependencies: ["Conveyor", "ExampleKit", .product(name: "Logging", package: "swift-log")],
                 path: "Examples/HubSpotNotes", exclude: ["README.md"], swiftSettings: upcoming),
+        .target(
+            name: "DealPulse",
+            dependencies: ["Conveyor", "ExampleKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/DealPulse", exclude: ["README.md"], swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "conveyor-examples",
             dependencies: [
-                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes",
+                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -190,7 +196,12 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes",
+                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Examples/Tests",

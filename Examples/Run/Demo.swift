@@ -23,13 +23,17 @@ struct DemoSetting: Sendable {
         }
     }
 
-    /// Runs the node and the dashboard until SIGINT or SIGTERM, then stops gracefully.
-    func serve(_ conveyor: Conveyor) async throws {
-        let server = ConveyorServer(conveyor: conveyor, keys: try APIKeys(parsing: []))
-        logger.info("dashboard at http://127.0.0.1:\(port)/ (Ctrl-C stops)")
+    /// Runs the node, the dashboard (unless `dashboard` is false) and `others` until SIGINT or
+    /// SIGTERM, then stops gracefully: running jobs finish first.
+    func serve(_ conveyor: Conveyor, dashboard: Bool = true, others: [any Service] = []) async throws {
+        var services: [any Service] = [conveyor] + others
+        if dashboard {
+            let server = ConveyorServer(conveyor: conveyor, keys: try APIKeys(parsing: []))
+            services.append(server.application(host: "127.0.0.1", port: port, logger: logger))
+            logger.info("dashboard at http://127.0.0.1:\(port)/ (Ctrl-C stops)")
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: conveyor), .init(service: server.application(host: "127.0.0.1", port: port, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

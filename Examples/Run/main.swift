@@ -8,8 +8,12 @@ import Logging
 //
 //   swift run conveyor-examples contact-sync  [--database URL] [--port 8080]
 //   swift run conveyor-examples hubspot-notes [--database URL] [--port 8080]
+//   swift run conveyor-examples dealpulse     [--database URL] [--port 8080] [--app-port 3000]
+//   swift run conveyor-examples dealpulse-worker --database URL [--node NAME]   (a worker process, no HTTP)
 
-let demos: [String: Demo] = ["contact-sync": .contactSync, "hubspot-notes": .hubSpotNotes]
+let demos: [String: Demo] = [
+    "contact-sync": .contactSync, "hubspot-notes": .hubSpotNotes, "dealpulse": .dealPulse, "dealpulse-worker": .dealPulseWorker,
+]
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -25,7 +29,7 @@ guard let demo = demos[name] else {
     exit(64)
 }
 let environment = ProcessInfo.processInfo.environment
-let database = option("database") ?? environment["CONVEYOR_DATABASE_URL"] ?? "sqlite:\(name).sqlite"
+let database = option("database") ?? environment["CONVEYOR_DATABASE_URL"] ?? "sqlite:\(name.replacing("-worker", with: "")).sqlite"
 guard let port = Int(option("port") ?? "8080"), (0...65_535).contains(port) else {
     FileHandle.standardError.write(Data("--port must be a number between 0 and 65535\n".utf8))
     exit(64)
