@@ -181,10 +181,18 @@ let package = Package(
             dependencies: ["Conveyor", "ExampleKit", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Examples/DealPulse", exclude: ["README.md"], swiftSettings: upcoming
         ),
+        .target(
+            name: "SourceProcessing",
+            dependencies: [
+                "Conveyor", "ExampleKit", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/SourceProcessing", exclude: ["README.md"], swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "conveyor-examples",
             dependencies: [
-                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse",
+                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -196,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse",
+                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
