@@ -56,7 +56,8 @@ struct ContactSyncTests {
         }
     }
 
-    func withFixture(_ backend: Backend, apiKey: String? = token, _ body: (Fixture) async throws -> Void) async throws {
+    /// `timeout`: the client's limit per HubSpot call, long enough for a loaded machine.
+    func withFixture(_ backend: Backend, apiKey: String? = token, timeout: Duration = .seconds(10), _ body: (Fixture) async throws -> Void) async throws {
         let hubSpot = HubSpotStandIn(tokens: [Self.token])
         try await StandIn.serve(hubSpot.router) { baseURL in
             try await backend.withDatabase { store, db in
@@ -69,7 +70,7 @@ struct ContactSyncTests {
                 ])
                 let clock = ManualClock(start: date("2025-11-19T09:00:00Z"))
                 let node = try await testNode(store, queues: ["crm": 1], clock: clock)
-                let service = HubSpotSyncService(db: db, settings: settings, timeout: .milliseconds(400), logger: quietLogger, now: clock.now)
+                let service = HubSpotSyncService(db: db, settings: settings, timeout: timeout, logger: quietLogger, now: clock.now)
                 let registered = try await HubSpotSyncScheduler.setUp(on: node, settings: settings, service: service, logger: quietLogger)
                 try await node.runScheduler()  // declares the loop's schedule: first pass 5 minutes on
                 try await body(Fixture(hubSpot: hubSpot, store: store, db: db, settings: settings, node: node, clock: clock, registered: registered))
@@ -131,11 +132,11 @@ struct ContactSyncTests {
 
     @Test(arguments: Backend.allCases)
     func rateLimitsServerErrorsTimeoutsAndBadAnswersBecomeRetriesNeverStuckRows(backend: Backend) async throws {
-        try await withFixture(backend) { f in
+        try await withFixture(backend, timeout: .seconds(2)) { f in
             f.hubSpot.faults.plan(.status(429, body: HubSpotStandIn.rateLimitBody), on: "contacts.create")
             f.hubSpot.faults.plan(.status(500, body: HubSpotStandIn.serverErrorBody), on: "contacts.create")
             // HubSpot stores this one after the client gave up: the retry finds it (409) and updates it.
-            f.hubSpot.faults.plan(.delay(.seconds(1)), on: "contacts.create")
+            f.hubSpot.faults.plan(.delay(.seconds(5)), on: "contacts.create")
             f.hubSpot.faults.plan(.malformed, on: "contacts.create")
             try await Contacts.queue(Self.contacts(5, prefix: "f"), in: f.db, at: f.clock.now())
             #expect(try await f.pass(after: 5) == 5)

@@ -38,7 +38,7 @@ struct DealPulseTests {
                     configuration.timerClock = clock.timers
                     configuration.logger = quietLogger
                     let node = try await store.node(configuration)
-                    let services = DealPulseServices(db: db, claude: Claude(baseURL: claudeURL, apiKey: "test-key", timeout: .seconds(5)),
+                    let services = DealPulseServices(db: db, claude: Claude(baseURL: claudeURL, apiKey: "test-key", timeout: .seconds(10)),
                                                      driveBaseURL: driveURL, driveToken: "ya29.test", timeZone: TimeZone(identifier: "America/New_York")!)
                     node.register(DailyBriefJob(services: services))
                     node.register(DailyBriefCron(services: services))

@@ -47,7 +47,7 @@ struct HubSpotNotesTests {
                     let clock = ManualClock(start: date("2026-03-02T08:00:00Z"))
                     let node = try await testNode(store, queues: ["default": 2], clock: clock, schedules: HubSpotNotesSchedules.all)
                     let notes = NotesImport(db: db, hubSpotBaseURL: hubSpotURL, openAIBaseURL: openAIURL, openAIKey: "sk-test",
-                                            timeout: .seconds(2), logger: quietLogger)
+                                            timeout: .seconds(10), logger: quietLogger)
                     node.register(HubSpotNotesJob(notes: notes, logger: quietLogger))
                     node.register(ScheduleNotesForAllUsers(db: db, logger: quietLogger))
                     try await body(Fixture(hubSpot: hubSpot, openAI: openAI, db: db, node: node, clock: clock))

@@ -67,7 +67,7 @@ struct SourceProcessingTests {
                         let clock = ManualClock()
                         let node = try await testNode(store, queues: ["sources": 3], clock: clock)
                         let services = SourceServices(db: db, openAIBaseURL: openAIURL, openAIKey: "sk-test",
-                                                      pinecone: Pinecone(indexURL: pineconeURL, apiKey: "pc-test"), timeout: .seconds(5))
+                                                      pinecone: Pinecone(indexURL: pineconeURL, apiKey: "pc-test"), timeout: .seconds(10))
                         node.register(ProcessTextJob(services: services))
                         node.register(ProcessFileJob(services: services))
                         node.register(CrawlWebsiteJob(services: services))
