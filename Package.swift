@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Already in the graph through the drivers; the examples' stand-ins name it.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Already in the graph through postgres-nio; an example hashes raw data with SHA-256.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0" ..< "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Only the `conveyor` executable reads YAML (its configuration file).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -189,10 +191,18 @@ let package = Package(
             ],
             path: "Examples/SourceProcessing", exclude: ["README.md"], swiftSettings: upcoming
         ),
+        .target(
+            name: "ClientMonitoring",
+            dependencies: [
+                "Conveyor", "ExampleKit", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Examples/ClientMonitoring", exclude: ["README.md"], swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "conveyor-examples",
             dependencies: [
-                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing",
+                "Conveyor", "ConveyorServer", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing", "ClientMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing",
+                "Conveyor", "ConveyorTesting", "ExampleKit", "ContactSync", "HubSpotNotes", "DealPulse", "SourceProcessing", "ClientMonitoring",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,6 +18,17 @@ public struct DealPulseServices: Sendable {
         self.timeZone = timeZone
     }
 
+    /// Asks Claude `instruction` about the body of row `id` of `table` and writes the answer
+    /// into `column`, counting the run; a row that is gone discards the job.
+    func analyze(_ table: String, id: String, into column: String, _ instruction: String) async throws {
+        let name = db.table(table)
+        guard let body = try await db.first("SELECT body FROM \(name) WHERE id = ?", [.text(id)])?["body"].text else {
+            throw JobControl.discard(reason: "\(table.dropLast()) \(id) does not exist")
+        }
+        let answer = try await claude.ask(instruction, about: body)
+        try await db.execute("UPDATE \(name) SET \(column) = ?, runs = runs + 1 WHERE id = ?", [.text(answer), .text(id)])
+    }
+
     /// The day `date` falls on where the deal team works.
     func day(of date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
@@ -104,17 +115,12 @@ public struct DocumentProcessingJob: JobWorker {
     public init(services: DealPulseServices) { self.services = services }
 
     public func perform(_ args: Args, context: JobContext) async throws {
-        let db = services.db, documents = db.table("documents")
-        guard let body = try await db.first("SELECT body FROM \(documents) WHERE id = ?", [.text(args.documentId)])?["body"].text else {
-            throw JobControl.discard(reason: "document \(args.documentId) does not exist")
-        }
         let (column, instruction) = switch args.operation {
         case .summarize: ("summary", "Summarize this deal document in one sentence.")
         case .extractRisks: ("risks", "List the risks in this deal document.")
         case .classify: ("workstream", "Classify this document's workstream: financial, legal or tax.")
         }
-        let answer = try await services.claude.ask(instruction, about: body)
-        try await db.execute("UPDATE \(documents) SET \(column) = ?, runs = runs + 1 WHERE id = ?", [.text(answer), .text(args.documentId)])
+        try await services.analyze("documents", id: args.documentId, into: column, instruction)
     }
 }
 
@@ -143,16 +149,11 @@ public struct EmailProcessingJob: JobWorker {
     public init(services: DealPulseServices) { self.services = services }
 
     public func perform(_ args: Args, context: JobContext) async throws {
-        let db = services.db, emails = db.table("emails")
-        guard let body = try await db.first("SELECT body FROM \(emails) WHERE id = ?", [.text(args.emailId)])?["body"].text else {
-            throw JobControl.discard(reason: "email \(args.emailId) does not exist")
-        }
         let (column, instruction) = switch args.operation {
         case .analyzeSentiment: ("sentiment", "Give the sentiment of this email: positive or negative.")
         case .detectBlocker: ("blocker", "Name the blocker this email reports, or none.")
         }
-        let answer = try await services.claude.ask(instruction, about: body)
-        try await db.execute("UPDATE \(emails) SET \(column) = ?, runs = runs + 1 WHERE id = ?", [.text(answer), .text(args.emailId)])
+        try await services.analyze("emails", id: args.emailId, into: column, instruction)
     }
 }
 

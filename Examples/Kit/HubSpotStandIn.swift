@@ -146,6 +146,25 @@ public final class HubSpotStandIn: Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
     }
 
+    /// A JSON object of strings and numbers with `status`.
+    static func json(status: Int, _ fields: [String: JSONField]) -> Response {
+        let data = (try? JSONEncoder().encode(fields)) ?? Data()
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    enum JSONField: Encodable {
+        case text(String)
+        case int(Int)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .int(let number): try container.encode(number)
+            }
+        }
+    }
+
     /// The error body HubSpot sends with 429.
     public static let rateLimitBody =
         #"{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"c0ffee00-0000-4000-8000-000000000429","policyName":"SECONDLY"}"#

@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 import NIOCore
 import Synchronization
@@ -30,7 +31,58 @@ public final class OpenAIStandIn: Sendable {
             let tokens = texts.map { $0.split(separator: " ").count }.reduce(0, +)
             return try HubSpotStandIn.json(EmbeddingAnswer(data: data, model: input.model, usage: .init(prompt_tokens: tokens, total_tokens: tokens)))
         }
+        router.post("v1/chat/completions") { request, context in
+            self.served.withLock { $0 += 1 }
+            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else {
+                return HubSpotStandIn.error(401, "invalid_request_error", "Incorrect API key provided.")
+            }
+            if let fault = try await self.faults.response(for: "chat") { return fault }
+            let input = try await request.decode(as: ChatRequest.self, context: context)
+            let prompt = input.messages.map(\.content).joined(separator: "\n")
+            let content = Self.reply(to: prompt)
+            return try HubSpotStandIn.json(ChatAnswer(
+                id: "chatcmpl-\(UInt32.random(in: 0 ... .max))", created: Int(Date().timeIntervalSince1970), model: input.model,
+                choices: [.init(index: 0, message: .init(role: "assistant", content: content), finish_reason: "stop")],
+                usage: .init(prompt_tokens: prompt.split(separator: " ").count, total_tokens: prompt.split(separator: " ").count + 40)))
+        }
         return router
+    }
+
+    /// What the model "answers": a JSON classification when asked to classify (by keywords of
+    /// the text), else two sentences of insight.
+    public static func reply(to prompt: String) -> String {
+        let text = prompt.lowercased()
+        guard text.contains("classify") else {
+            return "The news suggests a change in the account's plans. Schedule a call this week to discuss how we can help."
+        }
+        let (category, relevance, sentiment, risk) =
+            if ["layoff", "lawsuit", "breach", "bankrupt", "churn"].contains(where: text.contains) { ("risk", 0.9, -0.7, "high") }
+            else if ["acquisition", "acquires", "expands", "expansion", "raises", "funding"].contains(where: text.contains) { ("expansion", 0.85, 0.6, "low") }
+            else if ["launch", "award", "partnership"].contains(where: text.contains) { ("product", 0.5, 0.4, "low") }
+            else { ("general", 0.2, 0.0, "low") }
+        return #"{"category": "\#(category)", "relevance": \#(relevance), "sentiment": \#(sentiment), "risk": "\#(risk)"}"#
+    }
+
+    private struct ChatRequest: Decodable {
+        struct Message: Decodable { let role: String; let content: String }
+        let model: String
+        let messages: [Message]
+    }
+
+    private struct ChatAnswer: Encodable {
+        struct Choice: Encodable {
+            struct Message: Encodable { let role: String; let content: String }
+            let index: Int
+            let message: Message
+            let finish_reason: String
+        }
+        struct Usage: Encodable { let prompt_tokens: Int; let total_tokens: Int }
+        let id: String
+        let object = "chat.completion"
+        let created: Int
+        let model: String
+        let choices: [Choice]
+        let usage: Usage
     }
 
     /// A unit vector from the text's bytes (FNV-1a seeding a linear congruential sequence).

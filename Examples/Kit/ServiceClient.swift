@@ -31,19 +31,35 @@ public struct ServiceClient: Sendable {
         do {
             return try JSONDecoder().decode(Answer.self, from: data)
         } catch {
-            throw ServiceError(service: service, call: "\(method) \(path)", problem: .malformed("\(error)"))
+            throw ServiceError(service: service, call: Self.call(method, path), problem: .malformed("\(error)"))
         }
     }
 
     /// Sends `body` as JSON; answers the body of a 2xx answer.
     public func sendRaw(_ method: Method, _ path: String, body: (some Encodable & Sendable)? = Optional<Empty>.none) async throws -> Data {
-        let call = "\(method) \(path)"
+        try await exchange(method, path, body: try body.map { ("application/json", try JSONEncoder().encode($0)) })
+    }
+
+    /// Posts `form` as `application/x-www-form-urlencoded` (OAuth token endpoints) and decodes the JSON answer.
+    public func postForm<Answer: Decodable>(_ path: String, form: [(String, String)], as: Answer.Type = Answer.self) async throws -> Answer {
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let encoded = form.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" }.joined(separator: "&")
+        let data = try await exchange(.POST, path, body: ("application/x-www-form-urlencoded", Data(encoded.utf8)))
+        do {
+            return try JSONDecoder().decode(Answer.self, from: data)
+        } catch {
+            throw ServiceError(service: service, call: Self.call(.POST, path), problem: .malformed("\(error)"))
+        }
+    }
+
+    private func exchange(_ method: Method, _ path: String, body: (type: String, data: Data)?) async throws -> Data {
+        let call = Self.call(method, path)
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method.rawValue)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
+            request.headers.add(name: "Content-Type", value: body.type)
+            request.body = .bytes(ByteBuffer(data: body.data))
         }
         let response: HTTPClientResponse
         do {
@@ -60,6 +76,9 @@ public struct ServiceClient: Sendable {
         }
         return data
     }
+
+    /// The call as errors name it: without the query, which may hold a key.
+    static func call(_ method: Method, _ path: String) -> String { "\(method) \(path.prefix { $0 != "?" })" }
 
     public enum Method: String, Sendable {
         case GET, POST, PUT, PATCH, DELETE

@@ -9,12 +9,13 @@ import Logging
 //   swift run conveyor-examples contact-sync  [--database URL] [--port 8080]
 //   swift run conveyor-examples hubspot-notes [--database URL] [--port 8080]
 //   swift run conveyor-examples dealpulse     [--database URL] [--port 8080] [--app-port 3000]
+//   swift run conveyor-examples client-monitoring [--database URL] [--port 8080] [--app-port 8000]
 //   swift run conveyor-examples source-processing [--database URL] [--port 8080] [--app-port 3000]
 //   swift run conveyor-examples dealpulse-worker --database URL [--node NAME]   (a worker process, no HTTP)
 
 let demos: [String: Demo] = [
     "contact-sync": .contactSync, "hubspot-notes": .hubSpotNotes, "dealpulse": .dealPulse, "dealpulse-worker": .dealPulseWorker,
-    "source-processing": .sourceProcessing,
+    "source-processing": .sourceProcessing, "client-monitoring": .clientMonitoring,
 ]
 
 func option(_ name: String) -> String? {
