@@ -52,3 +52,8 @@ bash scripts/fuzz-api.sh "$CONVEYOR_TEST_POSTGRES_URL?schema=fuzz_$(date +%s)"
 
 echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
 swift test --skip-build "$@"
+
+echo "==> testing the Python client against a real conveyor serve"
+python3 -m venv .build/python-client-venv
+.build/python-client-venv/bin/pip install -q --disable-pip-version-check -e "clients/python[test]"
+CONVEYOR_BIN=.build/debug/conveyor .build/python-client-venv/bin/python -m pytest -q clients/python/tests

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+from conveyor_client import Client, Discard, Worker
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def states(admin: Client, ids) -> dict:
+    found: dict = {}
+    for id in ids:
+        state = admin.job(id).state
+        found[state] = found.get(state, 0) + 1
+    return found
+
+
+def test_a_worker_runs_each_job_once_at_most_concurrency_at_a_time(server) -> None:
+    admin = Client(server.url, api_key="admin-key-for-tests")
+    jobs = admin.enqueue_many([{"kind": "py.count", "queue": "py", "args": {"n": n}} for n in range(200)]
+                              + [{"kind": "py.refuse", "queue": "py", "args": {}}])
+    seen: dict = {}
+    lock = threading.Lock()
+    running = {"now": 0, "most": 0}
+
+    worker = Worker(Client(server.url, api_key="work-key-for-tests"), queues=["py"], concurrency=8, name="py-pool", heartbeat_interval=0.5, poll_wait=0.5)
+
+    @worker.handler("py.count")
+    def count(job):
+        with lock:
+            seen[job.args["n"]] = seen.get(job.args["n"], 0) + 1
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        time.sleep(0.01)
+        with lock:
+            running["now"] -= 1
+        return {"n": job.args["n"]}
+
+    @worker.handler("py.refuse")
+    def refuse(job):
+        raise Discard("not for this worker")
+
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        wait_until(lambda: len(seen) == 200)
+        wait_until(lambda: states(admin, [job.id for job in jobs]) == {"completed": 200, "discarded": 1})
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert all(times == 1 for times in seen.values())
+    assert 1 < running["most"] <= 8
+    assert admin.job(jobs[5].id).result == {"n": 5}
+
+
+def test_sigterm_lets_running_jobs_finish_before_the_process_exits(server, tmp_path: Path) -> None:
+    admin = Client(server.url, api_key="admin-key-for-tests")
+    jobs = admin.enqueue_many([{"kind": "py.slow", "queue": "py", "args": {"n": n}} for n in range(12)])
+    started = tmp_path / "started"
+    script = textwrap.dedent(f"""
+        import time
+        from conveyor_client import Client, Worker
+        worker = Worker(Client({server.url!r}, api_key="work-key-for-tests"), queues=["py"], concurrency=3, name="py-sigterm",
+                        heartbeat_interval=0.5, poll_wait=0.5)
+        @worker.handler("py.slow")
+        def slow(job):
+            open({str(started)!r}, "a").write(str(job.args["n"]) + "\\n")
+            time.sleep(1.0)
+            return {{"n": job.args["n"]}}
+        worker.run()
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ))
+    try:
+        wait_until(lambda: started.exists() and len(started.read_text().split()) >= 3)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    ran = {int(n) for n in started.read_text().split()}
+    by_id = {job.id: job.args["n"] for job in jobs}
+    for id, n in by_id.items():
+        state = admin.job(id).state
+        # Each job it started finished and reported before it exited; the rest wait for another worker.
+        assert state == ("completed" if n in ran else "available"), (n, state)
+    assert 3 <= len(ran) < 12
