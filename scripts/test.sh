@@ -19,8 +19,8 @@ install_debian_packages() {
 }
 
 # The SQLite store links the system libsqlite3; the event-stream test follows a stream with
-# curl; the dashboard is tested in Debian's headless Chromium.
-install_debian_packages libsqlite3-dev curl chromium
+# curl; the dashboard is tested in Debian's headless Chromium; the Node.js client with Node.
+install_debian_packages libsqlite3-dev curl chromium nodejs
 
 echo "==> building (debug, with tests)"
 log=$(mktemp)
@@ -57,3 +57,6 @@ echo "==> testing the Python client against a real conveyor serve"
 python3 -m venv .build/python-client-venv
 .build/python-client-venv/bin/pip install -q --disable-pip-version-check -e "clients/python[test]"
 CONVEYOR_BIN=.build/debug/conveyor .build/python-client-venv/bin/python -m pytest -q clients/python/tests
+
+echo "==> testing the Node.js client against a real conveyor serve"
+(cd clients/node && CONVEYOR_BIN=../../.build/debug/conveyor node --test test/*.test.js)
