@@ -6,7 +6,7 @@ import Foundation
 /// `AutomationEngineService`: the seed's pipeline for one run of a schedule, over its clients:
 /// search → raw data (SHA-256 dedup) → CRM → AI classification → events → preference filter
 /// → insights (relevance ≥ 0.7) → in-app notifications and email.
-struct AutomationEngine: Sendable {
+public struct AutomationEngine: Sendable {
     let db: any AppDatabase
     let settings: MonitoringSettings
 

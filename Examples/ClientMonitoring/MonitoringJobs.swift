@@ -18,32 +18,37 @@ public struct MonitoringRun: Codable, Sendable {
     }
 }
 
-/// `client_monitoring`: the whole pipeline.
-public struct ClientMonitoringJob: JobWorker {
-    public typealias Args = MonitoringRun
-    public static let kind = "client_monitoring"
-    public static let options = JobOptions(queue: "monitoring", maxAttempts: 1)
-    let engine: AutomationEngine
+/// A run of the pipeline: the whole of it, or only its search.
+public protocol PipelineJob: JobWorker where Args == MonitoringRun {
+    /// Stop after saving the raw data.
+    static var searchOnly: Bool { get }
+    var engine: AutomationEngine { get }
+}
 
-    public init(db: any AppDatabase, settings: MonitoringSettings) { engine = AutomationEngine(db: db, settings: settings) }
+extension PipelineJob {
+    public static var options: JobOptions { JobOptions(queue: "monitoring", maxAttempts: 1) }
 
-    public func perform(_ args: Args, context: JobContext) async throws {
-        try context.setResult(try await engine.run(args, context: context, searchOnly: false))
+    public func perform(_ args: MonitoringRun, context: JobContext) async throws {
+        try context.setResult(try await engine.run(args, context: context, searchOnly: Self.searchOnly))
     }
 }
 
-/// `search_only`: search and save raw data, nothing more.
-public struct SearchOnlyJob: JobWorker {
-    public typealias Args = MonitoringRun
-    public static let kind = "search_only"
-    public static let options = JobOptions(queue: "monitoring", maxAttempts: 1)
-    let engine: AutomationEngine
+/// `client_monitoring`: the whole pipeline.
+public struct ClientMonitoringJob: PipelineJob {
+    public static let kind = "client_monitoring"
+    public static let searchOnly = false
+    public let engine: AutomationEngine
 
     public init(db: any AppDatabase, settings: MonitoringSettings) { engine = AutomationEngine(db: db, settings: settings) }
+}
 
-    public func perform(_ args: Args, context: JobContext) async throws {
-        try context.setResult(try await engine.run(args, context: context, searchOnly: true))
-    }
+/// `search_only`: search and save raw data, nothing more.
+public struct SearchOnlyJob: PipelineJob {
+    public static let kind = "search_only"
+    public static let searchOnly = true
+    public let engine: AutomationEngine
+
+    public init(db: any AppDatabase, settings: MonitoringSettings) { engine = AutomationEngine(db: db, settings: settings) }
 }
 
 /// `notification_digest`: one email per user on a daily or weekly digest, with the

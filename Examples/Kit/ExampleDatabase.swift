@@ -32,9 +32,13 @@ public enum ExampleDatabase {
             try await store.migrate()
             return try await body(.sqlite(store), try SQLiteAppDatabase(path: path))
         }
+        // Two pools, as an application has: Conveyor's own (the store waits for it to run) and
+        // the application's, first used once the store has migrated.
         let configuration = try PostgresConfiguration(url: url)
-        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
-        let store = try PostgresJobStore(client: client, schema: configuration.schema, logger: logger)
+        let store = try PostgresJobStore(configuration: configuration, logger: logger)
+        var appPool = configuration.client
+        appPool.options.maximumConnections = 4
+        let client = PostgresClient(configuration: appPool, backgroundLogger: logger)
         let app = PostgresAppDatabase(client: client, schema: "\(configuration.schema)_app", logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
