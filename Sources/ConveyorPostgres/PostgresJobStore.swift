@@ -235,6 +235,9 @@ public final class PostgresJobStore: JobStore, Service {
             return try await withAnswerDeadline(answerTimeout, on: watchdog, body)
         } catch is AnswerDeadlineExceeded {
             throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")
+        } catch let cancelled as CancellationError {
+            // The caller went away (a shutdown, a client that hung up on its long poll): not a database failure.
+            throw cancelled
         } catch {
             // Unique violations (23505) are the constraints a store can break on purpose.
             let server = error as? PSQLError

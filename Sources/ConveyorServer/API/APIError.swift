@@ -61,6 +61,8 @@ struct APIErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as ConveyorError {
+            // The client gets 503 and a short message; the database's own error is for the operator.
+            if error.code == .storage { context.logger.error("request failed: the database did not answer", metadata: ["error": "\(error)"]) }
             throw APIError(error)
         } catch let error as DecodingError {
             throw APIError(Self.describe(error))
@@ -78,6 +80,9 @@ struct APIErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: error.status == .notFound ? "not_found" : "bad_request",
                            message: error.body ?? error.status.reasonPhrase)
+        } catch let cancelled as CancellationError {
+            // The client hung up on a long poll, or the server is stopping: no one reads an answer.
+            throw cancelled
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             throw APIError(status: .internalServerError, code: "internal", message: "the server failed to answer; see its log")
