@@ -161,7 +161,7 @@ struct PostgresProcessTests {
     @Test(.timeLimit(.minutes(3)))
     func nodesSurviveAServerRestart() async throws {
         let folder = try makeFolder()
-        let server = OwnPostgres(port: 54331)
+        let server = OwnPostgres(port: 25431)
         let url = try await server.run("start")
         defer { server.stop() }
         try await withPostgresStore(url: url) { store, schemaURL in
@@ -199,7 +199,7 @@ struct PostgresOutageTests {
     @Test(.timeLimit(.minutes(3)))
     func noJobRunsTwiceWhenNoNodeDied() async throws {
         let folder = try makeFolder()
-        let server = OwnPostgres(port: 54332)
+        let server = OwnPostgres(port: 25432)
         let url = try await server.run("start")
         defer { server.stop() }
         try await withPostgresStore(url: url) { store, schemaURL in
@@ -254,7 +254,9 @@ func runScript(_ name: String, _ arguments: [String], environment: [String: Stri
 }
 
 /// A PostgreSQL server of one test's own (scripts/postgres.sh on its own port and folder), so
-/// that stopping or restarting it disturbs no other test.
+/// that stopping or restarting it disturbs no other test. Its port is below Linux's ephemeral
+/// range (32768–60999): a port in it can be held by any outgoing connection of the suite at
+/// the moment the server starts or restarts, and then the server cannot bind it.
 struct OwnPostgres {
     let environment: [String: String]
 
