@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -23,14 +24,15 @@ public final class AnthropicStandIn: Sendable {
         router.post("v1/messages") { request, context in
             self.served.withLock { $0 += 1 }
             guard request.headers[HTTPField.Name("x-api-key")!]?.isEmpty == false else {
-                return HubSpotStandIn.error(401, "authentication_error", "x-api-key header is required")
+                return try StandInAnswer.json(["type": "error", "error": ["type": "authentication_error", "message": "x-api-key header is required"]] as JSONValue,
+                                              status: 401)
             }
             if let fault = try await self.faults.response(for: "messages") { return fault }
             let input = try await request.decode(as: MessagesRequest.self, context: context)
             if self.latency > .zero { try await Task.sleep(for: self.latency) }
             let prompt = input.messages.last { $0.role == "user" }?.content ?? ""
             let text = Self.answer(to: prompt)
-            return try HubSpotStandIn.json(MessagesAnswer(
+            return try StandInAnswer.json(MessagesAnswer(
                 id: "msg_\(UUID().uuidString.prefix(12))", model: input.model, content: [.init(text: text)],
                 usage: .init(input_tokens: prompt.split(separator: " ").count, output_tokens: text.split(separator: " ").count)))
         }

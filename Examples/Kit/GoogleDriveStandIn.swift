@@ -1,3 +1,4 @@
+import Conveyor
 public import Foundation
 public import Hummingbird
 import Synchronization
@@ -32,7 +33,8 @@ public final class GoogleDriveStandIn: Sendable {
         let router = Router()
         router.get("drive/v3/files") { request, _ in
             guard request.headers[.authorization]?.hasPrefix("Bearer ") == true else {
-                return HubSpotStandIn.error(401, "UNAUTHENTICATED", "Request is missing required authentication credential.")
+                return try StandInAnswer.json(["error": ["code": 401, "message": "Request is missing required authentication credential.",
+                                                         "status": "UNAUTHENTICATED"]] as JSONValue, status: 401)
             }
             if let fault = try await self.faults.response(for: "files.list") { return fault }
             let query = request.uri.queryParameters["q"].map(String.init) ?? ""
@@ -41,7 +43,7 @@ public final class GoogleDriveStandIn: Sendable {
             let matching = self.files.withLock { files in
                 files.filter { file in (folder == nil || file.folder == folder) && (since == nil || file.modified > since!) }
             }
-            return try HubSpotStandIn.json(FileList(files: matching.map {
+            return try StandInAnswer.json(FileList(files: matching.map {
                 .init(id: $0.id, name: $0.name, modifiedTime: $0.modified.formatted(.iso8601), description: $0.text)
             }))
         }

@@ -72,7 +72,7 @@ public final class HubSpotStandIn: Sendable {
                     state.contacts[contact.id] = contact
                     return contact
                 }
-                return try Self.json(ContactBody(contact), status: .created)
+                return try StandInAnswer.json(ContactBody(contact), status: 201)
             }
         }
         contacts.patch(":id") { request, context in
@@ -84,7 +84,7 @@ public final class HubSpotStandIn: Sendable {
                     return state.contacts[id]
                 }
                 guard let updated else { return Self.error(404, "OBJECT_NOT_FOUND", "resource not found") }
-                return try Self.json(ContactBody(updated))
+                return try StandInAnswer.json(ContactBody(updated))
             }
         }
         contacts.get(":id") { request, context in
@@ -95,14 +95,14 @@ public final class HubSpotStandIn: Sendable {
                     let names = Set(wanted.split(separator: ",").map(String.init))
                     contact.properties = contact.properties.filter { names.contains($0.key) }
                 }
-                return try Self.json(ContactBody(contact))
+                return try StandInAnswer.json(ContactBody(contact))
             }
         }
         contacts.get(":id/associations/notes") { request, context in
             try await self.answer("notes.associations", request) {
                 let id = try context.parameters.require("id")
                 let notes = self.state.withLock { $0.notes[id] ?? [] }
-                return try Self.json(Associations(results: notes.map { .init(id: $0.id, type: "contact_to_note") }))
+                return try StandInAnswer.json(Associations(results: notes.map { .init(id: $0.id, type: "contact_to_note") }))
             }
         }
         router.post("crm/v3/objects/notes/batch/read") { request, context in
@@ -112,7 +112,7 @@ public final class HubSpotStandIn: Sendable {
                     Dictionary(state.notes.values.joined().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 }
                 let notes = input.inputs.compactMap { byID[$0.id] }
-                return try Self.json(BatchNotes(status: "COMPLETE", results: notes.map(BatchNotes.Note.init)))
+                return try StandInAnswer.json(BatchNotes(status: "COMPLETE", results: notes.map(BatchNotes.Note.init)))
             }
         }
         return router
@@ -134,35 +134,10 @@ public final class HubSpotStandIn: Sendable {
         return try await body()
     }
 
+    /// HubSpot's error body.
     static func error(_ status: Int, _ category: String, _ message: String) -> Response {
         let body = ["status": "error", "message": message, "correlationId": UUID().uuidString.lowercased(), "category": category]
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
-    }
-
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
-    }
-
-    /// A JSON object of strings and numbers with `status`.
-    static func json(status: Int, _ fields: [String: JSONField]) -> Response {
-        let data = (try? JSONEncoder().encode(fields)) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
-    }
-
-    enum JSONField: Encodable {
-        case text(String)
-        case int(Int)
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .text(let text): try container.encode(text)
-            case .int(let number): try container.encode(number)
-            }
-        }
+        return (try? StandInAnswer.json(body, status: status)) ?? Response(status: .internalServerError)
     }
 
     /// The error body HubSpot sends with 429.

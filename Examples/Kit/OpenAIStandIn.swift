@@ -1,4 +1,5 @@
 import Foundation
+import Conveyor
 public import Hummingbird
 import NIOCore
 import Synchronization
@@ -19,9 +20,7 @@ public final class OpenAIStandIn: Sendable {
         let router = Router()
         router.post("v1/embeddings") { request, context in
             self.served.withLock { $0 += 1 }
-            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else {
-                return HubSpotStandIn.error(401, "invalid_request_error", "Incorrect API key provided.")
-            }
+            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else { return try Self.unauthorized() }
             if let fault = try await self.faults.response(for: "embeddings") { return fault }
             let input = try await request.decode(as: EmbeddingRequest.self, context: context)
             let texts = input.input.texts
@@ -29,23 +28,27 @@ public final class OpenAIStandIn: Sendable {
                 EmbeddingAnswer.Item(index: index, embedding: Self.vector(for: text, dimensions: input.dimensions ?? self.dimensions))
             }
             let tokens = texts.map { $0.split(separator: " ").count }.reduce(0, +)
-            return try HubSpotStandIn.json(EmbeddingAnswer(data: data, model: input.model, usage: .init(prompt_tokens: tokens, total_tokens: tokens)))
+            return try StandInAnswer.json(EmbeddingAnswer(data: data, model: input.model, usage: .init(prompt_tokens: tokens, total_tokens: tokens)))
         }
         router.post("v1/chat/completions") { request, context in
             self.served.withLock { $0 += 1 }
-            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else {
-                return HubSpotStandIn.error(401, "invalid_request_error", "Incorrect API key provided.")
-            }
+            guard request.headers[.authorization]?.hasPrefix("Bearer sk-") == true else { return try Self.unauthorized() }
             if let fault = try await self.faults.response(for: "chat") { return fault }
             let input = try await request.decode(as: ChatRequest.self, context: context)
             let prompt = input.messages.map(\.content).joined(separator: "\n")
             let content = Self.reply(to: prompt)
-            return try HubSpotStandIn.json(ChatAnswer(
+            return try StandInAnswer.json(ChatAnswer(
                 id: "chatcmpl-\(UInt32.random(in: 0 ... .max))", created: Int(Date().timeIntervalSince1970), model: input.model,
                 choices: [.init(index: 0, message: .init(role: "assistant", content: content), finish_reason: "stop")],
                 usage: .init(prompt_tokens: prompt.split(separator: " ").count, total_tokens: prompt.split(separator: " ").count + 40)))
         }
         return router
+    }
+
+    /// OpenAI's answer to a wrong key.
+    static func unauthorized() throws -> Response {
+        try StandInAnswer.json(["error": ["message": "Incorrect API key provided.", "type": "invalid_request_error", "param": JSONValue.null,
+                                          "code": "invalid_api_key"]] as JSONValue, status: 401)
     }
 
     /// What the model "answers": a JSON classification when asked to classify (by keywords of

@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -53,7 +54,7 @@ public final class PineconeStandIn: Sendable {
             self.namespaces.withLock { spaces in
                 for vector in input.vectors { spaces[input.namespace ?? "", default: [:]][vector.id] = Vector(id: vector.id, values: vector.values, metadata: vector.metadata ?? [:]) }
             }
-            return try HubSpotStandIn.json(["upsertedCount": input.vectors.count])
+            return try StandInAnswer.json(["upsertedCount": input.vectors.count])
         }
         router.post("vectors/delete") { request, context in
             if let refused = Self.refuse(request) { return refused }
@@ -69,14 +70,14 @@ public final class PineconeStandIn: Sendable {
                     }
                 }
             }
-            return try HubSpotStandIn.json([String: String]())
+            return try StandInAnswer.json([String: String]())
         }
         return router
     }
 
     private static func refuse(_ request: Request) -> Response? {
         guard request.headers[HTTPField.Name("Api-Key")!]?.isEmpty == false else {
-            return HubSpotStandIn.error(401, "UNAUTHENTICATED", "Invalid API Key")
+            return try? StandInAnswer.json(["error": ["code": "UNAUTHENTICATED", "message": "Invalid API Key"], "status": 401] as JSONValue, status: 401)
         }
         return nil
     }

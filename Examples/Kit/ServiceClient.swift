@@ -63,7 +63,7 @@ public struct ServiceClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)))
+            response = try await http.execute(request, timeout: TimeAmount(timeout))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw ServiceError(service: service, call: call, problem: .timeout(timeout))
         } catch {

@@ -1,6 +1,8 @@
 public import Hummingbird
+import Foundation
 import Logging
 import NIOCore
+import NIOFoundationCompat
 import ServiceLifecycle
 import Synchronization
 
@@ -37,6 +39,17 @@ public enum StandIn {
                 throw error
             }
         }
+    }
+}
+
+/// A stand-in's JSON answer.
+public enum StandInAnswer {
+    /// `value` as JSON (dates as ISO 8601) with `status`.
+    public static func json(_ value: some Encodable, status: Int = 200) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
     }
 }
 

@@ -16,8 +16,9 @@ let workKey = "work-key-01234567890"
 
 /// A node on a fresh SQLite file with its HTTP API on a free loopback port, keys for each
 /// scope, the built-in workers and a slow worker that reports progress. `body` gets a
-/// client talking real HTTP to it.
-func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestClientProtocol, Conveyor) async throws -> T) async throws -> T {
+/// client talking real HTTP to it. `timers` replaces the real clock of the node's waits.
+func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)? = nil,
+                          _ body: @Sendable (any TestClientProtocol, Conveyor) async throws -> T) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-api-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -25,8 +26,9 @@ func withAPI<T: Sendable>(runQueues: Bool = false, _ body: @Sendable (any TestCl
     let store = try SQLiteJobStore(path: folder.appendingPathComponent("api.sqlite").path)
     var logger = Logger(label: "test.api")
     logger.logLevel = .warning
-    let conveyor = try await Conveyor(storingIn: store, configuration: ConveyorConfiguration(
-        queues: runQueues ? ["default": 5] : [:], pollInterval: .milliseconds(50), logger: logger))
+    var configuration = ConveyorConfiguration(queues: runQueues ? ["default": 5] : [:], pollInterval: .milliseconds(50), logger: logger)
+    if let timers { configuration.timerClock = timers }
+    let conveyor = try await Conveyor(storingIn: store, configuration: configuration)
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())
     let keys = try APIKeys(parsing: ["\(adminKey):admin", "\(writeKey):write", "\(readKey):read", "\(workKey):work:default"])

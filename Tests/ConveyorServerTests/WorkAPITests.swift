@@ -70,11 +70,12 @@ struct WorkAPITests {
     /// its lease can no longer complete it; a paused queue leases nothing.
     @Test(.timeLimit(.minutes(1)))
     func longPollCancellationAndPause() async throws {
-        try await withAPI { client, conveyor in
+        let clock = ManualClock()
+        try await withAPI(timers: clock.timers) { client, conveyor in
             async let polled = client.call(.post, "/api/v1/work/fetch", key: workKey,
                                            json: #"{"worker": "js-1", "queues": ["default"], "wait_seconds": 30}"#)
-            // The fetch is waiting once the worker has been recorded as a node.
-            while try await !conveyor.nodes().contains(where: { $0.name == "js-1" }) { try await Task.sleep(for: .milliseconds(10)) }
+            // The fetch is waiting once its wait sleeps on the node's clock.
+            await clock.waitForSleepers(1)
             let job = try await conveyor.enqueue(kind: "noop").job
             let (status, body) = try await polled
             #expect(status == .ok)
@@ -91,7 +92,10 @@ struct WorkAPITests {
 
             try await conveyor.pause(queue: "default")
             _ = try await conveyor.enqueue(kind: "noop")
-            let (_, paused) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "js-1", "queues": ["default"], "wait_seconds": 0.2}"#)
+            async let pausedPoll = client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "js-1", "queues": ["default"], "wait_seconds": 0.2}"#)
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(1))
+            let (_, paused) = try await pausedPoll
             #expect((paused["leases"] as? [Any])?.isEmpty == true, "a paused queue leases nothing")
         }
     }
