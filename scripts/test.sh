@@ -22,6 +22,38 @@ install_debian_packages() {
 # curl; the dashboard is tested in Debian's headless Chromium; the Node.js client with Node.
 install_debian_packages libsqlite3-dev curl chromium nodejs
 
+# A test that hangs must fail the run soon and say where it hangs. After the time limit the
+# watchdog prints the test process's thread stacks (when gdb is there) and the tests that
+# started and never ended, then kills the test process.
+run_swift_tests() {
+  local limit=${CONVEYOR_TEST_TIME_LIMIT:-1200} log watchdog status
+  log=$(mktemp)
+  (
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$limit" & sleeper=$!
+    wait "$sleeper"
+    for pid in $(pgrep -f 'PackageTests.xctest'); do
+      if command -v gdb >/dev/null; then
+        echo "==> thread stacks of the test process $pid" >&2
+        timeout 120 gdb -p "$pid" -batch -ex "thread apply all bt" 2>&1 | swift demangle --simplified >&2 || true
+      fi
+      kill -KILL "$pid" || true
+    done
+    echo "==> the tests did not end within $limit s; started and not ended:" >&2
+    sed -nE 's/^.* Test (.*) started\.$/\1/p' "$log" | sort > "$log.started"
+    sed -nE 's/^.* Test (.*) (passed|failed) after .*$/\1/p' "$log" | sed -E 's/ with [0-9]+ test cases?$//' | sort -u > "$log.ended"
+    comm -23 "$log.started" "$log.ended" >&2
+  ) &
+  watchdog=$!
+  set +e
+  swift test --skip-build "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  return "$status"
+}
+
 echo "==> building (debug, with tests)"
 log=$(mktemp)
 if ! swift build --build-tests 2>&1 | tee "$log"; then
@@ -51,7 +83,7 @@ bash scripts/fuzz-api.sh "sqlite:$fuzz_folder/fuzz.sqlite"
 bash scripts/fuzz-api.sh "$CONVEYOR_TEST_POSTGRES_URL?schema=fuzz_$(date +%s)"
 
 echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
-swift test --skip-build "$@"
+run_swift_tests "$@"
 
 echo "==> testing the Python client against a real conveyor serve"
 python3 -m venv .build/python-client-venv

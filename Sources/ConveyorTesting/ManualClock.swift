@@ -34,7 +34,7 @@ public final class ManualClock: JobClock {
     public func set(_ date: Date) { time.set(date) }
 
     /// Returns once at least `count` tasks sleep on ``timers``: advance after it, and the
-    /// sleepers the test expects are there to be woken.
+    /// sleepers the test expects are there to be woken. Returns early if the task is cancelled.
     public func waitForSleepers(_ count: Int = 1) async { await time.waitForSleepers(count) }
 }
 
@@ -71,7 +71,7 @@ private final class ManualTime: Sendable {
         var elapsed: Duration = .zero
         var nextID = 0
         var sleepers: [Int: Sleeper] = [:]
-        var countWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var countWaiters: [Int: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
     }
 
     private let state: Mutex<State>
@@ -108,9 +108,9 @@ private final class ManualTime: Sendable {
                     if deadline <= state.elapsed { return (.success(()), []) }
                     if Task.isCancelled { return (.failure(CancellationError()), []) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    let reached = state.countWaiters.filter { $0.count <= state.sleepers.count }
-                    state.countWaiters.removeAll { $0.count <= state.sleepers.count }
-                    return (nil, reached.map(\.continuation))
+                    let reached = state.countWaiters.filter { $0.value.count <= state.sleepers.count }
+                    for id in reached.keys { state.countWaiters.removeValue(forKey: id) }
+                    return (nil, reached.values.map(\.continuation))
                 }
                 if let early { continuation.resume(with: early) }
                 for waiter in counted { waiter.resume() }
@@ -120,14 +120,24 @@ private final class ManualTime: Sendable {
         }
     }
 
+    /// Returns early when the task is cancelled: a test waiting for a sleeper that never comes
+    /// must end at its time limit, not hang the run.
     func waitForSleepers(_ count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let reached = state.withLock { state in
-                guard state.sleepers.count < count else { return true }
-                state.countWaiters.append((count, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let reached = state.withLock { state in
+                    guard state.sleepers.count < count, !Task.isCancelled else { return true }
+                    state.countWaiters[id] = (count, continuation)
+                    return false
+                }
+                if reached { continuation.resume() }
             }
-            if reached { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.countWaiters.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct BadInputTests {
     @Test func badInputExitsNonZeroNamesTheProblemAndChangesNothing() async throws {
         let folder = try makeFolder()
-        let enqueued = try CLIProcess.run(["enqueue", "noop", "--args", "{\"a\": 1}", "--json"], in: folder)
+        let enqueued = try await CLIProcess.run(["enqueue", "noop", "--args", "{\"a\": 1}", "--json"], in: folder)
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
         #expect(enqueued.stdout.contains("\"duplicate\" : false"))
 
@@ -68,7 +68,7 @@ struct BadInputTests {
             (["schedules", "delete", "nope"], "name: no schedule named 'nope'"),
         ]
         for (arguments, message) in cases {
-            let result = try CLIProcess.run(arguments, in: folder)
+            let result = try await CLIProcess.run(arguments, in: folder)
             #expect(result.status != 0, "\(arguments) should fail")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
@@ -109,7 +109,7 @@ struct BadInputTests {
         ]
         for (url, message) in cases {
             let started = ContinuousClock.now
-            let result = try CLIProcess.run(["jobs", "list", "--database", url], in: folder)
+            let result = try await CLIProcess.run(["jobs", "list", "--database", url], in: folder)
             #expect(result.status != 0)
             #expect(result.stderr.contains("refused the connection: \(message)"), "\(result.stderr)")
             #expect(ContinuousClock.now - started < .seconds(8), "it waited instead of quoting the server")
@@ -118,8 +118,8 @@ struct BadInputTests {
 
     @Test func commandsPrintJSONForScripts() async throws {
         let folder = try makeFolder()
-        #expect(try CLIProcess.run(["enqueue", "sleep", "--args", "{\"ms\": 10}", "--queue", "slow", "--priority", "3", "--tag", "demo"], in: folder).status == 0)
-        let list = try CLIProcess.run(["jobs", "list", "--json", "--queue", "slow"], in: folder)
+        #expect(try await CLIProcess.run(["enqueue", "sleep", "--args", "{\"ms\": 10}", "--queue", "slow", "--priority", "3", "--tag", "demo"], in: folder).status == 0)
+        let list = try await CLIProcess.run(["jobs", "list", "--json", "--queue", "slow"], in: folder)
         #expect(list.status == 0)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -128,11 +128,11 @@ struct BadInputTests {
         #expect(jobs.count == 1)
         #expect(jobs[0].priority == 3)
         #expect(jobs[0].tags == ["demo"])
-        let queues = try CLIProcess.run(["queues", "--json"], in: folder)
+        let queues = try await CLIProcess.run(["queues", "--json"], in: folder)
         #expect(queues.stdout.contains("\"available\" : 1"))
-        let cancelled = try CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)", "--json"], in: folder)
+        let cancelled = try await CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)", "--json"], in: folder)
         #expect(cancelled.stdout.contains("\"state\" : \"cancelled\""))
-        let again = try CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)"], in: folder)
+        let again = try await CLIProcess.run(["jobs", "cancel", "\(jobs[0].id)"], in: folder)
         #expect(again.status != 0)
         #expect(again.stderr.contains("is cancelled and cannot be cancelled"))
     }

@@ -16,28 +16,38 @@ struct CLIProcess {
     }
 
     /// Runs `conveyor arguments…` to completion, with `environment` added to this process's.
-    static func run(_ arguments: [String], in folder: URL, environment added: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
+    static func run(_ arguments: [String], in folder: URL, environment added: [String: String] = [:]) async throws -> Result {
         var environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
         environment.removeValue(forKey: "CONVEYOR_DATABASE_URL")
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        return try await runToEnd(executable, arguments, in: folder, environment: environment)
+    }
+
+    /// Runs a program to completion and answers what it printed. Its output goes to files, not
+    /// pipes, and the wait sleeps between looks: nothing here holds one of the few threads
+    /// every test's tasks share, and a child writing much to one stream cannot block on a
+    /// pipe nobody reads yet.
+    static func runToEnd(_ program: URL, _ arguments: [String], in folder: URL, environment: [String: String]? = nil,
+                                 timeout: Duration = .seconds(120)) async throws -> Result {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        if let environment { process.environment = environment }
+        let outputs = (0..<2).map { _ in FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).out") }
+        defer { for output in outputs { try? FileManager.default.removeItem(at: output) } }
+        for output in outputs { _ = FileManager.default.createFile(atPath: output.path, contents: nil) }
+        process.standardOutput = try FileHandle(forWritingTo: outputs[0])
+        process.standardError = try FileHandle(forWritingTo: outputs[1])
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        var status = exitStatus(of: process)
-        while status == nil {
-            usleep(5_000)
-            status = exitStatus(of: process)
+        let status: Int32
+        do {
+            status = try await wait(process, timeout: timeout)
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw error
         }
-        return Result(status: status ?? -1, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let printed = try outputs.map { String(decoding: try Data(contentsOf: $0), as: UTF8.self) }
+        return Result(status: status, stdout: printed[0], stderr: printed[1])
     }
 
     /// Starts `conveyor arguments…` in the background; its output goes to a log file.
@@ -56,17 +66,8 @@ struct CLIProcess {
     }
 
     /// What `curl arguments…` prints.
-    static func runCurl(_ arguments: [String], in folder: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    static func runCurl(_ arguments: [String], in folder: URL) async throws -> String {
+        try await runToEnd(URL(fileURLWithPath: "/usr/bin/curl"), arguments, in: folder).stdout
     }
 
     /// Waits for a process to exit, up to `timeout`; returns its exit status, or 128 + the

@@ -31,7 +31,7 @@ struct ConfigFileTests {
         let (folder, path, store) = try await makeSQLiteFolder()
         let file = folder.appendingPathComponent("conveyor.yaml")
         try Self.good.write(to: file, atomically: true, encoding: .utf8)
-        let check = try CLIProcess.run(["config", "check", file.path], in: folder, environment: ["CONFIG_TEST_KEY": "0123456789abcdef0123"])
+        let check = try await CLIProcess.run(["config", "check", file.path], in: folder, environment: ["CONFIG_TEST_KEY": "0123456789abcdef0123"])
         #expect(check.status == 0 && check.stdout.contains("ok (2 queues, 2 schedules)"), "\(check.stderr)")
 
         let serve = try CLIProcess.start(["serve", "--config", file.path, "--database", "sqlite:" + path, "--node", "from-flag"], in: folder,
@@ -44,11 +44,12 @@ struct ConfigFileTests {
         let deals = try #require(try await store.queueSettings().first { $0.queue == "deals" })
         #expect(deals.limits == QueueLimits(concurrency: 3, rate: RateLimit(count: 100, period: .seconds(60))))
         #expect(deals.retention == QueueRetention(completed: .keepLast(100), discarded: QueueRetention.Rule(maxAge: .seconds(7 * 86_400), keepLast: 500)))
+        try await eventually(timeout: .seconds(10)) { try await store.schedules(matching: ScheduleFilter()).count == 2 }
         let schedules = try await store.schedules(matching: ScheduleFilter())
         #expect(schedules.map(\.name).sorted() == ["daily-brief", "sweep"])
         #expect(schedules.first { $0.name == "daily-brief" }?.definition.timeZone == "America/New_York")
         let port = try await HostileRequestsTests.port(of: folder.appendingPathComponent("serve.log"))
-        let unauthorized = try CLIProcess.runCurl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/api/v1/queues"], in: folder)
+        let unauthorized = try await CLIProcess.runCurl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/api/v1/queues"], in: folder)
         #expect(unauthorized == "401", "the file's API key is required")
         serve.terminate()
         #expect(try await CLIProcess.wait(serve) == 0)
@@ -73,7 +74,7 @@ struct ConfigFileTests {
               - {name: brief, kind: sleep, cron: "61 * * * *"}
               - {name: brief3, kind: sleep, every: 5m, time_zone: Mars/Olympus, overlap: never}
             """.write(to: file, atomically: true, encoding: .utf8)
-        let check = try CLIProcess.run(["config", "check", file.path], in: folder)
+        let check = try await CLIProcess.run(["config", "check", file.path], in: folder)
         #expect(check.status != 0)
         let expected = [
             "log_level (line 1): 'loud' is not", "htp (line 2): is not a setting here", "http.port (line 3): must be a whole number from 0 to 65535",
@@ -86,7 +87,7 @@ struct ConfigFileTests {
         for message in expected { #expect(check.stderr.contains(message), "\(message) missing from:\n\(check.stderr)") }
         #expect(check.stderr.split(separator: "\n").count == expected.count, "one line per bad field:\n\(check.stderr)")
 
-        let serve = try CLIProcess.run(["serve", "--config", file.path, "--database", "sqlite:" + path], in: folder)
+        let serve = try await CLIProcess.run(["serve", "--config", file.path, "--database", "sqlite:" + path], in: folder)
         #expect(serve.status != 0 && serve.stderr.contains("config: '\(file.path)' has 13 bad fields"), "\(serve.stderr)")
         #expect(try await store.nodes().isEmpty, "nothing started")
         #expect(try await store.queueSettings().isEmpty, "nothing stored")

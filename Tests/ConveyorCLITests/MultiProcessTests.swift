@@ -47,10 +47,15 @@ struct MultiProcessTests {
     @Test(.timeLimit(.minutes(2)))
     func aKilledProcessesJobIsRescuedAndCompleted() async throws {
         let (folder, _, store) = try await makeSQLiteFolder()
-        let job = try await store.insert([JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(1_500)])))], now: Date())[0].job
+        // Long enough that the test sees the job executing even on a busy machine.
+        let job = try await store.insert([JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(4_000)])))], now: Date())[0].job
         let fast = ["serve", "--port", "0", "--poll-interval", "50ms", "--heartbeat-interval", "200ms", "--rescue-after", "1s"]
         let doomed = try CLIProcess.start(fast + ["--node", "doomed"], in: folder, log: "doomed.log")
-        try await eventually { try await store.job(id: job.id)?.state == .executing }
+        try await eventually {
+            let state = try await store.job(id: job.id)?.state
+            guard state != .completed else { throw CLITestFailure(description: "the job completed before the test saw it executing") }
+            return state == .executing
+        }
         let survivor = try CLIProcess.start(fast + ["--node", "survivor"], in: folder, log: "survivor.log")
         defer { if CLIProcess.exitStatus(of: survivor) == nil { survivor.terminate() } }
         kill(doomed.processIdentifier, SIGKILL)
@@ -64,6 +69,6 @@ struct MultiProcessTests {
         #expect(stored.attemptedBy == "survivor")
         #expect(stored.errors.count == 1)
         #expect(stored.errors[0].message.contains("rescued: node doomed stopped heartbeating"))
-        #expect(stored.result == .object(["slept_ms": .number(1_500)]))
+        #expect(stored.result == .object(["slept_ms": .number(4_000)]))
     }
 }

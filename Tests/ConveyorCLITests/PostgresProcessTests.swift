@@ -129,7 +129,7 @@ struct PostgresProcessTests {
             let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
             defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
 
-            let limit = try CLIProcess.run(["queues", "limit", "default", "--concurrency", "5", "--database", url], in: folder)
+            let limit = try await CLIProcess.run(["queues", "limit", "default", "--concurrency", "5", "--database", url], in: folder)
             #expect(limit.status == 0, "\(limit.stderr)")
             let sleeps = (0..<150).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(30)]))) }
             _ = try await store.insert(sleeps, now: Date())
@@ -142,7 +142,7 @@ struct PostgresProcessTests {
             #expect(mostExecuting >= 2, "the nodes ran jobs side by side")
             #expect(Set(try await allJobs(store).compactMap(\.attemptedBy)).count >= 2)
 
-            let rate = try CLIProcess.run(["queues", "limit", "default", "--rate", "20/1s", "--database", url], in: folder)
+            let rate = try await CLIProcess.run(["queues", "limit", "default", "--rate", "20/1s", "--database", url], in: folder)
             #expect(rate.status == 0, "\(rate.stderr)")
             try await insertNoops(100, into: store)
             try await eventually(timeout: .seconds(60)) {
@@ -161,32 +161,31 @@ struct PostgresProcessTests {
     @Test(.timeLimit(.minutes(3)))
     func nodesSurviveAServerRestart() async throws {
         let folder = try makeFolder()
-        let server = OwnPostgres(port: 25431)
-        let url = try await server.run("start")
-        defer { server.stop() }
-        try await withPostgresStore(url: url) { store, schemaURL in
-            let total = 20_000
-            try await insertNoops(total, into: store)
-            let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=20", "--poll-interval", "100ms",
-                         "--heartbeat-interval", "500ms", "--rescue-after", "5s"]
-            let nodes = try ["a", "b"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
-            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
-            try await eventually(timeout: .seconds(60)) {
-                try await store.queueSummaries().first?.count(.completed) ?? 0 >= total / 4
+        try await OwnPostgres.with(port: 25431) { server, url in
+            try await withPostgresStore(url: url) { store, schemaURL in
+                let total = 20_000
+                try await insertNoops(total, into: store)
+                let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=20", "--poll-interval", "100ms",
+                             "--heartbeat-interval", "500ms", "--rescue-after", "5s"]
+                let nodes = try ["a", "b"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+                defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+                try await eventually(timeout: .seconds(60)) {
+                    try await store.queueSummaries().first?.count(.completed) ?? 0 >= total / 4
+                }
+                try await server.run("restart")
+                // Read progress through fresh processes: what is under test is the nodes' recovery.
+                try await eventually(timeout: .seconds(150)) {
+                    let queues = try await CLIProcess.run(["queues", "--json", "--database", schemaURL], in: folder)
+                    return queues.stdout.contains("\"completed\" : \(total)")
+                }
+                for node in nodes {
+                    #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited when the server restarted")
+                    node.terminate()
+                }
+                for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+                let list = try await CLIProcess.run(["jobs", "list", "--json", "--state", "completed", "--limit", "1", "--database", schemaURL], in: folder)
+                #expect(list.status == 0)
             }
-            try await server.run("restart")
-            // Read progress through fresh processes: what is under test is the nodes' recovery.
-            try await eventually(timeout: .seconds(150)) {
-                let queues = try CLIProcess.run(["queues", "--json", "--database", schemaURL], in: folder)
-                return queues.stdout.contains("\"completed\" : \(total)")
-            }
-            for node in nodes {
-                #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited when the server restarted")
-                node.terminate()
-            }
-            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
-            let list = try CLIProcess.run(["jobs", "list", "--json", "--state", "completed", "--limit", "1", "--database", schemaURL], in: folder)
-            #expect(list.status == 0)
         }
     }
 }
@@ -199,58 +198,48 @@ struct PostgresOutageTests {
     @Test(.timeLimit(.minutes(3)))
     func noJobRunsTwiceWhenNoNodeDied() async throws {
         let folder = try makeFolder()
-        let server = OwnPostgres(port: 25432)
-        let url = try await server.run("start")
-        defer { server.stop() }
-        try await withPostgresStore(url: url) { store, schemaURL in
-            let total = 600
-            let sleeps = (0..<total).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(2_000)]))) }
-            _ = try await store.insert(sleeps, now: Date())
-            // The default heartbeat: what matters is how long a node takes to speak again after the outage.
-            let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=10", "--poll-interval", "100ms",
-                         "--rescue-after", "10s"]
-            let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
-            defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
-            try await eventually(timeout: .seconds(60)) {
-                let counts = try await store.queueSummaries().first
-                return (counts?.count(.completed) ?? 0) >= 30 && (counts?.count(.executing) ?? 0) >= 20
+        try await OwnPostgres.with(port: 25432) { server, url in
+            try await withPostgresStore(url: url) { store, schemaURL in
+                let total = 600
+                let sleeps = (0..<total).map { _ in JobInsert(kind: "sleep", args: RawJSON(.object(["ms": .number(2_000)]))) }
+                _ = try await store.insert(sleeps, now: Date())
+                // The default heartbeat: what matters is how long a node takes to speak again after the outage.
+                let serve = ["serve", "--port", "0", "--database", schemaURL, "--queue", "default=10", "--poll-interval", "100ms",
+                             "--rescue-after", "10s"]
+                let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
+                defer { for node in nodes where CLIProcess.exitStatus(of: node) == nil { node.terminate() } }
+                try await eventually(timeout: .seconds(60)) {
+                    let counts = try await store.queueSummaries().first
+                    return (counts?.count(.completed) ?? 0) >= 30 && (counts?.count(.executing) ?? 0) >= 20
+                }
+                try await server.run("stop")
+                try await Task.sleep(for: .seconds(20))
+                try await server.run("resume")
+                // The test's own pool reconnects too: a read may fail until it has.
+                try await eventually(timeout: .seconds(150)) {
+                    (try? await store.queueSummaries().first?.count(.completed)) == total
+                }
+                for node in nodes {
+                    #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited during the outage")
+                    node.terminate()
+                }
+                for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
+                let jobs = try await allJobs(store)
+                #expect(jobs.count == total && jobs.allSatisfy { $0.state == .completed })
+                let twice = jobs.filter { $0.attempt > 1 || !$0.errors.isEmpty }
+                #expect(twice.isEmpty, "\(twice.count) jobs ran twice though no node died: \(twice.prefix(3).map { $0.errors.map(\.message) })")
             }
-            try await server.run("stop")
-            try await Task.sleep(for: .seconds(20))
-            try await server.run("resume")
-            // The test's own pool reconnects too: a read may fail until it has.
-            try await eventually(timeout: .seconds(150)) {
-                (try? await store.queueSummaries().first?.count(.completed)) == total
-            }
-            for node in nodes {
-                #expect(CLIProcess.exitStatus(of: node) == nil, "a node exited during the outage")
-                node.terminate()
-            }
-            for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
-            let jobs = try await allJobs(store)
-            #expect(jobs.count == total && jobs.allSatisfy { $0.state == .completed })
-            let twice = jobs.filter { $0.attempt > 1 || !$0.errors.isEmpty }
-            #expect(twice.isEmpty, "\(twice.count) jobs ran twice though no node died: \(twice.prefix(3).map { $0.errors.map(\.message) })")
         }
     }
 }
 
 /// Runs one of the repository's scripts and returns its standard output.
 func runScript(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [scriptsFolder.appendingPathComponent(name).path] + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    // A file, not a pipe: a server the script starts must not hold our reading end open.
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).out")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: output) }
-    process.standardOutput = try FileHandle(forWritingTo: output)
-    try process.run()
-    // Polled: Foundation's waitUntilExit can miss the exit when called from a task.
-    let status = try await CLIProcess.wait(process, timeout: .seconds(120))
-    guard status == 0 else { throw CLITestFailure(description: "\(name) \(arguments) failed") }
-    return String(decoding: try Data(contentsOf: output), as: UTF8.self)
+    let result = try await CLIProcess.runToEnd(URL(fileURLWithPath: "/bin/bash"), [scriptsFolder.appendingPathComponent(name).path] + arguments,
+                                               in: FileManager.default.temporaryDirectory,
+                                               environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    guard result.status == 0 else { throw CLITestFailure(description: "\(name) \(arguments) failed: \(result.stderr)") }
+    return result.stdout
 }
 
 /// A PostgreSQL server of one test's own (scripts/postgres.sh on its own port and folder), so
@@ -270,14 +259,18 @@ struct OwnPostgres {
         try await runScript("postgres.sh", [command], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Stops it from a `defer`, so without awaiting.
-    func stop() {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [scriptsFolder.appendingPathComponent("postgres.sh").path, "stop"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        try? process.run()
-        while CLIProcess.exitStatus(of: process) == nil { usleep(20_000) }
+    /// Starts one on `port`, runs `body` with its URL, and stops it however `body` ends.
+    static func with<T>(port: Int, _ body: (OwnPostgres, String) async throws -> T) async throws -> T {
+        let server = OwnPostgres(port: port)
+        let url = try await server.run("start")
+        do {
+            let value = try await body(server, url)
+            try await server.run("stop")
+            return value
+        } catch {
+            _ = try? await server.run("stop")
+            throw error
+        }
     }
 }
 
@@ -290,7 +283,7 @@ struct PostgresScheduleProcessTests {
     func threeNodesFireEachSecondExactlyOnce() async throws {
         let folder = try makeFolder()
         try await withPostgresStore(url: try #require(testPostgresURL)) { store, url in
-            let added = try CLIProcess.run(["schedules", "add", "tick", "--kind", "noop", "--every", "1s", "--database", url], in: folder)
+            let added = try await CLIProcess.run(["schedules", "add", "tick", "--kind", "noop", "--every", "1s", "--database", url], in: folder)
             #expect(added.status == 0, "\(added.stderr)")
             let serve = ["serve", "--port", "0", "--database", url, "--poll-interval", "50ms", "--scheduler-interval", "100ms"]
             let nodes = try ["a", "b", "c"].map { try CLIProcess.start(serve + ["--node", $0], in: folder, log: "\($0).log") }
@@ -298,7 +291,7 @@ struct PostgresScheduleProcessTests {
             try await eventually(timeout: .seconds(60)) {
                 try await store.queueSummaries().first?.count(.completed) ?? 0 >= 6
             }
-            let deactivated = try CLIProcess.run(["schedules", "deactivate", "tick", "--database", url], in: folder)
+            let deactivated = try await CLIProcess.run(["schedules", "deactivate", "tick", "--database", url], in: folder)
             #expect(deactivated.status == 0, "\(deactivated.stderr)")
             try await Task.sleep(for: .milliseconds(300))
             for node in nodes { node.terminate() }

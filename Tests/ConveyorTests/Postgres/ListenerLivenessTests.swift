@@ -29,8 +29,8 @@ struct ListenerLivenessTests {
                 return heard.contains("before")
             }
             let frozen = try #require(try await Self.listenerPID(schema))
-            try Self.signal("STOP", frozen)
-            defer { try? Self.signal("CONT", frozen) }
+            try Self.send(SIGSTOP, to: frozen)
+            defer { try? Self.send(SIGCONT, to: frozen) }
 
             try await eventually(timeout: .seconds(15)) { try await Self.listenerPID(schema).map { $0 != frozen } ?? false }
             try await eventually(timeout: .seconds(15)) {
@@ -88,13 +88,8 @@ struct ListenerLivenessTests {
         return nil
     }
 
-    private static func signal(_ name: String, _ pid: Int32) throws {
-        let kill = Process()
-        kill.executableURL = URL(fileURLWithPath: "/bin/kill")
-        kill.arguments = ["-\(name)", "\(pid)"]
-        try kill.run()
-        kill.waitUntilExit()
-        guard kill.terminationStatus == 0 else { throw TestFailure(description: "kill -\(name) \(pid) failed") }
+    private static func send(_ signal: Int32, to pid: Int32) throws {
+        guard kill(pid, signal) == 0 else { throw TestFailure(description: "signal \(signal) to \(pid) failed: errno \(errno)") }
     }
 }
 
