@@ -58,7 +58,12 @@ extension PostgresJobStore {
     }
 
     package func announceAvailable(_ queues: Set<String>) async throws {
-        for queue in queues { try await notify(.jobsAvailable(queue: queue)) }
+        try await storage("announcing new jobs") { [self] in
+            for queue in queues {
+                try await notify(.jobsAvailable(queue: queue))
+                answerArrived()
+            }
+        }
     }
 
     package func deleteFinished(_ state: JobState, before: Date, in queues: QueueSelection, limit: Int) async throws -> Int {

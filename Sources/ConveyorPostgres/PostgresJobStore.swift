@@ -102,8 +102,7 @@ public final class PostgresJobStore: JobStore, Service {
     /// deadlines until cancelled.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            if ownsClient { group.addTask { await self.runPool() } }
-            group.addTask { await self.watchdog.run() }
+            group.addTask { await self.runConnections() }
             group.addTask { await self.listenForSignals() }
             group.addTask { await self.sendEvents() }
             try? await gracefulShutdown()
@@ -111,9 +110,21 @@ public final class PostgresJobStore: JobStore, Service {
         }
     }
 
-    /// Runs the store's own connection pool (part of ``run()``) and lets operations that
-    /// waited for it go on.
-    package func runPool() async {
+    /// The longest a migration statement may go unanswered.
+    static let migrationAnswerTimeout: Duration = .seconds(600)
+
+    /// What every operation needs (part of ``run()``): the store's own connection pool, if it
+    /// has one, and the deadline on answers, without which a query written to a connection that
+    /// had just closed would wait for ever.
+    package func runConnections() async {
+        await withDiscardingTaskGroup { group in
+            if ownsClient { group.addTask { await self.runPool() } }
+            group.addTask { await self.watchdog.run() }
+        }
+    }
+
+    /// Runs the store's own connection pool and lets operations that waited for it go on.
+    private func runPool() async {
         // Opened just before `run()` begins, in the same step of this task, which marks the pool
         // as running a few instructions later (unless the thread is preempted in between: see
         // ``EarlyLeaseWarningFilter``).
@@ -125,7 +136,10 @@ public final class PostgresJobStore: JobStore, Service {
 
     package func migrate() async throws {
         do {
-            try await runMigrations()
+            // A migration may wait for another node's, or build an index on a large table.
+            try await storage("migrating the schema", answeredWithin: max(answerTimeout, Self.migrationAnswerTimeout)) { [self] in
+                try await runMigrations()
+            }
         } catch {
             throw ConveyorError(.migration, "the schema '\(schema)' could not be brought up to date", underlying: error)
         }
@@ -228,13 +242,14 @@ public final class PostgresJobStore: JobStore, Service {
     /// Runs `body`, turning driver errors into ``ConveyorError``s that say what was being done,
     /// and gives up waiting after ``PostgresConfiguration/answerTimeout``.
     @discardableResult
-    func storage<T: Sendable>(_ doing: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func storage<T: Sendable>(_ doing: String, answeredWithin limit: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let limit = limit ?? answerTimeout
         do {
             // Before the deadline starts: a store that is not running is not a lost connection.
             try await poolStart.wait(atMost: answerTimeout, on: timers)
-            return try await withAnswerDeadline(answerTimeout, on: watchdog, body)
+            return try await withAnswerDeadline(limit, on: watchdog, body)
         } catch is AnswerDeadlineExceeded {
-            throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(answerTimeout); the connection is presumed lost")
+            throw ConveyorError(.storage, "\(doing) got no answer from PostgreSQL within \(limit); the connection is presumed lost")
         } catch let cancelled as CancellationError {
             // The caller went away (a shutdown, a client that hung up on its long poll): not a database failure.
             throw cancelled

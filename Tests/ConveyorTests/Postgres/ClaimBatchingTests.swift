@@ -13,7 +13,7 @@ struct ClaimBatchingTests {
         var configuration = try TestPostgres.configuration()
         configuration.claimBatchingWait = .milliseconds(400)
         let store = try PostgresJobStore(configuration: configuration)
-        Task { await store.runPool() }
+        Task { await store.runConnections() }
         try await store.migrate()
 
         // Four jobs fill the four slots and run until released (step 1 marks them).

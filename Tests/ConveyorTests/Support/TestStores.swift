@@ -65,7 +65,7 @@ enum TestPostgres {
         configuration.client.options.connectionIdleTimeout = .seconds(5)
         let store = try PostgresJobStore(configuration: configuration)
         // Like the shared pool, it runs for the rest of the test process.
-        Task { await store.runPool() }
+        Task { await store.runConnections() }
         return store
     }
 
