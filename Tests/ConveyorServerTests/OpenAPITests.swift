@@ -16,7 +16,7 @@ struct OpenAPITests {
             let document = try #require(try JSONSerialization.jsonObject(with: Data(served.body.readableBytesView)) as? [String: Any])
             try Self.checkStructure(document)
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            #expect(paths.values.reduce(0) { $0 + $1.count } == 42, "every route is documented (42 operations)")
+            #expect(paths.values.reduce(0) { $0 + $1.count } == 43, "every route is documented (43 operations)")
 
             var scheduleCount = 0
             for (path, operations) in paths.sorted(by: { $0.key < $1.key }) {
@@ -62,6 +62,7 @@ struct OpenAPITests {
         case "enqueueBatch": #"{"jobs": [{"kind": "noop"}], "callback": {"kind": "noop"}}"#
         case "setQueueLimits": #"{"concurrency": 3}"#
         case "fetchWork": #"{"worker": "probe-worker", "queues": ["default"]}"#
+        case "workDeclare": #"{"worker": "probe-worker", "kinds": [{"kind": "probe.kind", "timeout_seconds": 60}]}"#
         case "workHeartbeat": #"{"worker": "probe-worker", "queues": ["default"], "leases": []}"#
         case "createSchedule": #"{"name": "made-\#(serial)", "kind": "noop", "recurrence": {"type": "daily", "hour": 8}}"#
         case "replaceSchedule": #"{"name": "probe", "kind": "noop", "recurrence": {"type": "hourly", "minute": 5}}"#

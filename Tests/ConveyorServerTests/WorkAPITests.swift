@@ -130,4 +130,61 @@ struct WorkAPITests {
             #expect(try await conveyor.job(id: other.id).state == .executing, "nothing changed")
         }
     }
+
+    /// A worker process declares its kinds: an enqueue by kind name (no queue named) gets the
+    /// declared queue, priority, attempts and tags; the job carries the backoff and timeout,
+    /// the lease hands the timeout to the worker, and a failure is retried by the backoff.
+    @Test func declaredKindsGiveTheirOptionsToEnqueuesByKind() async throws {
+        try await withAPI { client, conveyor in
+            let declare = #"""
+                {"worker": "node-1", "kinds": [
+                  {"kind": "app.process_text", "queue": "default", "priority": 2, "max_attempts": 4, "tags": ["sources"],
+                   "backoff": {"type": "fixed", "base_seconds": 30}, "timeout_seconds": 300},
+                  {"kind": "app.crawl"}]}
+                """#
+            var (status, body) = try await client.call(.post, "/api/v1/work/declare", key: workKey, json: declare)
+            #expect(status == .ok && body["declared"] as? [String] == ["app.process_text", "app.crawl"], "\(body)")
+
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "app.process_text", "args": {"source_id": "s-1"}}"#)
+            #expect(status == .created, "\(body)")
+            #expect(body["queue"] as? String == "default" && body["priority"] as? Int == 2 && body["max_attempts"] as? Int == 4)
+            #expect(body["tags"] as? [String] == ["sources"])
+            let own = try await conveyor.enqueue(kind: "app.process_text", options: EnqueueOptions(timeout: .seconds(5))).job
+            #expect(own.meta.value["timeout_seconds"] == .number(5), "an enqueue's own timeout wins")
+            _ = try await conveyor.cancel(id: own.id)
+
+            (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "node-1", "queues": ["default"]}"#)
+            let leases = try #require(body["leases"] as? [[String: Any]])
+            #expect(leases.count == 1 && leases[0]["timeout_seconds"] as? Double == 300, "\(body)")
+            let (token, job) = try Self.lease(body)
+            (status, body) = try await client.call(.post, "/api/v1/work/fail", key: workKey, json: #"{"lease": "\#(token)", "error": "timed out after 300 s"}"#)
+            #expect(status == .ok && body["state"] as? String == "retryable", "\(body)")
+            let failed = try await conveyor.job(id: Int64(try #require(job["id"] as? Int)))
+            let failedAt = try #require(failed.errors.last?.at)
+            // An error's time is stored to the second.
+            #expect((29...31).contains(failed.scheduledAt.timeIntervalSince(failedAt)), "the declared fixed backoff: \(failed.scheduledAt) after \(failedAt)")
+
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "app.crawl"}"#)
+            #expect(status == .created && body["max_attempts"] as? Int == JobOptions.defaultMaxAttempts, "\(body)")
+            (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey, json: #"{"worker": "node-1", "queues": ["default"]}"#)
+            #expect((body["leases"] as? [[String: Any]])?.first?["timeout_seconds"] == nil, "no timeout declared: \(body)")
+
+            let refused: [(String, String, HTTPResponse.Status, String?)] = [
+                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.bill", "queue": "billing"}]}"#, .forbidden, nil),
+                (readKey, #"{"worker": "node-1", "kinds": [{"kind": "app.crawl"}]}"#, .forbidden, nil),
+                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a"}, {"kind": "app.a"}]}"#, .badRequest, "kinds[1].kind"),
+                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "priority": 12}]}"#, .badRequest, "kinds[0].priority"),
+                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "timeout_seconds": 0}]}"#, .badRequest, "kinds[0].timeout_seconds"),
+                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "backoff": {"type": "fixed", "base_seconds": -1}}]}"#, .badRequest,
+                 "kinds[0].backoff.base_seconds"),
+                (workKey, #"{"worker": "no spaces", "kinds": [{"kind": "app.a"}]}"#, .badRequest, "worker"),
+            ]
+            for (key, json, expected, field) in refused {
+                (status, body) = try await client.call(.post, "/api/v1/work/declare", key: key, json: json)
+                #expect(status == expected && (field == nil || body.error.field == field), "\(json): \(status) \(body)")
+            }
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "app.a"}"#)
+            #expect(status == .unprocessableContent && body.error.code == "unknown_kind", "nothing of a refused declaration was stored: \(body)")
+        }
+    }
 }

@@ -114,6 +114,10 @@ extension Conveyor {
         guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
         let defaults = try await defaults(forKind: kind, args: raw, queueNamed: options.queue != nil, known: &known)
+        var options = options
+        if workers.withLock({ $0[kind] == nil }), let declared = try await known.declaration(of: kind, in: store) {
+            try declared.carryRules(into: &options)
+        }
         return try options.resolve(kind: kind, args: raw, defaults: defaults, now: clock.now())
     }
 

@@ -5,6 +5,10 @@ public struct Lease: Sendable, Hashable {
     /// Names the job's attempt on the worker: an outcome or a renewal with it counts only while
     /// that attempt is the job's current one (attempt fencing, as for nodes).
     public var token: String
+
+    /// How long the attempt may run (its enqueue's, or its kind's as a worker process declared
+    /// it); the worker fails it as timed out after that. Nil: no limit.
+    public var timeout: Duration? { job.ownTimeout }
 }
 
 /// A lease token's parts: `jobID.attempt.worker`.

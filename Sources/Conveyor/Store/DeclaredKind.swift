@@ -1,9 +1,10 @@
 package import Foundation
 
-/// A job kind as a node declared it: the options its worker gives new jobs. Nodes declare their
-/// kinds when they start, so an enqueue by kind name (the API, the CLI) gets the worker's queue,
-/// attempts, uniqueness and hooks while no node running the kind is up. Backoff and timeout
-/// need no record: the worker applies them when it runs the job.
+/// A job kind as a node or a worker process declared it: the options its worker gives new jobs.
+/// Nodes declare their kinds when they start, so an enqueue by kind name (the API, the CLI)
+/// gets the worker's queue, attempts, uniqueness and hooks while no node running the kind is
+/// up. A Swift worker applies its backoff and timeout when it runs a job, so a node declares
+/// none; a worker process's (``WorkerKind``) are declared, and its jobs carry them.
 package struct DeclaredKind: Sendable, Hashable, Codable {
     package var kind: String
     package var queue: String
@@ -12,6 +13,8 @@ package struct DeclaredKind: Sendable, Hashable, Codable {
     package var tags: [String]
     package var unique: StoredUnique?
     package var hooks: OutcomeHooks?
+    package var backoff: StoredBackoff?
+    package var timeoutSeconds: Double?
     package var declaredBy: String
     package var declaredAt: Date
 
@@ -27,14 +30,34 @@ package struct DeclaredKind: Sendable, Hashable, Codable {
         declaredAt = now
     }
 
+    /// A worker process's kind, already checked.
+    init(_ declared: WorkerKind, worker: String, at now: Date) {
+        kind = declared.kind
+        queue = declared.queue
+        priority = declared.priority
+        maxAttempts = declared.maxAttempts
+        tags = declared.tags
+        backoff = declared.backoff?.stored
+        timeoutSeconds = declared.timeout?.seconds
+        declaredBy = worker
+        declaredAt = now
+    }
+
     /// The options an enqueue by kind takes as its defaults.
     package var options: JobOptions {
         JobOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, unique: unique?.options, tags: tags, hooks: hooks)
     }
 
+    /// Gives an enqueue by kind the declared backoff and timeout, unless it sets its own: the
+    /// job then carries them to the worker process, which cannot apply the server's rules.
+    func carryRules(into options: inout EnqueueOptions) throws(ConveyorError) {
+        if options.backoff == nil, let backoff { options.backoff = try backoff.backoff() }
+        if options.timeout == nil, let timeoutSeconds { options.timeout = try .seconds(checked: timeoutSeconds, field: "timeout_seconds") }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case kind, queue, priority, tags, unique, hooks
-        case maxAttempts = "max_attempts", declaredBy = "declared_by", declaredAt = "declared_at"
+        case kind, queue, priority, tags, unique, hooks, backoff
+        case maxAttempts = "max_attempts", timeoutSeconds = "timeout_seconds", declaredBy = "declared_by", declaredAt = "declared_at"
     }
 }
 

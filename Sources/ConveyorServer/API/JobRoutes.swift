@@ -195,15 +195,18 @@ struct EnqueueBody: Decodable {
         let states: [String]?
     }
 
+    /// A `timeout_seconds` as a duration of at least a millisecond.
+    static func timeout(seconds: Double) throws -> Duration {
+        guard seconds >= 0.001 else { throw ConveyorError(.invalidInput, field: "timeout_seconds", "must be at least 0.001 (a millisecond)") }
+        return try .seconds(checked: seconds, field: "timeout_seconds")
+    }
+
     func options() throws -> EnqueueOptions {
         var options = EnqueueOptions(queue: queue, priority: priority, maxAttempts: maxAttempts, tags: tags ?? [], meta: meta ?? [:])
         options.at = scheduledAt
         options.hooks = hooks?.hooks
         options.backoff = try backoff?.backoff()
-        if let timeoutSeconds {
-            guard timeoutSeconds >= 0.001 else { throw ConveyorError(.invalidInput, field: "timeout_seconds", "must be at least 0.001 (a millisecond)") }
-            options.timeout = try .seconds(checked: timeoutSeconds, field: "timeout_seconds")
-        }
+        if let timeoutSeconds { options.timeout = try Self.timeout(seconds: timeoutSeconds) }
         if let delaySeconds { options.delay = try .seconds(checked: delaySeconds, field: "delay_seconds") }
         if let unique {
             let basis: UniqueOptions.Basis

@@ -21,7 +21,20 @@ struct WorkRoutes {
             let leases = try await cancelWhenGracefulShutdown {
                 try await conveyor.lease(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], limit: body.limit ?? 1, wait: wait)
             }
-            return JSONResponse(LeaseList(leases: leases.map { LeasedJob(lease: $0.token, job: $0.job) }))
+            return JSONResponse(LeaseList(leases: leases.map { LeasedJob(lease: $0.token, job: $0.job, timeoutSeconds: $0.timeout?.seconds) }))
+        }
+        group.post("work/declare") { request, context in
+            let body = try await request.json(DeclareBody.self, context: context)
+            try context.requireWork(on: body.kinds.map { $0.queue ?? "default" })
+            let kinds = try body.kinds.enumerated().map { index, kind in
+                do {
+                    return try kind.declaration()
+                } catch let error as ConveyorError {
+                    throw ConveyorError(error.code, field: "kinds[\(index)].\(error.field ?? "")", error.message)
+                }
+            }
+            try await conveyor.declare(kinds, worker: body.worker)
+            return JSONResponse(Declared(declared: kinds.map(\.kind)))
         }
         group.post("work/heartbeat") { request, context in
             let body = try await request.json(HeartbeatBody.self, context: context)
@@ -76,6 +89,33 @@ struct FetchBody: Decodable {
     let waitSeconds: Double?
 }
 
+/// `POST /api/v1/work/declare`.
+struct DeclareBody: Decodable {
+    let worker: String
+    let kinds: [Kind]
+
+    struct Kind: Decodable {
+        let kind: String
+        let queue: String?
+        let priority: Int?
+        let maxAttempts: Int?
+        let tags: [String]?
+        let backoff: EnqueueBody.BackoffBody?
+        let timeoutSeconds: Double?
+
+        func declaration() throws -> WorkerKind {
+            var declared = WorkerKind(kind, queue: queue ?? "default", priority: priority ?? 0, maxAttempts: maxAttempts ?? JobOptions.defaultMaxAttempts,
+                                      tags: tags ?? [], backoff: try backoff?.backoff())
+            if let timeoutSeconds { declared.timeout = try EnqueueBody.timeout(seconds: timeoutSeconds) }
+            return declared
+        }
+    }
+}
+
+struct Declared: Encodable, Sendable {
+    let declared: [String]
+}
+
 /// `POST /api/v1/work/heartbeat`.
 struct HeartbeatBody: Decodable {
     let worker: String
@@ -115,6 +155,7 @@ struct ReasonBody: Decodable {
 struct LeasedJob: Encodable, Sendable {
     let lease: String
     let job: Job
+    let timeoutSeconds: Double?
 }
 
 struct LeaseList: Encodable, Sendable {

@@ -18,6 +18,16 @@ import { ConveyorError, LeaseLost } from './errors.js';
  * @typedef {object} Lease A fetched job and the token naming its attempt.
  * @property {string} lease
  * @property {Job} job
+ * @property {number} [timeout_seconds] How long the attempt may run (the job's own, or its kind's as declared).
+ *
+ * @typedef {object} KindOptions A kind a worker runs and the options its jobs get when enqueued by kind name.
+ * @property {string} kind
+ * @property {string} [queue]
+ * @property {number} [priority]
+ * @property {number} [max_attempts]
+ * @property {string[]} [tags]
+ * @property {Record<string, any>} [backoff] The server's rule, e.g. `{type: 'fixed', base_seconds: 30}`.
+ * @property {number} [timeout_seconds]
  *
  * @typedef {object} Renewal What a heartbeat answers.
  * @property {string[]} cancelled Leases whose job was cancelled.
@@ -93,6 +103,17 @@ export class Client {
     const answer = await this.#send('POST', '/api/v1/work/fetch', { worker, queues, kinds, limit, wait_seconds: waitSeconds },
       waitSeconds * 1000 + this.timeoutMs);
     return answer.leases;
+  }
+
+  /**
+   * Declares the kinds the worker runs with their options: enqueues by kind name get them,
+   * even while no worker is up.
+   * @param {string} worker
+   * @param {KindOptions[]} kinds
+   * @returns {Promise<string[]>} the kinds declared
+   */
+  async declare(worker, kinds) {
+    return (await this.#send('POST', '/api/v1/work/declare', { worker, kinds })).declared;
   }
 
   /**

@@ -29,7 +29,16 @@ export class JobContext {
     this.client = client;
     this.lease = lease.lease;
     this.job = lease.job;
+    this.timeoutSeconds = lease.timeout_seconds;
     this.controller = new AbortController();
+    this.reported = false;
+  }
+
+  /** True for the first caller only: the handler's outcome and a timeout race to report. */
+  takeReport() {
+    const first = !this.reported;
+    this.reported = true;
+    return first;
   }
 
   get args() { return this.job.args; }
@@ -66,14 +75,29 @@ export class Worker {
     this.pollWaitSeconds = pollWaitSeconds;
     /** @type {Map<string, (context: JobContext) => any>} */
     this.handlers = new Map();
+    /** @type {Map<string, import('./client.js').KindOptions>} */
+    this.declared = new Map();
     /** @type {Map<string, {context: JobContext, done: Promise<void>}>} */
     this.running = new Map();
     this.stopping = false;
   }
 
-  /** Registers `handler` for jobs of `kind`; what it returns (or resolves to) is the result. */
-  handle(kind, handler) {
+  /**
+   * Registers `handler` for jobs of `kind`; what it returns (or resolves to) is the result.
+   * `options`, if given, are declared when the worker starts, so that every enqueue by kind
+   * name gets them: `queue` (default: the worker's first), `priority`, `maxAttempts`, `tags`,
+   * `backoff` (the server's rule as JSON) and `timeoutSeconds` (after which the worker fails
+   * the attempt as timed out and aborts the handler's signal).
+   * @param {string} kind
+   * @param {(context: JobContext) => any} handler
+   * @param {{queue?: string, priority?: number, maxAttempts?: number, tags?: string[], backoff?: Record<string, any>, timeoutSeconds?: number}} [options]
+   */
+  handle(kind, handler, options) {
     this.handlers.set(kind, handler);
+    if (options) {
+      const { queue = this.queues[0], priority, maxAttempts, tags, backoff, timeoutSeconds } = options;
+      this.declared.set(kind, { kind, queue, priority, max_attempts: maxAttempts, tags, backoff, timeout_seconds: timeoutSeconds });
+    }
     return this;
   }
 
@@ -82,6 +106,7 @@ export class Worker {
   /** @param {{signals?: boolean}} [options] */
   async run({ signals = true } = {}) {
     if (this.handlers.size === 0) throw new Error('register a handler before run()');
+    if (this.declared.size > 0) await this.client.declare(this.name, [...this.declared.values()]);
     const stop = () => this.stop();
     if (signals) { process.on('SIGTERM', stop); process.on('SIGINT', stop); }
     const beat = setInterval(() => { this.#heartbeat().catch(() => {}); }, this.heartbeatSeconds * 1000);
@@ -116,21 +141,39 @@ export class Worker {
   /** @param {JobContext} context */
   async #perform(context) {
     const handler = this.handlers.get(context.job.kind);
+    const timer = context.timeoutSeconds === undefined ? undefined
+      : setTimeout(() => { this.#timeOut(context).catch(() => {}); }, context.timeoutSeconds * 1000);
+    /** @type {() => Promise<unknown>} */
+    let report;
     try {
-      let result;
-      try {
-        // A worker takes every job of its queues; one it has no handler for fails (and is retried).
-        if (!handler) throw new Error(`worker ${this.name} has no handler for kind '${context.job.kind}'`);
-        result = await handler(context);
-      } catch (error) {
-        if (error instanceof Snooze) return void await this.client.snooze(context.lease, error.seconds);
-        if (error instanceof Discard) return void await this.client.discard(context.lease, error.reason);
-        if (error instanceof Cancel) return void await this.client.cancel(context.lease, error.reason);
-        return void await this.client.fail(context.lease, `${error?.name ?? 'Error'}: ${error?.message ?? error}`);
-      }
-      await this.client.complete(context.lease, result ?? null);
+      // A worker takes every job of its queues; one it has no handler for fails (and is retried).
+      if (!handler) throw new Error(`worker ${this.name} has no handler for kind '${context.job.kind}'`);
+      const result = await handler(context);
+      report = () => this.client.complete(context.lease, result ?? null);
+    } catch (error) {
+      if (error instanceof Snooze) report = () => this.client.snooze(context.lease, error.seconds);
+      else if (error instanceof Discard) report = () => this.client.discard(context.lease, error.reason);
+      else if (error instanceof Cancel) report = () => this.client.cancel(context.lease, error.reason);
+      else report = () => this.client.fail(context.lease, `${error?.name ?? 'Error'}: ${error?.message ?? error}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      if (context.takeReport()) await report();
     } catch (error) {
       if (!(error instanceof LeaseLost)) console.error(`job ${context.job.id}: reporting its outcome failed: ${error}`);
+    }
+  }
+
+  /** The attempt ran out of time: it is failed as timed out, and the handler's signal aborted. @param {JobContext} context */
+  async #timeOut(context) {
+    if (!context.takeReport()) return;
+    const message = `timed out after ${context.timeoutSeconds} s`;
+    context.controller.abort(new Error(message));
+    try {
+      await this.client.fail(context.lease, message);
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) console.error(`job ${context.job.id}: reporting its timeout failed: ${error}`);
     }
   }
 

@@ -67,3 +67,31 @@ test('SIGTERM lets running jobs finish before the process exits', async () => {
   }
   assert.ok(ran.size >= 3 && ran.size < 12);
 });
+
+test('declared options reach enqueues by kind, and a timed-out attempt is retried by the declared backoff', async () => {
+  const admin = new Client(server.url, { apiKey: keys.admin });
+  const worker = new Worker(new Client(server.url, { apiKey: keys.work }), { queues: ['node'], concurrency: 2, name: 'node-slow', heartbeatSeconds: 0.5, pollWaitSeconds: 0.5 });
+  let aborted = 0;
+  worker.handle('node.slow', async (job) => {
+    await new Promise((done) => {
+      const timer = setTimeout(done, 5000);
+      job.signal.addEventListener('abort', () => { aborted += 1; clearTimeout(timer); done(); });
+    });
+    return { finished: !job.cancelled };
+  }, { maxAttempts: 2, priority: 3, tags: ['slow'], timeoutSeconds: 0.5, backoff: { type: 'fixed', base_seconds: 0.2 } });
+  const running = worker.run({ signals: false });
+  // Declared when the worker starts: an enqueue by kind alone, with no queue, lands in "node".
+  await waitUntil(async () => (await (await fetch(`${server.url}/api/v1/nodes`, { headers: { authorization: `Bearer ${keys.admin}` } })).json())
+    .nodes.some((node) => node.name === 'node-slow'));
+  const job = await admin.enqueue('node.slow');
+  assert.deepEqual([job.queue, job.priority, job.max_attempts, job.tags], ['node', 3, 2, ['slow']]);
+  await waitUntil(async () => (await admin.job(job.id)).state === 'discarded');
+  worker.stop();
+  await running;
+  const final = await admin.job(job.id);
+  assert.equal(final.attempt, 2);
+  assert.deepEqual(final.errors.map((error) => error.message), ['timed out after 0.5 s', 'timed out after 0.5 s']);
+  assert.equal(aborted, 2, 'the handler was told to stop at each timeout');
+  assert.equal(final.meta.result, undefined, 'what the handler returned after its timeout was not stored');
+  assert.ok(Date.parse(final.errors[1].at) - Date.parse(final.errors[0].at) < 5000, 'retried after the declared 0.2 s, not the default 15 s');
+});

@@ -97,3 +97,53 @@ def test_sigterm_lets_running_jobs_finish_before_the_process_exits(server, tmp_p
         # Each job it started finished and reported before it exited; the rest wait for another worker.
         assert state == ("completed" if n in ran else "available"), (n, state)
     assert 3 <= len(ran) < 12
+
+
+def test_declared_options_reach_enqueues_by_kind_and_a_timed_out_attempt_is_retried_by_the_declared_backoff(server) -> None:
+    admin = Client(server.url, api_key="admin-key-for-tests")
+    worker = Worker(Client(server.url, api_key="work-key-for-tests"), queues=["py"], concurrency=2, name="py-slow",
+                    heartbeat_interval=0.5, poll_wait=0.5)
+    started = threading.Event()
+    stopped_when_told = threading.Event()
+
+    @worker.handler("py.slow", max_attempts=2, priority=3, tags=["slow"], timeout=0.5,
+                    backoff={"type": "fixed", "base_seconds": 0.2})
+    def slow(job):
+        started.set()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if job.cancelled:
+                stopped_when_told.set()
+                return {"finished": False}
+            time.sleep(0.02)
+        return {"finished": True}
+
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        # Declared when the worker starts: an enqueue by kind alone, with no queue, lands in "py".
+        wait_until(lambda: any(node["name"] == "py-slow" for node in httpx_get(server, "/api/v1/nodes")["nodes"]))
+        job = admin.enqueue("py.slow")
+        assert (job.queue, job.priority, job.max_attempts, job.tags) == ("py", 3, 2, ["slow"])
+        wait_until(lambda: admin.job(job.id).state == "discarded", timeout=20)
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+    assert started.is_set() and stopped_when_told.is_set(), "the handler was told to stop at its timeout"
+    final = admin.job(job.id)
+    assert final.attempt == 2
+    assert [error["message"] for error in final.errors] == ["timed out after 0.5 s"] * 2
+    assert final.result is None, "what the handler returned after its timeout was not stored"
+    first, second = final.errors
+    # The second attempt began after the declared 0.2 s backoff, not the default 15 s.
+    assert parse_time(second["at"]) - parse_time(first["at"]) < 5
+
+
+def httpx_get(server, path: str) -> dict:
+    import httpx
+    return httpx.get(server.url + path, headers={"Authorization": "Bearer admin-key-for-tests"}, timeout=10).json()
+
+
+def parse_time(text: str) -> float:
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()

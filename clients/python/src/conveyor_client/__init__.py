@@ -17,10 +17,10 @@
 
 from .client import AsyncClient, Client
 from .errors import ConveyorError, LeaseLost
-from .types import Job, Lease, Renewal
+from .types import Job, KindOptions, Lease, Renewal
 from .worker import Discard, JobContext, Snooze, Worker, Cancel
 
 __all__ = [
-    "AsyncClient", "Client", "ConveyorError", "LeaseLost", "Job", "Lease", "Renewal",
+    "AsyncClient", "Client", "ConveyorError", "LeaseLost", "Job", "KindOptions", "Lease", "Renewal",
     "Worker", "JobContext", "Snooze", "Discard", "Cancel",
 ]

@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import httpx
 
 from .errors import ConveyorError, LeaseLost
-from .types import Job, Lease, Renewal
+from .types import Job, KindOptions, Lease, Renewal
 
 Request = Tuple[str, str, Optional[Dict[str, Any]]]
 
@@ -43,12 +43,16 @@ class _Calls:
         return ("POST", "/api/v1/work/fetch", {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "limit": limit, "wait_seconds": wait})
 
     @staticmethod
+    def declare(worker: str, kinds: Sequence[KindOptions]) -> Request:
+        return ("POST", "/api/v1/work/declare", {"worker": worker, "kinds": [kind.to_json() for kind in kinds]})
+
+    @staticmethod
     def heartbeat(worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]]) -> Request:
         return ("POST", "/api/v1/work/heartbeat", {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "leases": list(leases)})
 
     @staticmethod
     def leases(answer: Any) -> List[Lease]:
-        return [Lease(token=item["lease"], job=Job.from_json(item["job"])) for item in answer["leases"]]
+        return [Lease(token=item["lease"], job=Job.from_json(item["job"]), timeout=item.get("timeout_seconds")) for item in answer["leases"]]
 
     @staticmethod
     def outcome(name: str, lease: str, fields: Dict[str, Any]) -> Request:
@@ -93,6 +97,11 @@ class Client:
     def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0) -> List[Lease]:
         """Leases up to `limit` jobs, waiting up to `wait` seconds for one to become available."""
         return _Calls.leases(self._send(_Calls.fetch(worker, queues, kinds, limit, wait), timeout=wait + self._timeout))
+
+    def declare(self, worker: str, kinds: Sequence[KindOptions]) -> List[str]:
+        """Declares the kinds the worker runs with their options (queue, priority, attempts,
+        tags, backoff, timeout): enqueues by kind name get them, even while no worker is up."""
+        return list(self._send(_Calls.declare(worker, kinds))["declared"])
 
     def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None) -> Renewal:
         """Extends the worker's leases; answers those whose job was cancelled or that were lost."""
@@ -151,6 +160,9 @@ class AsyncClient:
 
     async def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0) -> List[Lease]:
         return _Calls.leases(await self._send(_Calls.fetch(worker, queues, kinds, limit, wait), timeout=wait + self._timeout))
+
+    async def declare(self, worker: str, kinds: Sequence[KindOptions]) -> List[str]:
+        return list((await self._send(_Calls.declare(worker, kinds)))["declared"])
 
     async def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None) -> Renewal:
         answer = await self._send(_Calls.heartbeat(worker, queues, leases, kinds))

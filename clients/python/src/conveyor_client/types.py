@@ -37,10 +37,33 @@ class Job:
 
 @dataclass(frozen=True)
 class Lease:
-    """A fetched job and the token that names its attempt; every report carries the token."""
+    """A fetched job and the token that names its attempt; every report carries the token.
+    `timeout` is how many seconds the attempt may run (the job's own, or its kind's as
+    declared); None: no limit."""
 
     token: str
     job: Job
+    timeout: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class KindOptions:
+    """A kind a worker runs and the options its jobs get when enqueued by kind name. `backoff`
+    is the server's rule as JSON, e.g. {"type": "fixed", "base_seconds": 30} or
+    {"type": "exponential", "base_seconds": 15, "factor": 2}; `timeout` is in seconds."""
+
+    kind: str
+    queue: str = "default"
+    priority: Optional[int] = None
+    max_attempts: Optional[int] = None
+    tags: Optional[List[str]] = None
+    backoff: Optional[Dict[str, Any]] = None
+    timeout: Optional[float] = None
+
+    def to_json(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"kind": self.kind, "queue": self.queue, "priority": self.priority, "max_attempts": self.max_attempts,
+                                "tags": self.tags, "backoff": self.backoff, "timeout_seconds": self.timeout}
+        return {key: value for key, value in body.items() if value is not None}
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Optional, Sequence
+from functools import partial
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from .client import Client
 from .errors import ConveyorError, LeaseLost
-from .types import Job, Lease
+from .types import Job, KindOptions, Lease
 
 logger = logging.getLogger("conveyor_client")
 
@@ -47,7 +48,16 @@ class JobContext:
         self._client = client
         self.lease = lease.token
         self.job: Job = lease.job
+        self.timeout = lease.timeout
         self._stop = threading.Event()
+        self._reported = False
+        self._report_lock = threading.Lock()
+
+    def _take_report(self) -> bool:
+        """True for the first caller only: the handler's outcome and a timeout's race to report."""
+        with self._report_lock:
+            first, self._reported = not self._reported, True
+            return first
 
     @property
     def args(self) -> Dict[str, Any]:
@@ -89,14 +99,25 @@ class Worker:
         self.heartbeat_interval = heartbeat_interval
         self.poll_wait = poll_wait
         self._handlers: Dict[str, Handler] = {}
+        self._declared: Dict[str, KindOptions] = {}
         self._running: Dict[str, JobContext] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
 
-    def handler(self, kind: str) -> Callable[[Handler], Handler]:
-        """Registers the decorated function for jobs of `kind`; its return value is the result."""
+    def handler(self, kind: str, *, queue: Optional[str] = None, priority: Optional[int] = None, max_attempts: Optional[int] = None,
+                tags: Optional[List[str]] = None, backoff: Optional[Dict[str, Any]] = None,
+                timeout: Optional[float] = None) -> Callable[[Handler], Handler]:
+        """Registers the decorated function for jobs of `kind`; its return value is the result.
+
+        Options, if any, are declared when the worker starts, so that every enqueue by kind
+        name gets them: `queue` (default: the worker's first), `priority`, `max_attempts`,
+        `tags`, `backoff` (the server's rule as JSON) and `timeout` (seconds an attempt may run;
+        after that the worker fails it as timed out and tells the handler to stop)."""
+        options = KindOptions(kind, queue or self.queues[0], priority, max_attempts, tags, backoff, timeout)
         def register(function: Handler) -> Handler:
             self._handlers[kind] = function
+            if options != KindOptions(kind, self.queues[0]) or queue is not None:
+                self._declared[kind] = options
             return function
         return register
 
@@ -106,6 +127,8 @@ class Worker:
     def run(self) -> None:
         if not self._handlers:
             raise ValueError("register a handler before run()")
+        if self._declared:
+            self.client.declare(self.name, list(self._declared.values()))
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
@@ -135,29 +158,47 @@ class Worker:
                     context = JobContext(self.client, lease)
                     with self._lock:
                         self._running[lease.token] = context
+                    if context.timeout is not None:
+                        timer = threading.Timer(context.timeout, self._time_out, [context])
+                        timer.daemon = True
+                        timer.start()
                     pool.submit(self._perform, context)
         self._stopping.set()
         beat.join(timeout=self.heartbeat_interval + 1)
 
+    def _time_out(self, context: JobContext) -> None:
+        """A thread cannot be stopped from outside: the attempt is failed as timed out, the
+        handler is told to stop (`cancelled`), and whatever it returns later is not reported."""
+        if not context._take_report():
+            return
+        context._stop.set()
+        try:
+            self.client.fail(context.lease, f"timed out after {context.timeout:g} s")
+        except LeaseLost:
+            pass
+        except Exception as error:
+            logger.error("job %s: reporting its timeout failed: %s", context.job.id, error)
+
     def _perform(self, context: JobContext) -> None:
         handler = self._handlers.get(context.job.kind)
+        report: Callable[[], Any]
         try:
-            try:
-                if handler is None:
-                    # A worker takes every job of its queues; one it has no handler for fails
-                    # (and is retried), as on a Swift node that does not know the kind.
-                    raise LookupError(f"worker {self.name} has no handler for kind '{context.job.kind}'")
-                result = handler(context)
-            except Snooze as snooze:
-                self.client.snooze(context.lease, snooze.seconds)
-            except Discard as discard:
-                self.client.discard(context.lease, discard.reason)
-            except Cancel as cancel:
-                self.client.cancel(context.lease, cancel.reason)
-            except Exception as error:
-                self.client.fail(context.lease, f"{type(error).__name__}: {error}")
-            else:
-                self.client.complete(context.lease, result)
+            if handler is None:
+                # A worker takes every job of its queues; one it has no handler for fails
+                # (and is retried), as on a Swift node that does not know the kind.
+                raise LookupError(f"worker {self.name} has no handler for kind '{context.job.kind}'")
+            report = partial(self.client.complete, context.lease, handler(context))
+        except Snooze as snooze:
+            report = partial(self.client.snooze, context.lease, snooze.seconds)
+        except Discard as discard:
+            report = partial(self.client.discard, context.lease, discard.reason)
+        except Cancel as cancel:
+            report = partial(self.client.cancel, context.lease, cancel.reason)
+        except Exception as error:
+            report = partial(self.client.fail, context.lease, f"{type(error).__name__}: {error}")
+        try:
+            if context._take_report():
+                report()
         except LeaseLost:
             logger.info("job %s: its lease was lost (rescued or cancelled); the outcome was not stored", context.job.id)
         except Exception as error:
