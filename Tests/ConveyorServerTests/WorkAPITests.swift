@@ -172,7 +172,6 @@ struct WorkAPITests {
             let refused: [(String, String, HTTPResponse.Status, String?)] = [
                 (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.bill", "queue": "billing"}]}"#, .forbidden, nil),
                 (readKey, #"{"worker": "node-1", "kinds": [{"kind": "app.crawl"}]}"#, .forbidden, nil),
-                (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a"}, {"kind": "app.a"}]}"#, .badRequest, "kinds[1].kind"),
                 (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "priority": 12}]}"#, .badRequest, "kinds[0].priority"),
                 (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "timeout_seconds": 0}]}"#, .badRequest, "kinds[0].timeout_seconds"),
                 (workKey, #"{"worker": "node-1", "kinds": [{"kind": "app.a", "backoff": {"type": "fixed", "base_seconds": -1}}]}"#, .badRequest,
@@ -185,6 +184,12 @@ struct WorkAPITests {
             }
             (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "app.a"}"#)
             #expect(status == .unprocessableContent && body.error.code == "unknown_kind", "nothing of a refused declaration was stored: \(body)")
+
+            (status, body) = try await client.call(.post, "/api/v1/work/declare", key: workKey,
+                                                  json: #"{"worker": "node-1", "kinds": [{"kind": "app.b", "priority": 1}, {"kind": "app.b", "priority": 4}]}"#)
+            #expect(status == .ok && body["declared"] as? [String] == ["app.b"], "\(body)")
+            (status, body) = try await client.call(.post, "/api/v1/jobs", key: writeKey, json: #"{"kind": "app.b"}"#)
+            #expect(status == .created && body["priority"] as? Int == 4, "a kind named twice takes its later options: \(body)")
         }
     }
 }

@@ -41,18 +41,16 @@ extension Conveyor {
 
     /// Declares the kinds the worker process `worker` runs, with their options: enqueues by
     /// kind name get them from now on, on every node, as they do a Swift worker's. A kind
-    /// declared again (by any worker or node) takes the newest options.
+    /// declared again (later in `kinds`, or by any worker or node) takes the newest options.
     ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming `kinds[i].FIELD` at fault; nothing is
     ///   declared then.
     public func declare(_ kinds: [WorkerKind], worker: String) async throws {
         try JobInsert.validateName(worker, field: "worker")
         let now = clock.now()
-        var seen: Set<String> = []
+        var newest: [String: WorkerKind] = [:]
         for (index, declared) in kinds.enumerated() {
-            guard seen.insert(declared.kind).inserted else {
-                throw ConveyorError.invalid("kinds[\(index)].kind", "'\(declared.kind)' is declared twice; declare each kind once")
-            }
+            newest[declared.kind] = declared
             // The rules of an enqueue, checked once: names, priority, attempts, tags, backoff, timeout.
             let options = EnqueueOptions(queue: declared.queue, priority: declared.priority, maxAttempts: declared.maxAttempts,
                                          tags: declared.tags, backoff: declared.backoff, timeout: declared.timeout)
@@ -62,7 +60,7 @@ extension Conveyor {
                 throw ConveyorError(error.code, field: "kinds[\(index)].\(error.field ?? "kind")", error.message)
             }
         }
-        try await store.declareKinds(kinds.map { DeclaredKind($0, worker: worker, at: now) }.sorted { $0.kind < $1.kind })
+        try await store.declareKinds(newest.values.map { DeclaredKind($0, worker: worker, at: now) }.sorted { $0.kind < $1.kind })
     }
 
     /// Renews the worker's leases: records that it is alive (as a node with `queues` and

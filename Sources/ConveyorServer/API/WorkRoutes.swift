@@ -34,7 +34,8 @@ struct WorkRoutes {
                 }
             }
             try await conveyor.declare(kinds, worker: body.worker)
-            return JSONResponse(Declared(declared: kinds.map(\.kind)))
+            var named: Set<String> = []
+            return JSONResponse(Declared(declared: kinds.map(\.kind).filter { named.insert($0).inserted }))
         }
         group.post("work/heartbeat") { request, context in
             let body = try await request.json(HeartbeatBody.self, context: context)
