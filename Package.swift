@@ -142,7 +142,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            exclude: ["dashboard_browser.py"],
+            exclude: ["dashboard_browser.py", "mounted_dashboard_browser.py", "browser_support.py"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,21 +1,58 @@
 import Conveyor
-public import Foundation
+import Foundation
 public import Hummingbird
 
-/// The request context of Conveyor's routes: JSON in snake_case with ISO 8601 dates (as the
-/// CLI prints it), and the scope of the API key that signed the request.
-public struct ConveyorRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    /// What the request's key may do; set by ``APIKeyMiddleware``.
-    public var scope: APIScope?
+/// A request context that Conveyor's routes can run in. Adopt it in your application's own
+/// context to mount Conveyor into your router (``ConveyorServer/addRoutes(to:at:)``): one stored
+/// property is all it asks.
+///
+/// ```swift
+/// struct AppContext: ConveyorRequestContext {
+///     var coreContext: CoreRequestContextStorage
+///     var conveyorAccess = ConveyorAccess()
+///     var user: String?
+///     init(source: Source) { coreContext = .init(source: source) }
+/// }
+/// ```
+///
+/// Conveyor's routes read and write JSON in their own encoding (snake_case, ISO 8601 times) and
+/// read bodies up to 1 MiB, whatever your context's decoder and limits are.
+public protocol ConveyorRequestContext: RequestContext {
+    /// What the request's API key may do on Conveyor's routes; Conveyor's key check sets it.
+    var conveyorAccess: ConveyorAccess { get set }
+}
+
+/// What a request's API key may do on Conveyor's routes.
+public struct ConveyorAccess: Sendable {
+    /// The key's scope; nil until Conveyor's key check has run on the request.
+    public internal(set) var scope: APIScope?
     /// For a worker process's key, the queues it may lease and finish jobs of.
-    public var workQueues: Set<String>?
+    public internal(set) var workQueues: Set<String>?
+
+    public init() {}
+}
+
+/// The request context of a router that serves only Conveyor, as `conveyor serve` does.
+public struct BasicConveyorRequestContext: ConveyorRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var conveyorAccess = ConveyorAccess()
 
     public init(source: Source) {
         coreContext = .init(source: source)
     }
+}
 
-    public var requestDecoder: JSONDecoder {
+/// The API's JSON: snake_case keys, ISO 8601 times (as the CLI prints them).
+enum APIEncoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         // Foundation's own ISO 8601 strategy reports a bad date without the field's path.
@@ -28,22 +65,10 @@ public struct ConveyorRequestContext: RequestContext {
             return date
         }
         return decoder
-    }
-
-    public var responseEncoder: JSONEncoder { APIEncoding.encoder }
+    }()
 
     /// Bodies up to 1 MiB: job arguments are meant to be small.
-    public var maxUploadSize: Int { 1 << 20 }
-}
-
-enum APIEncoding {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let maximumBody = 1 << 20
 }
 
 extension ConveyorRequestContext {

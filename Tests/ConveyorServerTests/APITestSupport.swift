@@ -16,8 +16,10 @@ let workKey = "work-key-01234567890"
 
 /// A node on a fresh SQLite file with its HTTP API on a free loopback port, keys for each
 /// scope, the built-in workers and a slow worker that reports progress. `body` gets a
-/// client talking real HTTP to it. `timers` replaces the real clock of the node's waits.
+/// client talking real HTTP to it. `timers` replaces the real clock of the node's waits;
+/// `application` makes the application that serves the node (Conveyor's own by default).
 func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)? = nil,
+                          application: (ConveyorServer, Logger) -> any ApplicationProtocol = { $0.application(host: "127.0.0.1", port: 0, logger: $1) },
                           _ body: @Sendable (any TestClientProtocol, Conveyor) async throws -> T) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-api-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -32,7 +34,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())
     let keys = try APIKeys(parsing: ["\(adminKey):admin", "\(writeKey):write", "\(readKey):read", "\(workKey):work:default"])
-    let app = ConveyorServer(conveyor: conveyor, keys: keys, metrics: TestMetrics.shared).application(host: "127.0.0.1", port: 0, logger: logger)
+    let app = application(ConveyorServer(conveyor: conveyor, keys: keys, metrics: TestMetrics.shared), logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         if runQueues { group.addTask { try await conveyor.run() } }
         defer {

@@ -4,18 +4,11 @@ job enqueued through the API appear and reach `completed` on the jobs page witho
 checks that forms refuse posts without the session's token, and that the jobs page fits a
 phone. With --screenshots DIR it saves a PNG of each page there (docs/screenshots)."""
 import argparse
-import base64
 import json
 import urllib.parse
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.request
 
-import websocket  # websocket-client
+from browser_support import Browser
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
@@ -31,72 +24,7 @@ def api(method, path, body=None):
         return json.loads(response.read() or b"{}")
 
 
-class Browser:
-    def __init__(self):
-        self.profile = tempfile.mkdtemp(prefix="conveyor-chromium-")
-        port = 9300 + os.getpid() % 500
-        binary = shutil.which("chromium") or shutil.which("chromium-browser")
-        if not binary:
-            sys.exit("chromium is not installed (scripts/test.sh installs it)")
-        self.process = subprocess.Popen([binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                         f"--remote-debugging-port={port}", "--remote-allow-origins=*", f"--user-data-dir={self.profile}",
-                                         "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while True:
-            try:
-                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
-                page = next(t for t in targets if t["type"] == "page")
-                break
-            except Exception:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=20)
-        self.next_id = 0
-        self.call("Page.enable")
-        self.call("Runtime.enable")
-
-    def call(self, method, **params):
-        self.next_id += 1
-        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-
-    def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        return result.get("result", {}).get("value")
-
-    def wait(self, expression, what, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; page text: {self.evaluate('document.body && document.body.innerText')!r}")
-
-    def open(self, path):
-        self.call("Page.navigate", url=args.url + path)
-        self.wait(f"location.pathname === {json.dumps(path.split('?')[0])} && document.readyState === 'complete'", f"{path} to load")
-
-    def screenshot(self, name):
-        if not args.screenshots:
-            return
-        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-        with open(os.path.join(args.screenshots, name + ".png"), "wb") as file:
-            file.write(base64.b64decode(data))
-
-    def close(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-
-browser = Browser()
+browser = Browser(args.url)
 try:
     # Unsigned visitors are sent to sign in; a wrong key is refused, the right one lets them in.
     browser.call("Page.navigate", url=args.url + "/jobs")
@@ -110,7 +38,7 @@ try:
     browser.open("/")
     browser.wait("document.querySelector('[data-queue=\"default\"]') !== null", "the default queue card")
     assert browser.evaluate("document.querySelector('[data-queue=\"default\"] svg') !== null"), "the queue's chart is missing"
-    browser.screenshot("overview")
+    browser.screenshot(args.screenshots, "overview")
 
     # A job enqueued while the page is open appears and completes without a reload.
     browser.open("/jobs")
@@ -121,7 +49,7 @@ try:
     browser.wait(f"{row} && {row}.dataset.state === 'completed'", f"job {job['id']} to reach completed")
     assert browser.evaluate("window.__sameDocument") == 42, "the page reloaded"
     assert not browser.evaluate("document.body.innerText.includes('Older jobs')"), "a next-page link with nothing after it"
-    browser.screenshot("jobs")
+    browser.screenshot(args.screenshots, "jobs")
 
     # A batch's progress moves while the page is open, and its callback links to its job.
     browser.open("/batches")
@@ -131,7 +59,7 @@ try:
     browser.wait(f"{batch_row} !== null", f"batch {batch['id']} to appear")
     browser.wait(f"{batch_row} && {batch_row}.querySelector('progress').value === 2 && {batch_row}.innerText.includes('job ')",
                  f"batch {batch['id']} to end with its callback job")
-    browser.screenshot("batches")
+    browser.screenshot(args.screenshots, "batches")
     browser.evaluate(f"{batch_row}.querySelector('a').click()")
     browser.wait("location.pathname === '/jobs' && document.querySelectorAll('tr[data-job]').length === 2", "the batch's two jobs")
 
@@ -148,7 +76,7 @@ try:
     assert browser.evaluate("document.querySelector('[data-state]').dataset.state") == "completed"
     assert browser.evaluate("document.querySelector('progress').value") == 1
     assert "slept_ms" in browser.evaluate("document.body.innerText"), "the result is missing"
-    browser.screenshot("job")
+    browser.screenshot(args.screenshots, "job")
 
     # A post without the session's form token is refused (as one from another site would be).
     status = browser.evaluate(f"fetch('/jobs/{seed['id']}/retry', {{method: 'POST', body: 'form_token=forged', "
@@ -163,14 +91,14 @@ try:
                                        "time_zone": "Europe/London", "overlap": "skip"})
     browser.open("/schedules")
     browser.wait("document.querySelector('[data-schedule=\"nightly-report\"]') !== null", "the schedule row")
-    browser.screenshot("schedules")
+    browser.screenshot(args.screenshots, "schedules")
     # Edit: a bad expression is refused on the form with the field and token; a good one is saved.
     browser.open("/schedules/nightly-report/edit")
     browser.evaluate("document.querySelector('input[name=cron]').value = '61 * * * *'; document.querySelector('form.edit').submit()")
     browser.wait("document.querySelector('[data-error]') !== null", "the refusal on the edit form")
     message = browser.evaluate("document.querySelector('[data-error]').innerText")
     assert "minute field: '61' is out of range" in message, message
-    browser.screenshot("schedule-edit")
+    browser.screenshot(args.screenshots, "schedule-edit")
     browser.evaluate("document.querySelector('input[name=cron]').value = '15 3 * * *'; document.querySelector('form.edit').submit()")
     browser.wait("location.pathname === '/schedules' && document.body.innerText.includes('15 3 * * *')", "the edited schedule")
     browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/deactivate\"]').submit()")
@@ -178,14 +106,14 @@ try:
 
     browser.open("/nodes")
     browser.wait("document.querySelectorAll('tbody tr').length > 0", "a node row")
-    browser.screenshot("nodes")
+    browser.screenshot(args.screenshots, "nodes")
 
     # Phone width: the page itself does not scroll sideways (wide tables scroll in their box).
     browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
     browser.open("/jobs")
     width = browser.evaluate("document.documentElement.scrollWidth")
     assert width <= 392, f"the jobs page is {width} px wide at phone width"
-    browser.screenshot("jobs-phone")
+    browser.screenshot(args.screenshots, "jobs-phone")
     print("dashboard: all checks passed")
 finally:
     browser.close()

@@ -52,8 +52,9 @@ public struct APIError: HTTPResponseError {
 
 /// Turns whatever a route throws into an ``APIError``: Conveyor's errors by their code, a
 /// body that does not decode by the field at fault, anything else as a 500 that says little.
-struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = ConveyorRequestContext
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Where Conveyor is mounted (`/ops/jobs`), or "" at the root: the documented paths follow it.
+    let prefix: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -68,7 +69,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             throw APIError(Self.describe(error))
         } catch let error as HTTPError where error.status == .notFound {
             // No route: a path the API documents with other methods, or a method served nowhere, is a 405.
-            let documented = AllowedMethods.documented.methods(for: request.uri.path)
+            let path = request.uri.path
+            let documented = path.hasPrefix(prefix) ? AllowedMethods.documented.methods(for: String(path.dropFirst(prefix.count))) : nil
             let allow = documented ?? (Self.servedMethods.contains(request.method) ? [] : ["GET", "HEAD", "POST", "PUT", "DELETE"])
             guard !allow.isEmpty else {
                 throw APIError(status: .notFound, code: "not_found", message: error.body ?? error.status.reasonPhrase)
@@ -90,7 +92,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     }
 
     /// A request with another method (TRACE, PATCH, …) finds no route: it gets 405, not 404.
-    static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .delete]
+    static var servedMethods: Set<HTTPRequest.Method> { [.get, .head, .post, .put, .delete] }
 
     /// The field (as a dotted snake_case path) and what is wrong with it.
     static func describe(_ error: DecodingError) -> ConveyorError {

@@ -7,10 +7,10 @@ import Hummingbird
 struct BatchRoutes {
     let conveyor: Conveyor
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.post("batches") { request, context in
             try context.require(.write)
-            let body = try await request.json(BatchBody.self, context: context)
+            let body = try await request.json(BatchBody.self)
             let inserts = try await body.inserts(conveyor)
             let (batch, jobs) = try await conveyor.enqueueBatch(inserts, callback: try body.callback.callback())
             return JSONResponse(EnqueuedBatch(batch: batch, jobIds: jobs.map(\.id)), status: .created)

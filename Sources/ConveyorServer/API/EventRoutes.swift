@@ -13,7 +13,7 @@ struct EventRoutes {
     let conveyor: Conveyor
     var keepAliveInterval: Duration = .seconds(15)
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.get("events") { request, context in
             try context.require(.read)
             let queue = request.query("queue")

@@ -20,11 +20,11 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
 }
 
 extension Request {
-    /// The body decoded as JSON with the context's decoder. Unlike Hummingbird's `decode`, it
-    /// lets a `DecodingError` through, so the answer can name the field at fault.
-    func json<T: Decodable>(_ type: T.Type, context: ConveyorRequestContext) async throws -> T {
-        let buffer = try await collectBody(upTo: context.maxUploadSize)
-        return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
+    /// The body decoded as the API's JSON. Unlike Hummingbird's `decode`, it lets a
+    /// `DecodingError` through, so the answer can name the field at fault.
+    func json<T: Decodable>(_ type: T.Type) async throws -> T {
+        let buffer = try await collectBody(upTo: APIEncoding.maximumBody)
+        return try APIEncoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     /// The whole body, or a 413 that states the limit.

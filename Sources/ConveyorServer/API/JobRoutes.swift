@@ -7,20 +7,20 @@ import Hummingbird
 struct JobRoutes {
     let conveyor: Conveyor
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.get("jobs") { request, context in
             try context.require(.read)
             return JSONResponse(try await list(request))
         }
         group.post("jobs") { request, context in
             try context.require(.write)
-            let body = try await request.json(EnqueueBody.self, context: context)
+            let body = try await request.json(EnqueueBody.self)
             let result = try await conveyor.enqueue(kind: body.kind, args: body.args ?? .object([:]), options: try body.options())
             return JSONResponse(EnqueuedJob(job: result.job, duplicate: result.isDuplicate), status: result.isDuplicate ? .ok : .created)
         }
         group.post("jobs/bulk") { request, context in
             try context.require(.write)
-            let body = try await request.json(BulkEnqueueBody.self, context: context)
+            let body = try await request.json(BulkEnqueueBody.self)
             guard !body.jobs.isEmpty else { throw ConveyorError(.invalidInput, field: "jobs", "name at least one job") }
             let results = try await conveyor.enqueue(try await EnqueueBody.prepare(body.jobs, on: conveyor))
             return JSONResponse(BulkEnqueued(results), status: results.contains { !$0.isDuplicate } ? .created : .ok)
@@ -57,7 +57,7 @@ struct JobRoutes {
         }
     }
 
-    static func id(_ context: ConveyorRequestContext) throws -> Int64 {
+    static func id(_ context: some ConveyorRequestContext) throws -> Int64 {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw ConveyorError(.invalidInput, field: "id", "'\(text)' is not a job id") }
         return id

@@ -5,7 +5,7 @@ import Hummingbird
 struct QueueRoutes {
     let conveyor: Conveyor
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.get("queues") { _, context in
             try context.require(.read)
             return JSONResponse(QueueList(queues: try await conveyor.queues()))
@@ -25,12 +25,12 @@ struct QueueRoutes {
         }
         group.put("queues/{name}/limits") { request, context in
             try context.require(.admin)
-            let limits = try await request.json(LimitsBody.self, context: context).limits()
+            let limits = try await request.json(LimitsBody.self).limits()
             return JSONResponse(try await change(context) { try await conveyor.setLimits(limits, queue: $0) })
         }
         group.put("queues/{name}/retention") { request, context in
             try context.require(.admin)
-            let retention = try await request.json(RetentionBody.self, context: context).retention
+            let retention = try await request.json(RetentionBody.self).retention
             return JSONResponse(try await change(context) { try await conveyor.setRetention(retention, queue: $0) })
         }
         group.get("nodes") { _, context in
@@ -40,7 +40,7 @@ struct QueueRoutes {
     }
 
     /// Applies `action` to the named queue and answers the queue as it is now.
-    private func change(_ context: ConveyorRequestContext, _ action: (String) async throws -> Void) async throws -> QueueSummary {
+    private func change(_ context: some ConveyorRequestContext, _ action: (String) async throws -> Void) async throws -> QueueSummary {
         let name = try context.pathName()
         try await action(name)
         return try await conveyor.queues().first { $0.name == name } ?? QueueSummary(name: name, counts: [:], paused: false)

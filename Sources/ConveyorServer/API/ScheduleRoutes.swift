@@ -6,7 +6,7 @@ import Hummingbird
 struct ScheduleRoutes {
     let conveyor: Conveyor
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.get("scheduler") { request, context in
             try context.require(.read)
             let count = try request.query("count").map { Int(try JobRoutes.integer($0, field: "count")) } ?? 10
@@ -28,7 +28,7 @@ struct ScheduleRoutes {
         }
         group.post("schedules") { request, context in
             try context.require(.admin)
-            let body = try await request.json(ScheduleBody.self, context: context)
+            let body = try await request.json(ScheduleBody.self)
             return JSONResponse(try await conveyor.addSchedule(body.definition, active: body.active ?? true), status: .created)
         }
         group.get("schedules/{name}") { _, context in
@@ -39,14 +39,14 @@ struct ScheduleRoutes {
             try context.require(.admin)
             let name = try context.pathName()
             // The path names the schedule; the body may leave the name out, or repeat it.
-            guard case .object(var fields) = try await request.json(JSONValue.self, context: context) else {
+            guard case .object(var fields) = try await request.json(JSONValue.self) else {
                 throw ConveyorError(.invalidInput, field: "body", "must be a JSON object")
             }
             if let named = fields["name"], named != .string(name) {
                 throw ConveyorError(.invalidInput, field: "name", "must be '\(name)' as in the path, or left out: a schedule cannot be renamed")
             }
             fields["name"] = .string(name)
-            let body = try context.requestDecoder.decode(ScheduleBody.self, from: Data(JSONValue.object(fields).jsonText.utf8))
+            let body = try APIEncoding.decoder.decode(ScheduleBody.self, from: Data(JSONValue.object(fields).jsonText.utf8))
             return JSONResponse(try await conveyor.updateSchedule(body.definition))
         }
         group.delete("schedules/{name}") { _, context in

@@ -11,9 +11,9 @@ struct WorkRoutes {
     let conveyor: Conveyor
     let waitLimit: Duration
 
-    func add(to group: RouterGroup<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to group: RouterGroup<Context>) {
         group.post("work/fetch") { request, context in
-            let body = try await request.json(FetchBody.self, context: context)
+            let body = try await request.json(FetchBody.self)
             try context.requireWork(on: body.queues)
             let asked = try Duration.seconds(checked: body.waitSeconds ?? 0, field: "wait_seconds")
             let wait = asked > Conveyor.maximumLeaseWait ? asked : min(asked, waitLimit)
@@ -24,7 +24,7 @@ struct WorkRoutes {
             return JSONResponse(LeaseList(leases: leases.map { LeasedJob(lease: $0.token, job: $0.job, timeoutSeconds: $0.timeout?.seconds) }))
         }
         group.post("work/declare") { request, context in
-            let body = try await request.json(DeclareBody.self, context: context)
+            let body = try await request.json(DeclareBody.self)
             try context.requireWork(on: body.kinds.map { $0.queue ?? "default" })
             let kinds = try body.kinds.enumerated().map { index, kind in
                 do {
@@ -38,43 +38,43 @@ struct WorkRoutes {
             return JSONResponse(Declared(declared: kinds.map(\.kind).filter { named.insert($0).inserted }))
         }
         group.post("work/heartbeat") { request, context in
-            let body = try await request.json(HeartbeatBody.self, context: context)
+            let body = try await request.json(HeartbeatBody.self)
             try context.requireWork(on: body.queues)
             let renewal = try await conveyor.renewLeases(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], tokens: body.leases ?? [])
             return JSONResponse(Renewal(cancelled: renewal.cancelled, lost: renewal.lost))
         }
         group.post("work/progress") { request, context in
-            let body = try await request.json(ProgressBody.self, context: context)
+            let body = try await request.json(ProgressBody.self)
             try await conveyor.reportProgress(leased(body.lease, context), fraction: body.progress, message: body.message, details: body.details)
             return JSONResponse(Recorded(recorded: true))
         }
         group.post("work/complete") { request, context in
-            let body = try await request.json(CompleteBody.self, context: context)
+            let body = try await request.json(CompleteBody.self)
             return JSONResponse(try await conveyor.finish(leased(body.lease, context), .completed(result: body.result)))
         }
         group.post("work/fail") { request, context in
-            let body = try await request.json(FailBody.self, context: context)
+            let body = try await request.json(FailBody.self)
             let retryIn = try body.retryInSeconds.map { try Duration.seconds(checked: $0, field: "retry_in_seconds") }
             return JSONResponse(try await conveyor.finish(leased(body.lease, context), .failed(message: body.error, retryIn: retryIn)))
         }
         group.post("work/snooze") { request, context in
-            let body = try await request.json(SnoozeBody.self, context: context)
+            let body = try await request.json(SnoozeBody.self)
             let duration = try Duration.seconds(checked: body.seconds, field: "seconds")
             return JSONResponse(try await conveyor.finish(leased(body.lease, context), .snoozed(duration)))
         }
         group.post("work/discard") { request, context in
-            let body = try await request.json(ReasonBody.self, context: context)
+            let body = try await request.json(ReasonBody.self)
             return JSONResponse(try await conveyor.finish(leased(body.lease, context), .discarded(reason: body.reason ?? "discarded by its worker")))
         }
         group.post("work/cancel") { request, context in
-            let body = try await request.json(ReasonBody.self, context: context)
+            let body = try await request.json(ReasonBody.self)
             return JSONResponse(try await conveyor.finish(leased(body.lease, context), .cancelled(reason: body.reason ?? "cancelled by its worker")))
         }
     }
 
     /// The job a lease names, once the request's key may work its queue (a worker's key
     /// reaches only jobs of its queues, whatever the lease says).
-    private func leased(_ token: String, _ context: ConveyorRequestContext) async throws -> LeasedAttempt {
+    private func leased(_ token: String, _ context: some ConveyorRequestContext) async throws -> LeasedAttempt {
         let leased = try await conveyor.leasedAttempt(token)
         try context.requireWork(on: [leased.job.queue])
         return leased

@@ -6,8 +6,7 @@ public import Hummingbird
 /// A GET may instead carry a signed-in dashboard session's cookie, so the dashboard's pages
 /// can follow the event stream (a browser's `EventSource` sends no headers). Changes always
 /// need the header: a cookie alone never authorises them.
-public struct APIKeyMiddleware: RouterMiddleware {
-    public typealias Context = ConveyorRequestContext
+public struct APIKeyMiddleware<Context: ConveyorRequestContext>: RouterMiddleware {
     let keys: APIKeys
     let sessions: DashboardSessions?
 
@@ -23,12 +22,12 @@ public struct APIKeyMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         guard !keys.isEmpty else {
-            context.scope = .admin
+            context.conveyorAccess.scope = .admin
             return try await next(request, context)
         }
         if request.headers[.authorization] == nil, request.method == .get,
            let session = sessions?.session(request.cookies[DashboardSessions.cookieName]?.value) {
-            context.scope = session.scope
+            context.conveyorAccess.scope = session.scope
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
@@ -38,8 +37,8 @@ public struct APIKeyMiddleware: RouterMiddleware {
         guard let grant = keys.grant(of: header.dropFirst("Bearer ".count)) else {
             throw APIError(status: .unauthorized, code: "unauthorized", field: "authorization", message: "the API key is not known here")
         }
-        context.scope = grant.scope
-        context.workQueues = grant.workQueues
+        context.conveyorAccess.scope = grant.scope
+        context.conveyorAccess.workQueues = grant.workQueues
         return try await next(request, context)
     }
 }
@@ -48,8 +47,9 @@ extension ConveyorRequestContext {
     /// Refuses the request unless its key may work jobs of every one of `queues`: a write or
     /// admin key, or a worker's key naming them.
     func requireWork(on queues: some Sequence<String>) throws {
+        let scope = conveyorAccess.scope
         if let scope, scope >= .write { return }
-        guard let allowed = workQueues else {
+        guard let allowed = conveyorAccess.workQueues else {
             throw APIError(status: .forbidden, code: "forbidden", field: "authorization",
                            message: "this needs a worker's key (KEY:work:QUEUE+QUEUE) or one with the write scope; yours has \(scope?.rawValue ?? "none")")
         }
@@ -61,9 +61,9 @@ extension ConveyorRequestContext {
 
     /// Refuses the request unless its key has at least `scope`.
     func require(_ scope: APIScope) throws {
-        guard let granted = self.scope, granted >= scope else {
+        guard let granted = conveyorAccess.scope, granted >= scope else {
             throw APIError(status: .forbidden, code: "forbidden", field: "authorization",
-                           message: "this needs a key with the \(scope.rawValue) scope; yours has \(self.scope?.rawValue ?? "none")")
+                           message: "this needs a key with the \(scope.rawValue) scope; yours has \(conveyorAccess.scope?.rawValue ?? "none")")
         }
     }
 }

@@ -11,8 +11,10 @@ struct DashboardRoutes {
     let conveyor: Conveyor
     let keys: APIKeys
     let sessions: DashboardSessions
+    /// The path Conveyor is mounted at ("" at the root): every link, form and redirect starts with it.
+    let base: String
 
-    func add(to router: Router<ConveyorRequestContext>) {
+    func add<Context: ConveyorRequestContext>(to router: RouterGroup<Context>) {
         router.get("/") { request, _ in try await page(request, "overview", "Queues", live: true) { _ in try await overview() } }
         router.get("jobs") { request, _ in try await page(request, "jobs", "Jobs", live: true) { _ in try await jobs(request) } }
         router.get("jobs/{id}") { request, context in
@@ -41,7 +43,7 @@ struct DashboardRoutes {
             let (session, form) = try await formSession(request)
             try check(form, session)
             sessions.end(request.cookies[DashboardSessions.cookieName]?.value)
-            return Response.redirect(to: keys.isEmpty ? "/" : "/login")
+            return Response.redirect(to: base + (keys.isEmpty ? "/" : "/login"))
         }
         router.post("jobs/{id}/{action}") { request, context in
             let id = try JobRoutes.id(context)
@@ -50,10 +52,10 @@ struct DashboardRoutes {
             switch try context.parameters.require("action") {
             case "retry": try require(.write, session); try await conveyor.retry(id: id)
             case "cancel": try require(.write, session); try await conveyor.cancel(id: id, reason: "cancelled from the dashboard")
-            case "delete": try require(.admin, session); try await conveyor.delete(id: id); return Response.redirect(to: "/jobs")
+            case "delete": try require(.admin, session); try await conveyor.delete(id: id); return Response.redirect(to: base + "/jobs")
             case let other: throw APIError(status: .notFound, code: "not_found", field: "action", message: "'\(other)' is not retry, cancel or delete")
             }
-            return Response.redirect(to: "/jobs/\(id)")
+            return Response.redirect(to: base + "/jobs/\(id)")
         }
         router.post("schedules/{name}/{action}") { request, context in
             let name = try context.pathName()
@@ -65,7 +67,7 @@ struct DashboardRoutes {
             case "deactivate": try require(.admin, session); try await conveyor.deactivateSchedule(named: name)
             case let other: throw APIError(status: .notFound, code: "not_found", field: "action", message: "'\(other)' is not trigger, activate or deactivate")
             }
-            return Response.redirect(to: "/schedules")
+            return Response.redirect(to: base + "/schedules")
         }
     }
 
@@ -87,8 +89,8 @@ struct DashboardRoutes {
             return response
         }
         let (token, _) = sessions.start(scope: scope)
-        var response = Response.redirect(to: "/")
-        response.setCookie(Self.cookie(token))
+        var response = Response.redirect(to: base + "/")
+        response.setCookie(cookie(token))
         return response
     }
 
@@ -111,8 +113,9 @@ struct DashboardRoutes {
         }
     }
 
-    static func cookie(_ token: String) -> Cookie {
-        Cookie(name: DashboardSessions.cookieName, value: token, path: "/", httpOnly: true, sameSite: .strict)
+    /// The session's cookie, sent only to Conveyor's own paths.
+    private func cookie(_ token: String) -> Cookie {
+        Cookie(name: DashboardSessions.cookieName, value: token, path: base.isEmpty ? "/" : base, httpOnly: true, sameSite: .strict)
     }
 
     /// An `application/x-www-form-urlencoded` body.
@@ -132,24 +135,24 @@ struct DashboardRoutes {
 
     private func page(_ request: Request, _ template: String, _ title: String, live: Bool, scope: APIScope = .read,
                       _ build: (DashboardSessions.Session) async throws -> [String: Any]) async throws -> Response {
-        guard let (session, newToken) = session(request) else { return Response.redirect(to: "/login") }
+        guard let (session, newToken) = session(request) else { return Response.redirect(to: base + "/login") }
         try require(scope, session)
         var context = try await build(session)
         context["formToken"] = session.formToken
         var response = render(template, context, title: title, session: session, live: live,
                               fragment: request.headers[.init("X-Conveyor-Fragment")!] != nil)
-        if let newToken { response.setCookie(Self.cookie(newToken)) }
+        if let newToken { response.setCookie(cookie(newToken)) }
         return response
     }
 
     private func render(_ template: String, _ context: [String: Any], title: String, session: DashboardSessions.Session?,
                         live: Bool, fragment: Bool) -> Response {
-        let body = DashboardTemplates.library.render(context, withTemplate: template) ?? ""
+        let body = DashboardTemplates.library.render(context.merging(["base": base]) { $1 }, withTemplate: template) ?? ""
         let html = fragment ? body : DashboardTemplates.library.render([
-            "title": title, "body": body, "live": live, "signedIn": session != nil && !keys.isEmpty, "formToken": session?.formToken ?? "",
+            "base": base, "title": title, "body": body, "live": live, "signedIn": session != nil && !keys.isEmpty, "formToken": session?.formToken ?? "",
             "nav": [("/", "Queues"), ("/jobs", "Jobs"), ("/batches", "Batches"), ("/schedules", "Schedules"), ("/nodes", "Nodes")].map { href, label in
                 // "Job 7" and "Jobs" light up the same tab.
-                ["href": href, "label": label, "here": title.hasPrefix(String(label.dropLast()))] as [String: Any]
+                ["href": base + href, "label": label, "here": title.hasPrefix(String(label.dropLast()))] as [String: Any]
             },
         ], withTemplate: "layout") ?? ""
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -192,7 +195,7 @@ struct DashboardRoutes {
             components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("batch_id", batch), ("tag", tag), ("args", args),
                                      ("before_id", String(last.id))]
                 .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-            next = "/jobs" + (components.string ?? "")
+            next = base + "/jobs" + (components.string ?? "")
         }
         let page: [String: Any?] = [
             "states": JobState.allCases.map { ["name": $0.rawValue, "selected": $0.rawValue == state] as [String: Any] },
@@ -277,7 +280,7 @@ struct DashboardRoutes {
             definition.overlap = form["overlap"] == "skip" ? .skip : .allow
             definition.description = form["description"] ?? ""
             try await conveyor.updateSchedule(definition)
-            return Response.redirect(to: "/schedules")
+            return Response.redirect(to: base + "/schedules")
         } catch let error as ConveyorError where [.invalidInput, .unknownKind, .invalidArguments].contains(error.code) {
             var context = Self.editForm(definition, message: error.description)
             context["formToken"] = session.formToken
@@ -292,7 +295,7 @@ struct DashboardRoutes {
         let beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
         let batches = try await conveyor.batches(beforeID: beforeID, limit: 50)
         let page: [String: Any?] = [
-            "next": batches.count == 50 ? batches.last.map { "/batches?before_id=\($0.id)" } : nil,
+            "next": batches.count == 50 ? batches.last.map { "\(base)/batches?before_id=\($0.id)" } : nil,
             "batches": batches.map { batch -> [String: Any] in
                 let ended = batch.total - batch.pending
                 let card: [String: Any?] = [
