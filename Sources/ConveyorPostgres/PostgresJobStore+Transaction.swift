@@ -31,6 +31,7 @@ extension PostgresJobStore {
     /// reading the jobs that hold the duplicates' keys.
     public func insert(_ jobs: [JobInsert], on connection: PostgresConnection, now: Date = Date()) async throws -> [InsertResult] {
         for job in jobs { try job.validate() }
+        let jobs = JobTracing.carryingCurrentContext(in: jobs)
         return try await storage("inserting jobs in the caller's transaction") { [self] in
             // One round trip when no job is unique: a large batch must not hold the caller's
             // transaction open for a statement per job.

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
+import Tracing
 
 let adminKey = "admin-key-0123456789"
 let writeKey = "write-key-0123456789"
@@ -16,9 +17,10 @@ let workKey = "work-key-01234567890"
 
 /// A node on a fresh SQLite file with its HTTP API on a free loopback port, keys for each
 /// scope, the built-in workers and a slow worker that reports progress. `body` gets a
-/// client talking real HTTP to it. `timers` replaces the real clock of the node's waits;
+/// client talking real HTTP to it. `timers` replaces the real clock of the node's waits,
+/// `tracer` the process's tracer;
 /// `application` makes the application that serves the node (Conveyor's own by default).
-func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)? = nil,
+func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)? = nil, tracer: (any Tracer)? = nil,
                           application: (ConveyorServer, Logger) -> any ApplicationProtocol = { $0.application(host: "127.0.0.1", port: 0, logger: $1) },
                           _ body: @Sendable (any TestClientProtocol, Conveyor) async throws -> T) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-api-\(UUID().uuidString)")
@@ -30,6 +32,7 @@ func withAPI<T: Sendable>(runQueues: Bool = false, timers: (any Clock<Duration>)
     logger.logLevel = .warning
     var configuration = ConveyorConfiguration(queues: runQueues ? ["default": 5] : [:], pollInterval: .milliseconds(50), logger: logger)
     if let timers { configuration.timerClock = timers }
+    configuration.tracer = tracer
     let conveyor = try await Conveyor(storingIn: store, configuration: configuration)
     conveyor.registerBuiltInWorkers()
     conveyor.register(StepsWorker())

@@ -5,7 +5,9 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import InMemoryTracing
 import Testing
+import Tracing
 
 /// An application's own request context: a field of its own, set by its own middleware, and
 /// the one property Conveyor's routes need.
@@ -34,9 +36,22 @@ struct Order: Codable {
     let orderNumber: Int
 }
 
-/// A shop with its own routes and Conveyor mounted under `/ops/jobs`.
-func shopApplication(_ server: ConveyorServer, logger: Logger) -> any ApplicationProtocol {
+/// A server span around each request, as Hummingbird's `TracingMiddleware` starts with the
+/// process's tracer, on a tracer of the test's own.
+struct ServerSpanMiddleware: RouterMiddleware {
+    typealias Context = ShopContext
+    let tracer: any Tracer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await tracer.withSpan("\(request.method) \(request.uri.path)", ofKind: .server) { _ in try await next(request, context) }
+    }
+}
+
+/// A shop with its own routes and Conveyor mounted under `/ops/jobs`, its requests traced
+/// with `tracer` if given.
+func shopApplication(_ server: ConveyorServer, logger: Logger, tracer: (any Tracer)? = nil) -> any ApplicationProtocol {
     let router = Router(context: ShopContext.self)
+    if let tracer { router.add(middleware: ServerSpanMiddleware(tracer: tracer)) }
     router.add(middleware: CustomerMiddleware())
     router.get("hello") { _, _ in "hello from the application" }
     router.get("whoami") { _, context in context.customer ?? "nobody" }
@@ -50,7 +65,7 @@ func shopApplication(_ server: ConveyorServer, logger: Logger) -> any Applicatio
 struct MountedServerTests {
     @Test(.timeLimit(.minutes(1)))
     func theApplicationsRoutesAndConveyorsShareOneRouter() async throws {
-        try await withAPI(application: shopApplication) { client, _ in
+        try await withAPI(application: { shopApplication($0, logger: $1) }) { client, _ in
             func text(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> (HTTPResponse.Status, String) {
                 let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
                 return (response.status, String(buffer: response.body))
@@ -84,9 +99,29 @@ struct MountedServerTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func anEnqueueOverHTTPContinuesTheRequestsTrace() async throws {
+        let tracer = InMemoryTracer()
+        try await withAPI(runQueues: true, tracer: tracer, application: { shopApplication($0, logger: $1, tracer: tracer) }) { client, conveyor in
+            let (status, job) = try await client.call(.post, "/ops/jobs/api/v1/jobs", json: #"{"kind": "noop"}"#)
+            #expect(status == .created)
+            let id = try #require((job["id"] as? Int).map(Int64.init))
+            try await waitFor(async: { try await conveyor.job(id: id).state == .completed })
+            let spans = tracer.finishedSpans
+            let request = try #require(spans.first { $0.operationName == "POST /ops/jobs/api/v1/jobs" })
+            let trace = spans.filter { $0.traceID == request.traceID }
+            let enqueue = try #require(trace.first { $0.operationName == "enqueue noop" })
+            let claim = try #require(trace.first { $0.operationName == "claim default" })
+            let run = try #require(trace.first { $0.operationName == "run noop" })
+            #expect(enqueue.parentSpanID == request.spanID)
+            #expect(claim.parentSpanID == enqueue.spanID)
+            #expect(run.parentSpanID == claim.spanID)
+        }
+    }
+
     @Test(.timeLimit(.minutes(2)), .enabled(if: ProcessInfo.processInfo.environment["CONVEYOR_BROWSER_TESTS"] == "1"))
     func theDashboardsEveryLinkStaysUnderThePrefix() async throws {
-        try await withAPI(runQueues: true, application: shopApplication) { client, _ in
+        try await withAPI(runQueues: true, application: { shopApplication($0, logger: $1) }) { client, _ in
             let port = try #require(client.port)
             let (status, text) = try await DashboardBrowserTests.runScript(
                 ["mounted_dashboard_browser.py", "--url", "http://127.0.0.1:\(port)", "--prefix", "/ops/jobs", "--key", adminKey])

@@ -5,6 +5,9 @@ enum JobMeta {
     static let hooks = "hooks"
     static let backoff = "backoff"
     static let timeout = "timeout_seconds"
+    /// The enqueuing task's trace context (``JobTracing``); an enqueue may set it, as a producer
+    /// in another language carrying its own trace would.
+    static let traceContext = "trace_context"
     /// Keys an enqueue may not set in its meta: counts, hooks and retries would go wrong.
     static let reserved: Set<String> = [batchID, hooks, backoff, timeout]
 

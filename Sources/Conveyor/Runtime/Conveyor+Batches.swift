@@ -43,7 +43,7 @@ extension Conveyor {
             }
         }
         try callback.validate()
-        let (batch, results) = try await store.insertBatch(jobs, callback: callback, now: clock.now())
+        let (batch, results) = try await tracing.enqueue(jobs) { try await store.insertBatch($0, callback: callback, now: clock.now()) }
         if wantsEvents { emit(results.map { JobEvent(.inserted, $0.job, at: $0.job.insertedAt) }) }
         for queue in Set(results.filter { $0.job.state == .available }.map(\.job.queue)) { wake(queue: queue) }
         return (batch, results.map(\.job))

@@ -12,11 +12,12 @@ extension Conveyor {
         var finished: [Job] = []
         while finished.count < limit {
             if stage { _ = try await store.stage(now: clock.now(), limit: 10_000) }
+            let claim = tracing.claimStarted()
             let jobs = try await store.claim(queue: queue, limit: min(100, limit - finished.count), node: node, now: clock.now())
             if jobs.isEmpty { break }
             var batch: [PendingAck] = []
             for job in jobs {
-                if let ack = await execute(job) { batch.append(ack) }
+                if let ack = await execute(job, claim: claim) { batch.append(ack) }
             }
             await storeOutcomes(batch)
             for job in jobs {

@@ -68,7 +68,7 @@ extension Conveyor {
     /// validates what it builds), announces them and wakes their queues.
     private func insertChecked(_ jobs: [JobInsert]) async throws -> [InsertResult] {
         guard !jobs.isEmpty else { return [] }
-        let results = try await store.insert(jobs, now: clock.now())
+        let results = try await tracing.enqueue(jobs) { try await store.insert($0, now: clock.now()) }
         // Announced before this node's producers are woken, so watchers usually see a job's
         // `inserted` before its `started` (not always: see ``events()``).
         if wantsEvents {

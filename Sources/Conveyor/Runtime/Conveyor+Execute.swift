@@ -1,11 +1,25 @@
 import Foundation
 import Logging
 import Synchronization
+import Tracing
 
 extension Conveyor {
     /// Runs one claimed job and returns the outcome to store, or nil if the attempt was lost
-    /// (cancelled or rescued elsewhere) and there is nothing to store.
-    func execute(_ job: Job) async -> PendingAck? {
+    /// (cancelled or rescued elsewhere) and there is nothing to store. `claim` is the claim's
+    /// trace when tracing is on.
+    func execute(_ job: Job, claim: ClaimTrace?) async -> PendingAck? {
+        await JobTracing.run(job, claim: claim) { span in
+            let pending = await attempt(job)
+            if let span, let pending {
+                let state = pending.ack.resultingState
+                span.attributes["conveyor.job.outcome"] = state.rawValue
+                if let error = pending.ack.error { span.setStatus(SpanStatus(code: .error, message: error.message)) }
+            }
+            return pending
+        }
+    }
+
+    private func attempt(_ job: Job) async -> PendingAck? {
         let attempt = JobAttempt(jobID: job.id, attempt: job.attempt, node: node)
         let startedAt = clock.now()
         metrics.recordPickup(queue: job.queue, latency: startedAt.timeIntervalSince(job.scheduledAt))

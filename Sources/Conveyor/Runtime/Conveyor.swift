@@ -41,6 +41,7 @@ public final class Conveyor: Service, Sendable {
     let rescueWatch: Mutex<RescueWatch>
     /// The configured ``ConveyorConfiguration/timerClock``.
     let timers: TimerClock
+    let tracing: JobTracing
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise. The
     /// store targets wrap it in public initializers that take their own store type.
@@ -58,6 +59,7 @@ public final class Conveyor: Service, Sendable {
         self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
         self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
         self.timers = TimerClock(configuration.timerClock)
+        self.tracing = JobTracing(configuration.tracer)
         if configuration.migrateOnStart { try await store.migrate() }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import Tracing
 
 /// How a ``Conveyor`` runs. Every value has a safe default.
 public struct ConveyorConfiguration: Sendable {
@@ -47,6 +48,9 @@ public struct ConveyorConfiguration: Sendable {
     /// and retry delays. Tests may drive it by hand (`ManualClock` in ConveyorTesting).
     public var timerClock: any Clock<Duration>
     public var logger: Logger
+    /// The tracer of the jobs' spans (`enqueue KIND`, `claim QUEUE`, `run KIND`); nil uses the
+    /// one bootstrapped with `InstrumentationSystem`, and none bootstrapped means no spans.
+    public var tracer: (any Tracer)?
 
     public init(
         queues: [String: Int] = ["default": 10],
@@ -68,7 +72,8 @@ public struct ConveyorConfiguration: Sendable {
         schedulerInterval: Duration = .seconds(1),
         clock: any JobClock = SystemClock(),
         timerClock: any Clock<Duration> = ContinuousClock(),
-        logger: Logger = Logger(label: "conveyor")
+        logger: Logger = Logger(label: "conveyor"),
+        tracer: (any Tracer)? = nil
     ) {
         self.queues = queues
         self.node = node
@@ -90,6 +95,7 @@ public struct ConveyorConfiguration: Sendable {
         self.clock = clock
         self.timerClock = timerClock
         self.logger = logger
+        self.tracer = tracer
     }
 
     /// `host-pid-xxxx`: readable, and new for every process so a restarted process never

@@ -43,6 +43,7 @@ struct QueueProducer: Sendable {
                 waitedForSlots = false
                 if free > 0 {
                     let jobs: [Job]
+                    let claim = conveyor.tracing.claimStarted()
                     do {
                         jobs = try await conveyor.store.claim(queue: queue, limit: free, node: conveyor.node, now: conveyor.clock.now())
                         failures = 0
@@ -55,7 +56,7 @@ struct QueueProducer: Sendable {
                     for job in jobs {
                         active.add(1)
                         group.addTask {
-                            if let ack = await conveyor.execute(job) { conveyor.acks.add(ack) }
+                            if let ack = await conveyor.execute(job, claim: claim) { conveyor.acks.add(ack) }
                             active.add(-1)
                             wake.signal()
                         }

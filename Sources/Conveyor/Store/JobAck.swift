@@ -62,6 +62,14 @@ package struct JobAck: Sendable, Hashable {
         return !mayHaveFinalEffects
     }
 
+    /// The error the attempt ended with, if it failed, was discarded or cancelled.
+    package var error: JobErrorEntry? {
+        switch outcome {
+        case .retry(_, let error), .discard(let error), .cancel(let error): error
+        case .completed, .snooze, .release: nil
+        }
+    }
+
     /// The state the job is in once this is stored.
     package var resultingState: JobState {
         switch outcome {

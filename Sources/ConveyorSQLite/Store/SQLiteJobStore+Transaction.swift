@@ -30,6 +30,7 @@ extension SQLiteJobStore {
     /// ``enqueue(_:args:options:on:now:)``.
     public static func insert(_ jobs: [JobInsert], on handle: OpaquePointer, now: Date = Date()) throws -> [InsertResult] {
         for job in jobs { try job.validate() }
+        let jobs = JobTracing.carryingCurrentContext(in: jobs)
         let connection = SQLiteConnection(borrowing: handle)
         do {
             return try connection.insertJobs(jobs, now: now)
