@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorServer", targets: ["ConveyorServer"]),
         .library(name: "ConveyorHTTP", targets: ["ConveyorHTTP"]),
+        .library(name: "ConveyorVapor", targets: ["ConveyorVapor"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
     ],
     dependencies: [
@@ -39,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Only the `conveyor` executable reads YAML (its configuration file).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Only ConveyorVapor (and its tests) build Vapor.
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         .target(
@@ -100,6 +103,20 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Conveyor in a Vapor 4 application: its node on the app's lifecycle, its routes (written
+        // once, for Hummingbird) answered under a prefix of the app's router.
+        .target(
+            name: "ConveyorVapor",
+            dependencies: [
+                "Conveyor", "ConveyorServer",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "conveyor",
             dependencies: [
@@ -151,6 +168,15 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             exclude: ["dashboard_browser.py", "mounted_dashboard_browser.py", "browser_support.py"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ConveyorVaporTests",
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorServer", "ConveyorVapor",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
