@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Only the `conveyor` executable reads YAML (its configuration file).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Builds the DocC catalogues (swift package generate-documentation); nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         // Only ConveyorVapor (and its tests) build Vapor.
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],

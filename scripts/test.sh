@@ -70,6 +70,14 @@ if grep -E "^$(pwd)/(Sources|Tests|Examples)/.*warning:" "$log"; then
   exit 1
 fi
 
+echo "==> building the DocC documentation of every product (a warning fails it)"
+products=(Conveyor ConveyorSQLite ConveyorPostgres ConveyorTesting ConveyorServer ConveyorHTTP ConveyorVapor)
+swift package --disable-sandbox generate-documentation --warnings-as-errors "${products[@]/#/--target=}" >"$log" 2>&1 || {
+  cat "$log" >&2
+  echo "the documentation did not build without warnings" >&2
+  exit 1
+}
+
 echo "==> validating the OpenAPI document"
 python3 -m pip install -q --disable-pip-version-check openapi-spec-validator websocket-client 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
 python3 scripts/validate-openapi.py

@@ -19,7 +19,7 @@ public struct PostgresConfiguration: Sendable {
     /// retried by its caller). Generous: it exists for connections lost without a word.
     public var answerTimeout: Duration
     /// How long a producer lets more of its running jobs finish before claiming for fewer than
-    /// half its slots (``JobStore/claimBatchingWait``). With short jobs it doubles the jobs per
+    /// half its slots (`JobStore.claimBatchingWait`). With short jobs it doubles the jobs per
     /// claim; a waiting job starts at most this much later. Zero claims at every free slot.
     public var claimBatchingWait: Duration
     /// The clock the store's waits run on: reconnect delays, the listener's checks, answer
@@ -51,7 +51,7 @@ public struct PostgresConfiguration: Sendable {
 
     /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`.
     ///
-    /// - Throws: ``ConveyorError`` (`invalidInput`, field `database`) naming what is missing.
+    /// - Throws: `ConveyorError` (`invalidInput`, field `database`) naming what is missing.
     public init(url: String) throws(ConveyorError) {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
             throw ConveyorError(.invalidInput, field: "database", "'\(Self.redacted(url))' is not a postgres:// URL")

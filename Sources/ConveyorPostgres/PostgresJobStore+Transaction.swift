@@ -15,7 +15,7 @@ extension PostgresJobStore {
     /// ```
     /// Nodes are woken by a notification PostgreSQL delivers when your transaction commits.
     ///
-    /// - Throws: ``ConveyorError``: `invalidInput` naming the bad option, or `storage`. Roll back then.
+    /// - Throws: `ConveyorError`: `invalidInput` naming the bad option, or `storage`. Roll back then.
     @discardableResult
     public func enqueue<W: JobWorker>(
         _ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions(), on connection: PostgresConnection, now: Date = Date()

@@ -9,7 +9,7 @@ extension Conveyor {
     ///                                   configuration: .init(queues: ["default": 10]))
     /// ```
     ///
-    /// - Throws: ``ConveyorError`` for an invalid configuration, or the store's error if the
+    /// - Throws: `ConveyorError` for an invalid configuration, or the store's error if the
     ///   schema cannot be brought up to date.
     public convenience init(store: SQLiteJobStore, configuration: ConveyorConfiguration = ConveyorConfiguration()) async throws {
         try await self.init(storingIn: store, configuration: configuration)

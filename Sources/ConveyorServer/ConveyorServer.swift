@@ -24,7 +24,7 @@ public struct ConveyorServer: Sendable {
     /// with, with or without it.
     public let metrics: PrometheusMetrics?
     /// The longest a worker's fetch waits for jobs here, whatever it asks (at most
-    /// ``Conveyor/maximumLeaseWait``): a proxy in front may close idle requests sooner.
+    /// `Conveyor.maximumLeaseWait`): a proxy in front may close idle requests sooner.
     public var leaseWaitLimit: Duration = Conveyor.maximumLeaseWait
 
     let sessions = DashboardSessions()

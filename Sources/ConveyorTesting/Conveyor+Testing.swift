@@ -7,6 +7,7 @@ extension Conveyor {
     /// runs (an immediate retry, a job enqueued by a job) run too.
     ///
     /// - Parameters:
+    ///   - queue: the queue to run.
     ///   - stageDueJobs: first make scheduled and retryable jobs that are due by the
     ///     configured clock available, as the stager would.
     ///   - limit: stop after this many jobs.

@@ -5,7 +5,7 @@ import Synchronization
 /// A clock that moves only when the test moves it, so backoff, scheduled jobs, rescue,
 /// retention, timeouts and every other wait of the runtime are tested without sleeping.
 ///
-/// It is both clocks a ``ConveyorConfiguration`` takes: the date source (`clock`) and, through
+/// It is both clocks a `ConveyorConfiguration` takes: the date source (`clock`) and, through
 /// ``timers``, the clock its waits run on (`timerClock`). ``advance(by:)`` moves both.
 ///
 /// ```swift
@@ -23,7 +23,7 @@ public final class ManualClock: JobClock {
 
     public func now() -> Date { time.date }
 
-    /// The same clock for waits (``ConveyorConfiguration/timerClock``): its sleepers wake when
+    /// The same clock for waits (`ConveyorConfiguration.timerClock`): its sleepers wake when
     /// ``advance(by:)`` passes their deadline.
     public var timers: ManualTimerClock { ManualTimerClock(time: time) }
 

@@ -2,8 +2,9 @@ public import Foundation
 
 /// A job to insert, with every option resolved.
 ///
-/// Build one with ``Conveyor/enqueue(_:options:)``-style helpers or directly for a kind that
-/// has no Swift worker on this node (the CLI and the HTTP API do).
+/// Build one directly for a kind that has no Swift worker on this node (the CLI and the HTTP
+/// API do) and insert it with ``Conveyor/enqueue(_:)``; a worker's jobs are built by
+/// ``Conveyor/enqueue(_:args:options:)``.
 public struct JobInsert: Sendable, Hashable {
     public var kind: String
     public var queue: String

@@ -31,7 +31,7 @@ public struct ConveyorConfiguration: Sendable {
     /// Whether to create or upgrade the schema when the ``Conveyor`` is created.
     public var migrateOnStart: Bool
     /// Whether this node sends its job events to the other nodes, when the store can carry
-    /// them (``JobEventSharing``: PostgreSQL). Receiving is always on.
+    /// them (`JobEventSharing`: PostgreSQL). Receiving is always on.
     public var shareEvents: Bool
     /// Schedules declared in code: stored when the node starts (created, or updated if their
     /// definition changed; history and the active flag are kept).
@@ -124,7 +124,7 @@ public struct ConveyorConfiguration: Sendable {
     /// here: `pollInterval`, `rescueAfter`, …). ``Conveyor`` checks before it starts.
     ///
     /// Each interval has a floor (below it a loop would spin on an idle node) and a ceiling of
-    /// one day (beyond it the times it is added to would leave ``InstantRange``).
+    /// one day (beyond it the times it is added to would leave `InstantRange`).
     public func validate() throws(ConveyorError) {
         for (name, interval, floor) in intervals {
             guard interval >= floor, interval <= .seconds(86_400) else {

@@ -38,7 +38,7 @@ public struct JobFilter: Sendable, Hashable {
     }
 
     /// Checks every field, throwing an error that names the first bad one: names must be
-    /// kinds and queues could have, times must lie in ``InstantRange``.
+    /// kinds and queues could have, times must lie in `InstantRange` (1970 to 9999).
     public func validate() throws(ConveyorError) {
         guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }
         for queue in queues { try JobInsert.validateName(queue, field: "queue") }

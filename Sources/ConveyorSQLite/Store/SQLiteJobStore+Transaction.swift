@@ -18,7 +18,7 @@ extension SQLiteJobStore {
     /// }
     /// ```
     ///
-    /// - Throws: ``ConveyorError``: `invalidInput` naming the bad option, or `storage`. Roll back then.
+    /// - Throws: `ConveyorError`: `invalidInput` naming the bad option, or `storage`. Roll back then.
     public static func enqueue<W: JobWorker>(
         _ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions(), on handle: OpaquePointer, now: Date = Date()
     ) throws -> InsertResult {

@@ -24,7 +24,7 @@ public actor SQLiteJobStore: JobStore {
 
     /// Opens (creating if needed) the database at `configuration.path` in WAL mode.
     ///
-    /// - Throws: ``ConveyorError`` (`storage`) if the file cannot be opened or set up.
+    /// - Throws: `ConveyorError` (`storage`) if the file cannot be opened or set up.
     public init(configuration: SQLiteConfiguration) throws {
         self.configuration = configuration
         timers = TimerClock(configuration.timerClock)

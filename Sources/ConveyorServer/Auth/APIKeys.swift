@@ -20,7 +20,7 @@ public struct APIKeys: Sendable {
 
     /// Parses `KEY:SCOPE` entries.
     ///
-    /// - Throws: ``ConveyorError`` (`invalidInput`, field `api_key`) for an entry without a
+    /// - Throws: `ConveyorError` (`invalidInput`, field `api_key`) for an entry without a
     ///   scope, an unknown scope or a key shorter than 16 characters.
     public init(parsing entries: [String]) throws(ConveyorError) {
         var keys: [(key: [UInt8], grant: Grant)] = []
