@@ -101,6 +101,7 @@ let package = Package(
                 .embedInCode("Resources/Dashboard/schedule-edit.mustache"),
                 .embedInCode("Resources/Dashboard/nodes.mustache"),
                 .embedInCode("Resources/Dashboard/batches.mustache"),
+                .embedInCode("Resources/Dashboard/bulk-confirm.mustache"),
                 .embedInCode("Resources/Dashboard/login.mustache"),
             ],
             swiftSettings: upcoming

@@ -5,6 +5,7 @@ checks that forms refuse posts without the session's token, and that the jobs pa
 phone. With --screenshots DIR it saves a PNG of each page there (docs/screenshots)."""
 import argparse
 import json
+import time
 import urllib.parse
 import urllib.request
 
@@ -104,16 +105,76 @@ try:
     browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/deactivate\"]').submit()")
     browser.wait("document.body.innerText.includes('inactive')", "the schedule to show inactive")
 
+    # A queue's controls: pause and resume it, set and clear its limits, from its card.
+    def queue(name):
+        return next(q for q in api("GET", "/api/v1/queues")["queues"] if q["name"] == name)
+
+    card = "document.querySelector('[data-queue=\"default\"]')"
+    browser.open("/")
+    browser.evaluate(f"{card}.querySelector('button[data-toggle=pause]').click()")
+    browser.wait(f"{card} && {card}.innerText.includes('paused') && {card}.querySelector('button[data-toggle=resume]') !== null", "the queue to show paused")
+    assert queue("default")["paused"] is True
+    browser.screenshot(args.screenshots, "queue-paused")
+    browser.evaluate(f"{card}.querySelector('button[data-toggle=resume]').click()")
+    browser.wait(f"{card} && {card}.querySelector('button[data-toggle=pause]') !== null", "the queue to show running")
+    assert queue("default")["paused"] is False
+    browser.evaluate(f"var f = {card}.querySelector('form.limits'); f.concurrency.value = '3'; f.rate_count.value = '100'; f.rate_seconds.value = '60'; f.submit()")
+    browser.wait(f"{card} && {card}.innerText.includes('at most 3 at once')", "the limits on the card")
+    assert queue("default")["limits"] == {"concurrency": 3, "rate": {"count": 100, "period_seconds": 60}}, queue("default")["limits"]
+    browser.evaluate(f"var f = {card}.querySelector('form.limits'); f.concurrency.value = ''; f.rate_count.value = ''; f.rate_seconds.value = ''; f.submit()")
+    browser.wait(f"{card} && {card}.innerText.includes('No limits.')", "the limits to be cleared")
+    # A queue with waiting jobs that no node runs says so.
+    assert browser.evaluate("document.querySelector('[data-queue=\"paused-q\"] [data-unserved]') !== null"), "no warning for a queue no node runs"
+
+    # Bulk cancel by filter, after a confirmation that shows how many jobs it will cancel.
+    bulk = [api("POST", "/api/v1/jobs", {"kind": "noop", "queue": "bulk-q"})["id"] for _ in range(3)]
+    browser.open("/jobs?queue=bulk-q&state=available&state=scheduled")
+    assert browser.evaluate("document.querySelectorAll('input[name=state]:checked').length") == 2, "the two states are not ticked"
+    browser.evaluate("document.querySelector('button[data-bulk=cancel]').click()")
+    browser.wait("document.querySelector('form[data-confirm]') !== null && document.readyState === 'complete'", "the confirmation")
+    assert browser.evaluate("document.querySelector('form[data-confirm]').dataset.confirm") == "3"
+    assert "Cancel 3 jobs" in browser.evaluate("document.body.innerText"), browser.evaluate("document.body.innerText")
+    browser.screenshot(args.screenshots, "bulk-confirm")
+    browser.evaluate("document.querySelector('form[data-confirm] button').click()")
+    browser.wait("document.querySelector('[data-notice]') !== null", "the notice after cancelling")
+    assert browser.evaluate("document.querySelector('[data-notice]').innerText") == "Cancelled 3 jobs"
+    assert all(api("GET", f"/api/v1/jobs/{i}")["state"] == "cancelled" for i in bulk)
+
+    # A job's timeline: each attempt with its node, how long it ran and its error in full.
+    failed = api("POST", "/api/v1/jobs", {"kind": "fail", "args": {"message": "the CRM answered 502: upstream timed out"}, "max_attempts": 1})
+    deadline = time.time() + 20
+    while api("GET", f"/api/v1/jobs/{failed['id']}")["state"] != "discarded":
+        assert time.time() < deadline, "the failing job did not end"
+        time.sleep(0.1)
+    browser.open(f"/jobs/{failed['id']}")
+    attempt = browser.evaluate("document.querySelector('li[data-event=attempt]').innerText")
+    assert "Attempt 1 on " in attempt and " after " in attempt and "the CRM answered 502: upstream timed out" in attempt, attempt
+    assert browser.evaluate("Array.from(document.querySelectorAll('ol.timeline li')).map(l => l.dataset.event)") == ["inserted", "attempt", "finished"]
+    browser.screenshot(args.screenshots, "job-timeline")
+
+    # A schedule created through the form; a bad expression is refused on the form.
+    browser.open("/schedules")
+    browser.evaluate("document.querySelector('a[data-new-schedule]').click()")
+    browser.wait("location.pathname === '/schedules/new' && document.readyState === 'complete'", "the new schedule form")
+    browser.evaluate("var f = document.querySelector('form.edit'); f.name.value = 'hourly-sync'; f.kind.value = 'noop'; f.cron.value = '0 * * * * *'; f.submit()")
+    browser.wait("document.querySelector('[data-error]') !== null", "the refusal of a bad expression")
+    browser.screenshot(args.screenshots, "schedule-new")
+    browser.evaluate("var f = document.querySelector('form.edit'); f.cron.value = '7 * * * *'; f.submit()")
+    browser.wait("document.querySelector('[data-schedule=\"hourly-sync\"]') !== null", "the new schedule in the list")
+    created = api("GET", "/api/v1/schedules/hourly-sync")
+    assert created["kind"] == "noop" and "7 * * * *" in json.dumps(created["recurrence"]), created
+
     browser.open("/nodes")
     browser.wait("document.querySelectorAll('tbody tr').length > 0", "a node row")
     browser.screenshot(args.screenshots, "nodes")
 
     # Phone width: the page itself does not scroll sideways (wide tables scroll in their box).
     browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
-    browser.open("/jobs")
-    width = browser.evaluate("document.documentElement.scrollWidth")
-    assert width <= 392, f"the jobs page is {width} px wide at phone width"
-    browser.screenshot(args.screenshots, "jobs-phone")
+    for path, name in [("/jobs", "jobs-phone"), ("/", "overview-phone"), (f"/jobs/{failed['id']}", "job-phone"), ("/schedules", "schedules-phone")]:
+        browser.open(path)
+        width = browser.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"{path} is {width} px wide at phone width"
+        browser.screenshot(args.screenshots, name)
     print("dashboard: all checks passed")
 finally:
     browser.close()

@@ -84,13 +84,19 @@ public struct JobErrorEntry: Sendable, Hashable, Codable {
     public var at: Date
     /// What went wrong, cut to ``maxMessageLength`` characters (a NUL in it becomes U+FFFD).
     public var message: String
+    /// The node or worker process that ran the attempt, when known.
+    public var node: String?
+    /// When the attempt started, when known: with ``at``, how long it ran.
+    public var startedAt: Date?
 
     /// Longer messages are cut so that one bad error cannot bloat a row.
     public static let maxMessageLength = 2_000
 
-    public init(attempt: Int, at: Date, message: String) {
+    public init(attempt: Int, at: Date, message: String, node: String? = nil, startedAt: Date? = nil) {
         self.attempt = attempt
         self.at = at
+        self.node = node
+        self.startedAt = startedAt
         let message = StoredText.repaired(message)
         self.message = message.count > Self.maxMessageLength
             ? String(message.prefix(Self.maxMessageLength)) + "… (cut)" : message

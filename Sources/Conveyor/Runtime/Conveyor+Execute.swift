@@ -1,22 +1,13 @@
 import Foundation
 import Logging
 import Synchronization
-import Tracing
 
 extension Conveyor {
     /// Runs one claimed job and returns the outcome to store, or nil if the attempt was lost
     /// (cancelled or rescued elsewhere) and there is nothing to store. `claim` is the claim's
     /// trace when tracing is on.
     func execute(_ job: Job, claim: ClaimTrace?) async -> PendingAck? {
-        await JobTracing.run(job, claim: claim) { span in
-            let pending = await attempt(job)
-            if let span, let pending {
-                let state = pending.ack.resultingState
-                span.attributes["conveyor.job.outcome"] = state.rawValue
-                if let error = pending.ack.error { span.setStatus(SpanStatus(code: .error, message: error.message)) }
-            }
-            return pending
-        }
+        await JobTracing.run(job, claim: claim) { await attempt(job) }
     }
 
     private func attempt(_ job: Job) async -> PendingAck? {
@@ -26,7 +17,8 @@ extension Conveyor {
         guard let worker = workers.withLock({ $0[job.kind] }) else {
             let error = JobErrorEntry(
                 attempt: job.attempt, at: startedAt,
-                message: "no worker registered for kind '\(job.kind)' on node \(node); it will be retried, register a worker for it")
+                message: "no worker registered for kind '\(job.kind)' on node \(node); it will be retried, register a worker for it",
+                node: node, startedAt: startedAt)
             logger.warning("unknown job kind", metadata: Self.metadata(job, ["error": "\(error.message)"]))
             let ack = JobAck(attempt, failure(job, error, backoff: .exponential()), mayHaveFinalEffects: job.mayHaveFinalEffects)
             return PendingAck(ack: ack, job: job)
@@ -41,7 +33,7 @@ extension Conveyor {
         let ranOut: Bool
         var outcome: JobAck.Outcome
         if let thrown {
-            (outcome, ranOut) = classify(thrown, job: job, backoff: job.ownBackoff ?? worker.options.backoff)
+            (outcome, ranOut) = classify(thrown, job: job, backoff: job.ownBackoff ?? worker.options.backoff, startedAt: startedAt)
         } else {
             (outcome, ranOut) = (.completed(result: context.result), false)
         }
@@ -72,22 +64,25 @@ extension Conveyor {
     }
 
     /// Maps what a worker threw to the outcome to store.
-    private func classify(_ error: any Error, job: Job, backoff: Backoff) -> (JobAck.Outcome, Bool) {
+    private func classify(_ error: any Error, job: Job, backoff: Backoff, startedAt: Date) -> (JobAck.Outcome, Bool) {
         let now = clock.now()
+        func entry(_ message: String) -> JobErrorEntry {
+            JobErrorEntry(attempt: job.attempt, at: now, message: message, node: node, startedAt: startedAt)
+        }
         switch error {
         case JobControl.snooze(let duration):
             return (.snooze(until: InstantRange.clamp(now.addingTimeInterval(max(duration, .zero).seconds))), false)
         case JobControl.discard(let reason):
-            return (.discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "discarded: \(reason)")), false)
+            return (.discard(error: entry("discarded: \(reason)")), false)
         case JobControl.cancel(let reason):
-            return (.cancel(error: JobErrorEntry(attempt: job.attempt, at: now, message: "cancelled: \(reason)")), false)
+            return (.cancel(error: entry("cancelled: \(reason)")), false)
         case let failure as ArgumentsDecodingFailure:
-            return (.discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "arguments do not decode, not retried: \(failure)")), false)
+            return (.discard(error: entry("arguments do not decode, not retried: \(failure)")), false)
         case let timeout as AttemptTimeout:
-            return (failure(job, JobErrorEntry(attempt: job.attempt, at: now, message: "\(timeout)"), backoff: backoff), job.attempt >= job.maxAttempts)
+            return (failure(job, entry("\(timeout)"), backoff: backoff), job.attempt >= job.maxAttempts)
         default:
             let message = "\(type(of: error)): \(error)"
-            return (failure(job, JobErrorEntry(attempt: job.attempt, at: now, message: message), backoff: backoff), job.attempt >= job.maxAttempts)
+            return (failure(job, entry(message), backoff: backoff), job.attempt >= job.maxAttempts)
         }
     }
 

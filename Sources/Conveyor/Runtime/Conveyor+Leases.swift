@@ -111,6 +111,9 @@ extension Conveyor {
     package func finish(_ leased: LeasedAttempt, _ outcome: LeaseOutcome) async throws -> Job {
         let job = try leased.current(), lease = leased.lease
         let now = clock.now()
+        func entry(_ message: String) -> JobErrorEntry {
+            JobErrorEntry(attempt: job.attempt, at: now, message: message, node: job.attemptedBy, startedAt: job.attemptedAt)
+        }
         let stored: JobAck.Outcome
         switch outcome {
         case .completed(let result):
@@ -119,7 +122,7 @@ extension Conveyor {
             stored = .completed(result: raw)
         case .failed(let message, let retryIn):
             if let retryIn, retryIn < .zero { throw ConveyorError.invalid("retry_in_seconds", "must not be negative") }
-            let error = JobErrorEntry(attempt: job.attempt, at: now, message: StoredText.repaired(message))
+            let error = entry(StoredText.repaired(message))
             if let retryIn, job.attempt < job.maxAttempts {
                 stored = .retry(at: InstantRange.clamp(now.addingTimeInterval(retryIn.seconds)), error: error)
             } else {
@@ -129,9 +132,9 @@ extension Conveyor {
             guard duration >= .zero else { throw ConveyorError.invalid("snooze_seconds", "must not be negative") }
             stored = .snooze(until: InstantRange.clamp(now.addingTimeInterval(duration.seconds)))
         case .discarded(let reason):
-            stored = .discard(error: JobErrorEntry(attempt: job.attempt, at: now, message: "discarded: \(StoredText.repaired(reason))"))
+            stored = .discard(error: entry("discarded: \(StoredText.repaired(reason))"))
         case .cancelled(let reason):
-            stored = .cancel(error: JobErrorEntry(attempt: job.attempt, at: now, message: "cancelled: \(StoredText.repaired(reason))"))
+            stored = .cancel(error: entry("cancelled: \(StoredText.repaired(reason))"))
         }
         let ack = JobAck(lease.attempt, stored, mayHaveFinalEffects: job.mayHaveFinalEffects)
         let result = try await store.acknowledge([ack], now: now)

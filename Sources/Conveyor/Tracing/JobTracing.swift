@@ -64,9 +64,9 @@ package struct JobTracing: Sendable {
     }
 
     /// Runs `attempt` of `job` in a `run` span under a `claim` span from the claim's start to
-    /// now, both continuing the trace the job carries. `attempt` may mark the run span failed.
-    static func run<T>(_ job: Job, claim trace: ClaimTrace?, _ attempt: ((any Span)?) async -> T) async -> T {
-        guard let trace else { return await attempt(nil) }
+    /// now, both continuing the trace the job carries; the run span records the outcome.
+    static func run(_ job: Job, claim trace: ClaimTrace?, _ attempt: () async -> PendingAck?) async -> PendingAck? {
+        guard let trace else { return await attempt() }
         let tracer = trace.tracer
         var parent = ServiceContext.topLevel
         if case .object(let fields)? = job.meta.value[JobMeta.traceContext] {
@@ -84,8 +84,13 @@ package struct JobTracing: Sendable {
         run.attributes["messaging.message.id"] = String(job.id)
         run.attributes["conveyor.job.kind"] = job.kind
         run.attributes["conveyor.job.attempt"] = job.attempt
-        defer { run.end() }
-        return await ServiceContext.$current.withValue(run.context) { await attempt(run) }
+        let pending = await ServiceContext.$current.withValue(run.context) { await attempt() }
+        if let pending {
+            run.attributes["conveyor.job.outcome"] = pending.ack.resultingState.rawValue
+            if let error = pending.ack.error { run.setStatus(SpanStatus(code: .error, message: error.message)) }
+        }
+        run.end()
+        return pending
     }
 }
 

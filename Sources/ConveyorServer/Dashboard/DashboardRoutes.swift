@@ -15,8 +15,8 @@ struct DashboardRoutes {
     let base: String
 
     func add<Context: ConveyorRequestContext>(to router: RouterGroup<Context>) {
-        router.get("/") { request, _ in try await page(request, "overview", "Queues", live: true) { _ in try await overview() } }
-        router.get("jobs") { request, _ in try await page(request, "jobs", "Jobs", live: true) { _ in try await jobs(request) } }
+        router.get("/") { request, _ in try await page(request, "overview", "Queues", live: true) { try await overview(request, $0) } }
+        router.get("jobs") { request, _ in try await page(request, "jobs", "Jobs", live: true) { try await jobs(request, $0) } }
         router.get("jobs/{id}") { request, context in
             let id = try JobRoutes.id(context)
             return try await page(request, "job", "Job \(id)", live: true) { try await job(id, $0) }
@@ -33,10 +33,12 @@ struct DashboardRoutes {
             let (session, form) = try await formSession(request)
             try check(form, session)
             try require(.admin, session)
-            return try await saveEdit(try context.pathName(), form, session)
+            let name = try context.pathName()
+            return try await saveSchedule(form, over: try await conveyor.schedule(named: name).definition, isNew: false, session)
         }
         router.get("nodes") { request, _ in try await page(request, "nodes", "Nodes", live: false) { _ in try await nodes() } }
         router.get("batches") { request, _ in try await page(request, "batches", "Batches", live: true) { _ in try await batches(request) } }
+        addActions(to: router)
         router.get("login") { _, _ in render("login", [:], title: "Sign in", session: nil, live: false, fragment: false) }
         router.post("login") { request, _ in try await signIn(request) }
         router.post("logout") { request, _ in
@@ -74,14 +76,14 @@ struct DashboardRoutes {
     // MARK: Sessions and forms
 
     /// The browser's session; without keys everyone gets one (with every scope) on first sight.
-    private func session(_ request: Request) -> (session: DashboardSessions.Session, newToken: String?)? {
+    func session(_ request: Request) -> (session: DashboardSessions.Session, newToken: String?)? {
         if let session = sessions.session(request.cookies[DashboardSessions.cookieName]?.value) { return (session, nil) }
         guard keys.isEmpty else { return nil }
         let (token, session) = sessions.start(scope: .admin)
         return (session, token)
     }
 
-    private func signIn(_ request: Request) async throws -> Response {
+    func signIn(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
         guard let key = form["key"], let scope = keys.scope(of: Substring(key)) else {
             var response = render("login", ["message": "That key is not known here."], title: "Sign in", session: nil, live: false, fragment: false)
@@ -94,46 +96,44 @@ struct DashboardRoutes {
         return response
     }
 
-    private func formSession(_ request: Request) async throws -> (DashboardSessions.Session, [String: String]) {
+    func formSession(_ request: Request) async throws -> (DashboardSessions.Session, DashboardForm) {
         guard let (session, _) = session(request), request.cookies[DashboardSessions.cookieName] != nil else {
             throw APIError(status: .unauthorized, code: "unauthorized", field: "session", message: "sign in first")
         }
         return (session, try await Self.form(request))
     }
 
-    private func check(_ form: [String: String], _ session: DashboardSessions.Session) throws {
+    func check(_ form: DashboardForm, _ session: DashboardSessions.Session) throws {
         guard form["form_token"] == session.formToken else {
             throw APIError(status: .forbidden, code: "forbidden", field: "form_token", message: "the form is stale or comes from another site; reload the page")
         }
     }
 
-    private func require(_ scope: APIScope, _ session: DashboardSessions.Session) throws {
+    func require(_ scope: APIScope, _ session: DashboardSessions.Session) throws {
         guard session.scope >= scope else {
             throw APIError(status: .forbidden, code: "forbidden", field: "authorization", message: "this needs a key with the \(scope.rawValue) scope")
         }
     }
 
     /// The session's cookie, sent only to Conveyor's own paths.
-    private func cookie(_ token: String) -> Cookie {
+    func cookie(_ token: String) -> Cookie {
         Cookie(name: DashboardSessions.cookieName, value: token, path: base.isEmpty ? "/" : base, httpOnly: true, sameSite: .strict)
     }
 
     /// An `application/x-www-form-urlencoded` body.
-    static func form(_ request: Request) async throws -> [String: String] {
+    static func form(_ request: Request) async throws -> DashboardForm {
         let text = String(buffer: try await request.collectBody(upTo: 64 * 1024))
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
+        return DashboardForm(fields: text.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
                 $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        return fields
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        })
     }
 
     // MARK: Rendering
 
-    private func page(_ request: Request, _ template: String, _ title: String, live: Bool, scope: APIScope = .read,
+    func page(_ request: Request, _ template: String, _ title: String, live: Bool, scope: APIScope = .read,
                       _ build: (DashboardSessions.Session) async throws -> [String: Any]) async throws -> Response {
         guard let (session, newToken) = session(request) else { return Response.redirect(to: base + "/login") }
         try require(scope, session)
@@ -145,7 +145,7 @@ struct DashboardRoutes {
         return response
     }
 
-    private func render(_ template: String, _ context: [String: Any], title: String, session: DashboardSessions.Session?,
+    func render(_ template: String, _ context: [String: Any], title: String, session: DashboardSessions.Session?,
                         live: Bool, fragment: Bool) -> Response {
         let body = DashboardTemplates.library.render(context.merging(["base": base]) { $1 }, withTemplate: template) ?? ""
         let html = fragment ? body : DashboardTemplates.library.render([
@@ -161,45 +161,55 @@ struct DashboardRoutes {
 
     // MARK: Pages
 
-    private func overview() async throws -> [String: Any] {
+    func overview(_ request: Request, _ session: DashboardSessions.Session) async throws -> [String: Any] {
+        let served = Set(try await conveyor.nodes().flatMap(\.queues))
         var queues: [[String: Any]] = []
         for queue in try await conveyor.queues() {
             let activity = try await conveyor.activity(queue: queue.name, minutes: 30)
+            let waiting = queue.count(.available) + queue.count(.scheduled) + queue.count(.retryable)
+            let limits = queue.limits
+            var described: [String] = []
+            if let concurrency = limits.concurrency { described.append("at most \(concurrency) at once over all nodes") }
+            if let rate = limits.rate { described.append("\(rate.count) per \(Self.seconds(Double(rate.periodMicros) / 1_000_000))") }
             let card: [String: Any?] = [
-                "name": queue.name, "paused": queue.paused, "chart": ActivityChart.svg(activity),
-                "counts": JobState.allCases.map { ["state": $0.rawValue, "count": queue.count($0)] as [String: Any] },
+                "name": queue.name, "path": Self.pathSegment(queue.name), "paused": queue.paused, "chart": ActivityChart.svg(activity),
+                "unserved": waiting > 0 && !served.contains(queue.name),
+                "counts": JobState.allCases.map { state -> [String: Any] in
+                    ["state": state.rawValue, "count": queue.count(state),
+                     "href": base + "/jobs" + DashboardFilter { ["state": [state.rawValue], "queue": [queue.name]][$0] ?? [] }.query()]
+                },
                 "latency": activity.latency.map { Self.seconds($0.p50Seconds) },
+                "limits": described.isEmpty ? "No limits." : "Limits: " + described.joined(separator: "; ") + ".",
+                "canAdmin": session.scope >= .admin, "toggle": queue.paused ? "resume" : "pause", "toggleLabel": queue.paused ? "Resume" : "Pause",
+                "concurrency": limits.concurrency.map(String.init) ?? "", "rateCount": limits.rate.map { String($0.count) } ?? "",
+                "rateSeconds": limits.rate.map { String(Int($0.periodMicros / 1_000_000)) } ?? "",
             ]
             queues.append(card.present)
         }
-        return ["queues": queues]
+        let page: [String: Any?] = ["queues": queues, "notice": request.query("notice")]
+        return page.present
     }
 
-    private func jobs(_ request: Request) async throws -> [String: Any] {
-        var filter = JobFilter(limit: 50)
-        let state = request.query("state") ?? "", queue = request.query("queue") ?? "", kind = request.query("kind") ?? ""
-        if !state.isEmpty { filter.states = [try JobState(parsing: state)] }
-        if !queue.isEmpty { filter.queues = [queue] }
-        if !kind.isEmpty { filter.kinds = [kind] }
-        let batch = request.query("batch_id") ?? ""
-        if !batch.isEmpty { filter.batchID = try JobRoutes.integer(batch, field: "batch_id") }
-        let tag = request.query("tag") ?? "", args = request.query("args") ?? ""
-        if !tag.isEmpty { filter.tags = [tag] }
-        if !args.isEmpty { filter.args = try JSONValue(parsing: args, field: "args") }
+    /// A name as one percent-encoded path segment (a queue or schedule name may hold `/`-free
+    /// punctuation such as `:`).
+    static func pathSegment(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"])) ?? name
+    }
+
+    func jobs(_ request: Request, _ session: DashboardSessions.Session) async throws -> [String: Any] {
+        let shown = DashboardFilter(request.repeatedQuery)
+        var filter = try shown.jobFilter()
         let matching = try await conveyor.countJobs(matching: filter)
         filter.beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
         let jobs = try await conveyor.jobs(matching: filter)
-        var next: String?
-        if jobs.count == filter.limit, let last = jobs.last {
-            var components = URLComponents()
-            components.queryItems = [("state", state), ("queue", queue), ("kind", kind), ("batch_id", batch), ("tag", tag), ("args", args),
-                                     ("before_id", String(last.id))]
-                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-            next = base + "/jobs" + (components.string ?? "")
-        }
+        let next = jobs.count == filter.limit ? jobs.last.map { base + "/jobs" + shown.query([("before_id", String($0.id))]) } : nil
         let page: [String: Any?] = [
-            "states": JobState.allCases.map { ["name": $0.rawValue, "selected": $0.rawValue == state] as [String: Any] },
-            "queue": queue, "kind": kind, "batch": batch, "tag": tag, "args": args, "next": next,
+            "states": JobState.allCases.map { ["name": $0.rawValue, "selected": shown.states.contains($0.rawValue)] as [String: Any] },
+            "queue": shown.queue, "kind": shown.kind, "batch": shown.batch, "tag": shown.tag, "args": shown.args,
+            "after": shown.after, "before": shown.before, "next": next, "notice": request.query("notice"),
+            "filterFields": shown.fields.map { ["name": $0.name, "value": $0.value] },
+            "canBulk": session.scope >= .write && !shown.fields.isEmpty && matching > 0,
+            "bulkActions": [["action": "retry", "label": "Retry matching…"], ["action": "cancel", "label": "Cancel matching…"]],
             "matching": matching == 1 ? "1 job matches" : "\(matching) jobs match",
             "jobs": jobs.map { job -> [String: Any] in
                 let progress = Self.progress(job)
@@ -211,7 +221,7 @@ struct DashboardRoutes {
         return page.present
     }
 
-    private func job(_ id: Int64, _ session: DashboardSessions.Session) async throws -> [String: Any] {
+    func job(_ id: Int64, _ session: DashboardSessions.Session) async throws -> [String: Any] {
         let job = try await conveyor.job(id: id)
         let progress = Self.progress(job)
         let meta = job.meta.value
@@ -224,7 +234,7 @@ struct DashboardRoutes {
             "progress": progress.fraction ?? (job.state == .completed ? 1 : 0), "progressMessage": progress.message ?? "",
             "progressDetails": job.progressDetails.map(Self.pretty),
             "args": Self.pretty(job.args.value), "meta": Self.pretty(meta), "result": meta["result"].map(Self.pretty),
-            "errors": job.errors.reversed().map { ["attempt": $0.attempt, "at": Self.time($0.at), "message": $0.message] as [String: Any] },
+            "timeline": Self.timeline(job),
             "canRetry": session.scope >= .write && [.retryable, .discarded, .cancelled, .completed].contains(job.state),
             "canCancel": session.scope >= .write && !job.state.isFinal,
             "canDelete": session.scope >= .admin && job.state != .executing,
@@ -232,13 +242,43 @@ struct DashboardRoutes {
         return detail.present
     }
 
-    private func schedules(_ session: DashboardSessions.Session) async throws -> [String: Any] {
-        ["schedules": try await conveyor.schedules().map { schedule -> [String: Any] in
+    /// What happened to `job`, oldest first: its insertion, the time it was scheduled for,
+    /// each attempt with its node, how long it ran and its error in full, and its end.
+    static func timeline(_ job: Job) -> [[String: Any]] {
+        func event(_ name: String, _ at: Date, _ text: String, message: String? = nil) -> [String: Any] {
+            let fields: [String: Any?] = ["event": name, "at": time(at), "text": text, "message": message]
+            return fields.present
+        }
+        var events = [event("inserted", job.insertedAt, "Inserted into queue \(job.queue)")]
+        if job.scheduledAt.timeIntervalSince(job.insertedAt) >= 1, job.errors.isEmpty {
+            events.append(event("scheduled", job.scheduledAt, "Scheduled to run"))
+        }
+        func ran(_ started: Date?, _ ended: Date) -> String {
+            started.map { " after \(seconds(ended.timeIntervalSince($0)))" } ?? ""
+        }
+        for error in job.errors {
+            let node = error.node.map { " on \($0)" } ?? ""
+            events.append(event("attempt", error.startedAt ?? error.at, "Attempt \(error.attempt)\(node) ended\(ran(error.startedAt, error.at))", message: error.message))
+        }
+        if let started = job.attemptedAt, !job.errors.contains(where: { $0.attempt == job.attempt }) {
+            let node = job.attemptedBy.map { " on \($0)" } ?? ""
+            switch job.state {
+            case .executing: events.append(event("attempt", started, "Attempt \(job.attempt) started\(node), running"))
+            case .completed: events.append(event("attempt", started, "Attempt \(job.attempt)\(node) completed\(job.finishedAt.map { ran(started, $0) } ?? "")"))
+            default: events.append(event("attempt", started, "Attempt \(job.attempt) started\(node)"))
+            }
+        }
+        if let finished = job.finishedAt { events.append(event("finished", finished, "Became \(job.state.rawValue)")) }
+        return events
+    }
+
+    func schedules(_ session: DashboardSessions.Session) async throws -> [String: Any] {
+        ["canAdmin": session.scope >= .admin, "schedules": try await conveyor.schedules().map { schedule -> [String: Any] in
             let definition = schedule.definition
             let upcoming = schedule.active
                 ? definition.recurrence.nextFires(after: Date(), in: TimeZone(identifier: definition.timeZone) ?? .gmt, count: 2).map(Self.time) : []
             let row: [String: Any?] = [
-                "name": schedule.name, "kind": definition.kind, "active": schedule.active, "when": definition.recurrence.cronText ?? Self.describe(definition.recurrence),
+                "name": schedule.name, "path": Self.pathSegment(schedule.name), "kind": definition.kind, "active": schedule.active, "when": definition.recurrence.cronText ?? Self.describe(definition.recurrence),
                 "zone": definition.timeZone, "nextRuns": upcoming.isEmpty ? "–" : upcoming.joined(separator: ", "),
                 "lastRunAt": schedule.lastRunAt.map(Self.time) ?? "never", "lastStatus": schedule.lastStatus?.rawValue,
                 "failures": schedule.consecutiveFailures, "skipped": schedule.skippedRuns, "disabledReason": schedule.disabledReason,
@@ -249,7 +289,7 @@ struct DashboardRoutes {
     }
 
     /// The edit form's fields for `definition`; a typed recurrence (daily, weekly, …) shows as its cron expression.
-    static func editForm(_ definition: ScheduleDefinition, message: String? = nil) -> [String: Any] {
+    static func editForm(_ definition: ScheduleDefinition, isNew: Bool = false, message: String? = nil) -> [String: Any] {
         var everySeconds = ""
         if case .every(let interval) = definition.recurrence { everySeconds = String(Int(interval.components.seconds)) }
         let fields: [String: Any?] = [
@@ -257,15 +297,18 @@ struct DashboardRoutes {
             "cron": definition.recurrence.cronText ?? "", "everySeconds": everySeconds,
             "isCron": definition.recurrence.cronText != nil, "isManual": definition.recurrence == .manual, "isEvery": !everySeconds.isEmpty,
             "timeZone": definition.timeZone, "skip": definition.overlap == .skip, "description": definition.description, "message": message,
+            "isNew": isNew, "action": isNew ? "new" : pathSegment(definition.name) + "/edit",
         ]
         return fields.present
     }
 
-    /// Applies the edit form; a refused change shows the form again with the reason.
-    private func saveEdit(_ name: String, _ form: [String: String], _ session: DashboardSessions.Session) async throws -> Response {
-        let existing = try await conveyor.schedule(named: name).definition
+    /// Applies the schedule form over `existing` (a blank definition for a new schedule) and
+    /// stores it; a refused definition shows the form again with the reason.
+    func saveSchedule(_ form: DashboardForm, over existing: ScheduleDefinition, isNew: Bool,
+                      _ session: DashboardSessions.Session) async throws -> Response {
         var definition = existing
         do {
+            if isNew { definition.name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces) }
             definition.kind = form["kind"] ?? existing.kind
             definition.args = RawJSON(try JSONValue(parsing: form["args"] ?? "{}", field: "args"))
             switch form["type"] ?? "cron" {
@@ -273,16 +316,16 @@ struct DashboardRoutes {
             case "every": definition.recurrence = .every(try .seconds(checked: Double(form["every_seconds"] ?? "") ?? -1, field: "every_seconds"))
             default:
                 let cron = (form["cron"] ?? "").trimmingCharacters(in: .whitespaces)
-                if cron != existing.recurrence.cronText { definition.recurrence = .cron(cron) }
+                if isNew || cron != existing.recurrence.cronText { definition.recurrence = .cron(cron) }
             }
             definition.timeZone = form["time_zone"] ?? existing.timeZone
             definition.queue = (form["queue"] ?? "").isEmpty ? nil : form["queue"]
             definition.overlap = form["overlap"] == "skip" ? .skip : .allow
             definition.description = form["description"] ?? ""
-            try await conveyor.updateSchedule(definition)
+            if isNew { try await conveyor.addSchedule(definition) } else { try await conveyor.updateSchedule(definition) }
             return Response.redirect(to: base + "/schedules")
-        } catch let error as ConveyorError where [.invalidInput, .unknownKind, .invalidArguments].contains(error.code) {
-            var context = Self.editForm(definition, message: error.description)
+        } catch let error as ConveyorError where [.invalidInput, .unknownKind, .invalidArguments, .conflict].contains(error.code) {
+            var context = Self.editForm(definition, isNew: isNew, message: error.description)
             context["formToken"] = session.formToken
             var response = render("schedule-edit", context, title: "Schedules", session: session, live: false, fragment: false)
             response.status = .badRequest
@@ -291,7 +334,7 @@ struct DashboardRoutes {
     }
 
     /// Batches, newest first, with how far each has come.
-    private func batches(_ request: Request) async throws -> [String: Any] {
+    func batches(_ request: Request) async throws -> [String: Any] {
         let beforeID = try request.query("before_id").map { try JobRoutes.integer($0, field: "before_id") }
         let batches = try await conveyor.batches(beforeID: beforeID, limit: 50)
         let page: [String: Any?] = [
@@ -311,7 +354,7 @@ struct DashboardRoutes {
         return page.present
     }
 
-    private func nodes() async throws -> [String: Any] {
+    func nodes() async throws -> [String: Any] {
         ["nodes": try await conveyor.nodes().map {
             ["name": $0.name, "queues": $0.queues.joined(separator: ", "), "kinds": $0.kinds.joined(separator: ", "), "running": $0.running,
              "startedAt": Self.time($0.startedAt), "heartbeatAt": Self.time($0.heartbeatAt)] as [String: Any]
@@ -346,6 +389,17 @@ struct DashboardRoutes {
         default: recurrence.cronText ?? ""
         }
     }
+}
+
+/// A posted form's fields, in order: a field may repeat (the jobs filter's states).
+struct DashboardForm {
+    let fields: [(String, String)]
+
+    /// The last value of `name`.
+    subscript(name: String) -> String? { fields.last { $0.0 == name }?.1 }
+
+    /// Every value of `name`.
+    func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
 }
 
 extension Dictionary where Key == String, Value == Any? {

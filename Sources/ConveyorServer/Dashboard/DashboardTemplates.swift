@@ -25,6 +25,7 @@ enum DashboardTemplates {
         "schedule-edit": PackageResources.schedule_edit_mustache,
         "nodes": PackageResources.nodes_mustache,
         "batches": PackageResources.batches_mustache,
+        "bulk-confirm": PackageResources.bulk_confirm_mustache,
         "login": PackageResources.login_mustache,
     ]
 }
