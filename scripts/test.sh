@@ -97,6 +97,9 @@ bash scripts/fuzz-api.sh "$CONVEYOR_TEST_POSTGRES_URL?schema=fuzz_$(date +%s)"
 echo "==> testing (SQLite and PostgreSQL at $CONVEYOR_TEST_POSTGRES_URL)"
 run_swift_tests "$@"
 
+echo "==> running the README's tour against a real conveyor serve"
+bash scripts/tour.sh .build/debug/conveyor
+
 echo "==> testing the Python client against a real conveyor serve"
 python3 -m venv .build/python-client-venv
 .build/python-client-venv/bin/pip install -q --disable-pip-version-check -e "clients/python[test]"
