@@ -40,6 +40,11 @@ try:
     browser.wait("document.querySelector('[data-queue=\"default\"]') !== null", "the default queue card")
     assert browser.evaluate("document.querySelector('[data-queue=\"default\"] svg') !== null"), "the queue's chart is missing"
     browser.screenshot(args.screenshots, "overview")
+    # The charts' window: the last 24 hours in half-hour bars, its scale on the axis.
+    browser.evaluate("document.querySelector('a[data-window=\"24h\"]').click()")
+    browser.wait("location.search === '?window=24h' && document.readyState === 'complete'", "the 24-hour charts")
+    assert "per 30 minutes" in browser.evaluate("document.querySelector('[data-queue=\"default\"] .chart .y').innerText")
+    assert browser.evaluate("document.querySelector('a[data-window=\"24h\"]').classList.contains('here')")
 
     # A job enqueued while the page is open appears and completes without a reload.
     browser.open("/jobs")

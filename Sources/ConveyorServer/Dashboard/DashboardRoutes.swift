@@ -163,16 +163,20 @@ struct DashboardRoutes {
 
     func overview(_ request: Request, _ session: DashboardSessions.Session) async throws -> [String: Any] {
         let served = Set(try await conveyor.nodes().flatMap(\.queues))
+        let window = ChartWindow(rawValue: request.query("window") ?? "") ?? .hour
         var queues: [[String: Any]] = []
         for queue in try await conveyor.queues() {
-            let activity = try await conveyor.activity(queue: queue.name, minutes: 30)
+            let activity = try await conveyor.activity(queue: queue.name, minutes: window.minutes)
             let waiting = queue.count(.available) + queue.count(.scheduled) + queue.count(.retryable)
             let limits = queue.limits
             var described: [String] = []
             if let concurrency = limits.concurrency { described.append("at most \(concurrency) at once over all nodes") }
             if let rate = limits.rate { described.append("\(rate.count) per \(Self.seconds(Double(rate.periodMicros) / 1_000_000))") }
             let card: [String: Any?] = [
-                "name": queue.name, "path": Self.pathSegment(queue.name), "paused": queue.paused, "chart": ActivityChart.svg(activity),
+                "name": queue.name, "path": Self.pathSegment(queue.name), "paused": queue.paused,
+                "chart": ActivityChart.svg(activity, minutesPerBar: window.minutesPerBar),
+                "peak": "\(ActivityChart.peak(activity, minutesPerBar: window.minutesPerBar)) per \(window.bar)",
+                "p95": activity.latency.map { Self.seconds($0.p95Seconds) },
                 "unserved": waiting > 0 && !served.contains(queue.name),
                 "counts": JobState.allCases.map { state -> [String: Any] in
                     ["state": state.rawValue, "count": queue.count(state),
@@ -186,7 +190,10 @@ struct DashboardRoutes {
             ]
             queues.append(card.present)
         }
-        let page: [String: Any?] = ["queues": queues, "notice": request.query("notice")]
+        let page: [String: Any?] = [
+            "queues": queues, "notice": request.query("notice"), "windowLabel": window.label,
+            "windows": ChartWindow.allCases.map { ["href": base + "/?window=\($0.rawValue)", "label": $0.rawValue, "here": $0 == window] },
+        ]
         return page.present
     }
 
@@ -389,6 +396,17 @@ struct DashboardRoutes {
         default: recurrence.cronText ?? ""
         }
     }
+}
+
+/// The span of the queues' charts.
+enum ChartWindow: String, CaseIterable {
+    case hour = "1h", sixHours = "6h", day = "24h"
+
+    var minutes: Int { self == .hour ? 60 : self == .sixHours ? 360 : 1_440 }
+    /// One bar a minute over an hour, ten over six hours, half an hour over a day.
+    var minutesPerBar: Int { self == .hour ? 1 : self == .sixHours ? 10 : 30 }
+    var bar: String { self == .hour ? "minute" : self == .sixHours ? "10 minutes" : "30 minutes" }
+    var label: String { self == .hour ? "last hour" : self == .sixHours ? "last 6 hours" : "last 24 hours" }
 }
 
 /// A posted form's fields, in order: a field may repeat (the jobs filter's states).
