@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Builds the DocC catalogues (swift package generate-documentation); nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
+        // Only a test builds GRDB: the README's transactional enqueue is written with it.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // Only ConveyorVapor (and its tests) build Vapor.
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
@@ -171,6 +173,11 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             exclude: ["dashboard_browser.py", "mounted_dashboard_browser.py", "browser_support.py"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReadmeSnippetTests",
+            dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
         .testTarget(
