@@ -55,6 +55,31 @@ struct ConfigFileTests {
         #expect(try await CLIProcess.wait(serve) == 0)
     }
 
+    /// `--log-format json` writes every log record as one JSON object per line, and the
+    /// maintenance settings are checked like the others and named by their flag.
+    @Test(.timeLimit(.minutes(1)))
+    func serveLogsJSONLinesAndChecksItsMaintenanceSettings() async throws {
+        let (folder, path, store) = try await makeSQLiteFolder()
+        let serve = try CLIProcess.start(["serve", "--database", "sqlite:" + path, "--no-http", "--log-format", "json", "--node", "json-node",
+                                          "--maintenance-interval", "500ms", "--prune-interval", "30s", "--no-maintenance"],
+                                         in: folder, log: "serve.log")
+        defer { if CLIProcess.exitStatus(of: serve) == nil { serve.terminate() } }
+        try await eventually(timeout: .seconds(30)) { try await store.nodes().map(\.name) == ["json-node"] }
+        serve.terminate()
+        #expect(try await CLIProcess.wait(serve) == 0)
+        let lines = try String(contentsOf: folder.appendingPathComponent("serve.log"), encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        let records = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not JSON: \($0)") }
+        let serving = try #require(records.first { $0["message"] as? String == "serving" })
+        #expect(serving["level"] as? String == "info" && serving["label"] as? String == "conveyor")
+        #expect((serving["metadata"] as? [String: Any])?["node"] as? String == "json-node")
+
+        let refused = try await CLIProcess.run(["serve", "--database", "sqlite:" + path, "--no-http", "--maintenance-interval", "1ms"], in: folder)
+        #expect(refused.status != 0 && refused.stderr.contains("maintenance-interval"), "\(refused.stderr)")
+        let badFormat = try await CLIProcess.run(["serve", "--database", "sqlite:" + path, "--no-http", "--log-format", "xml"], in: folder)
+        #expect(badFormat.status != 0 && badFormat.stderr.contains("log-format: 'xml' is not a format"), "\(badFormat.stderr)")
+    }
+
     /// Every bad field is named with its path and line; `serve` refuses to start with the file.
     @Test func aBadFileNamesEachBadFieldAndServeRefusesIt() async throws {
         let (folder, path, store) = try await makeSQLiteFolder()

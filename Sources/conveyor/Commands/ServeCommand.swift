@@ -44,6 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-scheduler"), help: "Do not fire schedules on this node.")
     var noScheduler = false
 
+    @Option(name: .customLong("maintenance-interval"), help: "How often the leader stages due jobs and rescues those of silent nodes (default 1s).")
+    var maintenanceInterval: DurationArgument?
+
+    @Option(name: .customLong("prune-interval"), help: "How often the leader deletes finished jobs past their retention (default 60s).")
+    var pruneInterval: DurationArgument?
+
+    @Flag(name: .customLong("no-maintenance"), help: "Never lead maintenance (staging, rescue, pruning) from this node; another node must.")
+    var noMaintenance = false
+
     @Option(name: .customLong("keep-completed"), help: "How long completed jobs are kept: a duration (1d) or 'forever' (default 1d).")
     var keepCompleted: String?
 
@@ -55,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
+
+    @Option(name: .customLong("log-format"), help: "text, or json for one JSON object per line (default text).")
+    var logFormat: String?
 
     @Option(help: "Address the HTTP API listens on (default 127.0.0.1). Without API keys only loopback is allowed.")
     var host: String?
@@ -72,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
     var apiKeys: [String] = []
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let logFormats = ["text", "json"]
 
     func run() async throws {
         // Settings come from the flags, else the environment, else the file, else defaults.
@@ -81,7 +94,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ConveyorError(.invalidInput, field: "log-level", "'\(logLevel)' is not a level; use \(Self.logLevels.joined(separator: ", "))")
         }
+        let logFormat = self.logFormat ?? file.logFormat ?? "text"
+        guard Self.logFormats.contains(logFormat) else {
+            throw ConveyorError(.invalidInput, field: "log-format", "'\(logFormat)' is not a format; use text or json")
+        }
         LoggingSystem.bootstrap { label in
+            if logFormat == "json" { return JSONLogHandler(label: label, logLevel: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -99,6 +117,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let grace = gracePeriod?.duration ?? file.gracePeriod { configuration.shutdownGracePeriod = grace }
         if let scheduler = schedulerInterval?.duration ?? file.schedulerInterval { configuration.schedulerInterval = scheduler }
         configuration.runsScheduler = !noScheduler
+        if let maintenance = maintenanceInterval?.duration ?? file.maintenanceInterval { configuration.maintenanceInterval = maintenance }
+        if let prune = pruneInterval?.duration ?? file.pruneInterval { configuration.pruneInterval = prune }
+        configuration.runsMaintenance = !noMaintenance
         configuration.schedules = file.schedules
         if let keep = try keepCompleted.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-completed") }) ?? file.keepCompleted {
             configuration.retention.completed = keep
@@ -156,6 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
     private static let flags = [
         "pollInterval": "poll-interval", "heartbeatInterval": "heartbeat-interval", "rescueAfter": "rescue-after",
         "shutdownGracePeriod": "grace-period", "schedulerInterval": "scheduler-interval", "queues": "queue",
+        "maintenanceInterval": "maintenance-interval", "pruneInterval": "prune-interval",
         "retention.completed": "keep-completed", "retention.failed": "keep-failed",
     ]
 

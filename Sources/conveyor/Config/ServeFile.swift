@@ -11,8 +11,9 @@ import Yams
 /// database: postgres://app@db:5432/app        # $CONVEYOR_DATABASE_URL and --database override it
 /// node: worker-1
 /// log_level: info
+/// log_format: json                            # or text (the default)
 /// http: {host: 0.0.0.0, port: 8080, api_keys: ["${CONVEYOR_ADMIN_KEY}:admin"]}
-/// intervals: {poll: 1s, heartbeat: 2s, rescue_after: 30s, scheduler: 1s, grace_period: 15s}
+/// intervals: {poll: 1s, heartbeat: 2s, rescue_after: 30s, scheduler: 1s, grace_period: 15s, maintenance: 1s, prune: 60s}
 /// retention: {completed: 1d, failed: 7d}      # or forever
 /// queues:
 ///   default: 10
@@ -27,6 +28,7 @@ struct ServeFile: Equatable {
     var database: String?
     var node: String?
     var logLevel: String?
+    var logFormat: String?
     var host: String?
     var port: Int?
     var apiKeys: [String] = []
@@ -35,6 +37,8 @@ struct ServeFile: Equatable {
     var rescueAfter: Duration?
     var schedulerInterval: Duration?
     var gracePeriod: Duration?
+    var maintenanceInterval: Duration?
+    var pruneInterval: Duration?
     /// Set when the file says; `.some(nil)` keeps the jobs forever.
     var keepCompleted: Duration??
     var keepFailed: Duration??
@@ -72,7 +76,7 @@ struct ServeFile: Equatable {
         } catch {
             return (file, [ConfigProblem(path: "config", line: nil, message: "is not YAML: \(error)")])
         }
-        let top = ["database", "node", "log_level", "http", "intervals", "retention", "queues", "schedules"]
+        let top = ["database", "node", "log_level", "log_format", "http", "intervals", "retention", "queues", "schedules"]
         for (key, value, path) in reader.mapping(root, "", allowed: top) {
             switch key {
             case "database": file.database = reader.string(value, path)
@@ -81,6 +85,12 @@ struct ServeFile: Equatable {
                 if let level = reader.string(value, path) {
                     if ServeCommand.logLevels.contains(level) { file.logLevel = level } else {
                         reader.fail(path, value, "'\(level)' is not \(ServeCommand.logLevels.joined(separator: ", "))")
+                    }
+                }
+            case "log_format":
+                if let format = reader.string(value, path) {
+                    if ServeCommand.logFormats.contains(format) { file.logFormat = format } else {
+                        reader.fail(path, value, "'\(format)' is not text or json")
                     }
                 }
             case "http": file.readHTTP(value, path, &reader)
@@ -109,10 +119,13 @@ struct ServeFile: Equatable {
         if let rescueAfter { configuration.rescueAfter = rescueAfter }
         if let schedulerInterval { configuration.schedulerInterval = schedulerInterval }
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod }
+        if let maintenanceInterval { configuration.maintenanceInterval = maintenanceInterval }
+        if let pruneInterval { configuration.pruneInterval = pruneInterval }
         if let keepCompleted { configuration.retention.completed = keepCompleted }
         if let keepFailed { configuration.retention.failed = keepFailed }
         let paths = ["pollInterval": "intervals.poll", "heartbeatInterval": "intervals.heartbeat", "rescueAfter": "intervals.rescue_after",
-                     "schedulerInterval": "intervals.scheduler", "shutdownGracePeriod": "intervals.grace_period"]
+                     "schedulerInterval": "intervals.scheduler", "shutdownGracePeriod": "intervals.grace_period",
+                     "maintenanceInterval": "intervals.maintenance", "pruneInterval": "intervals.prune"]
         do {
             try configuration.validate()
         } catch {
@@ -138,13 +151,15 @@ struct ServeFile: Equatable {
     }
 
     private mutating func readIntervals(_ node: Node, _ path: String, _ reader: inout YAMLReader) {
-        for (key, value, child) in reader.mapping(node, path, allowed: ["poll", "heartbeat", "rescue_after", "scheduler", "grace_period"]) {
+        for (key, value, child) in reader.mapping(node, path, allowed: ["poll", "heartbeat", "rescue_after", "scheduler", "grace_period", "maintenance", "prune"]) {
             let duration = reader.duration(value, child)
             switch key {
             case "poll": pollInterval = duration
             case "heartbeat": heartbeatInterval = duration
             case "rescue_after": rescueAfter = duration
             case "scheduler": schedulerInterval = duration
+            case "maintenance": maintenanceInterval = duration
+            case "prune": pruneInterval = duration
             default: gracePeriod = duration
             }
         }
