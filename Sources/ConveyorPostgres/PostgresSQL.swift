@@ -270,6 +270,7 @@ struct PostgresSQL: Sendable {
               AND (\(tags)::text[] IS NULL OR tags @> \(tags)::text[])
               AND (\(args)::jsonb IS NULL OR args @> \(args)::jsonb)
               AND (\(filter.batchID)::int8 IS NULL OR (meta ? 'batch_id' AND (meta->>'batch_id')::int8 = \(filter.batchID)::int8))
+              AND (\(filter.schedule)::text IS NULL OR meta->>'schedule' = \(filter.schedule)::text)
               AND (\(filter.insertedAfter)::timestamptz IS NULL OR inserted_at >= \(filter.insertedAfter)::timestamptz)
               AND (\(filter.insertedBefore)::timestamptz IS NULL OR inserted_at < \(filter.insertedBefore)::timestamptz)
               AND (\(filter.beforeID)::int8 IS NULL OR id < \(filter.beforeID)::int8)

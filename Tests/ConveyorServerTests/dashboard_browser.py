@@ -90,8 +90,8 @@ try:
     assert status == 403, f"a forged form answered {status}"
     # The page's own form works: retry the finished seed job.
     browser.open(f"/jobs/{seed['id']}")
-    browser.evaluate("document.querySelector('form[action$=\"/retry\"]').submit()")
-    browser.wait(f"location.pathname === '/jobs/{seed['id']}' && document.readyState === 'complete'", "the retry to come back")
+    browser.evaluate("window.__beforeRetry = true; document.querySelector('form[action$=\"/retry\"]').submit()")
+    browser.wait(f"!window.__beforeRetry && location.pathname === '/jobs/{seed['id']}' && document.readyState === 'complete'", "the retry to come back")
 
     api("POST", "/api/v1/schedules", {"name": "nightly-report", "kind": "noop", "recurrence": {"type": "daily", "hour": 2, "minute": 30},
                                        "time_zone": "Europe/London", "overlap": "skip"})
@@ -109,6 +109,16 @@ try:
     browser.wait("location.pathname === '/schedules' && document.body.innerText.includes('15 3 * * *')", "the edited schedule")
     browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/deactivate\"]').submit()")
     browser.wait("document.body.innerText.includes('inactive')", "the schedule to show inactive")
+    # At 1280 px the table fits: every action of every row is on the screen.
+    outside = browser.evaluate("Array.from(document.querySelectorAll('table.schedules .actions > *'))"
+                               ".filter(e => e.getBoundingClientRect().right > window.innerWidth).length")
+    assert outside == 0, f"{outside} schedule actions are off the screen at 1280 px"
+    assert browser.evaluate("document.querySelector('.scroll').scrollWidth <= document.querySelector('.scroll').clientWidth")
+    # A schedule's runs: the jobs it fired, triggered here by hand.
+    browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] form[action$=\"/trigger\"]').submit()")
+    browser.wait("location.pathname === '/schedules' && document.readyState === 'complete'", "the trigger to come back")
+    browser.evaluate("document.querySelector('[data-schedule=\"nightly-report\"] a[data-runs]').click()")
+    browser.wait("location.search === '?schedule=nightly-report' && document.querySelectorAll('tr[data-job]').length === 1", "the schedule's one run")
 
     # A queue's controls: pause and resume it, set and clear its limits, from its card.
     def queue(name):

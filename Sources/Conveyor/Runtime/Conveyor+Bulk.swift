@@ -28,8 +28,8 @@ extension Conveyor {
                             _ change: (Job) async throws -> Job) async throws -> [Job] {
         try filter.validate()
         guard !filter.states.isEmpty || !filter.queues.isEmpty || !filter.kinds.isEmpty || !filter.tags.isEmpty || filter.args != nil
-                || filter.batchID != nil else {
-            throw ConveyorError.invalid("filter", "name at least a state, queue, kind, tag, args or batch; a bulk change of every job is refused")
+                || filter.batchID != nil || filter.schedule != nil else {
+            throw ConveyorError.invalid("filter", "name at least a state, queue, kind, tag, args, batch or schedule; a bulk change of every job is refused")
         }
         var page = filter
         page.states = filter.states.isEmpty ? allowed : filter.states.intersection(allowed)

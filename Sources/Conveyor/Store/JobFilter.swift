@@ -14,6 +14,8 @@ public struct JobFilter: Sendable, Hashable {
     public var args: JSONValue?
     /// Jobs of this batch.
     public var batchID: Int64?
+    /// Jobs this schedule fired (its runs, also those triggered by hand).
+    public var schedule: String?
     public var insertedAfter: Date?
     public var insertedBefore: Date?
     /// Cursor: only jobs with an id below this one (pass the last id of the previous page).
@@ -23,7 +25,7 @@ public struct JobFilter: Sendable, Hashable {
 
     public init(
         states: Set<JobState> = [], queues: Set<String> = [], kinds: Set<String> = [], tags: Set<String> = [],
-        args: JSONValue? = nil, batchID: Int64? = nil, insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
+        args: JSONValue? = nil, batchID: Int64? = nil, schedule: String? = nil, insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
     ) {
         self.states = states
         self.queues = queues
@@ -31,6 +33,7 @@ public struct JobFilter: Sendable, Hashable {
         self.tags = tags
         self.args = args
         self.batchID = batchID
+        self.schedule = schedule
         self.insertedAfter = insertedAfter
         self.insertedBefore = insertedBefore
         self.beforeID = beforeID
@@ -43,6 +46,7 @@ public struct JobFilter: Sendable, Hashable {
         guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }
         for queue in queues { try JobInsert.validateName(queue, field: "queue") }
         for kind in kinds { try JobInsert.validateName(kind, field: "kind") }
+        if let schedule { try JobInsert.validateName(schedule, field: "schedule") }
         for tag in tags {
             guard (1...100).contains(tag.count) else { throw .invalid("tag", "must be 1 to 100 characters, as tags are") }
             try StoredText.check(tag, field: "tag")

@@ -43,6 +43,10 @@ extension SQLiteJobStore {
             conditions.append("meta <> '{}' AND json_extract(meta, '$.batch_id') = ?")
             values.append(.integer(batchID))
         }
+        if let schedule = filter.schedule {
+            conditions.append("meta <> '{}' AND json_extract(meta, '$.schedule') = ?")
+            values.append(.text(schedule))
+        }
         if let after = filter.insertedAfter {
             conditions.append("inserted_at >= ?")
             values.append(.integer(SQLiteCoding.micros(after)))

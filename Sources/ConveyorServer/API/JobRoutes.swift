@@ -71,7 +71,7 @@ struct JobRoutes {
     }
 
     /// The filter the query names: `state`, `queue`, `kind`, `tag` (every one), `args` (a JSON
-    /// object the args contain), `batch_id`, `inserted_after`, `inserted_before`, `before_id`,
+    /// object the args contain), `batch_id`, `schedule`, `inserted_after`, `inserted_before`, `before_id`,
     /// `limit`.
     private func filter(_ request: Request) throws -> JobFilter {
         var filter = JobFilter()
@@ -85,6 +85,7 @@ struct JobRoutes {
             guard id > 0 else { throw ConveyorError(.invalidInput, field: "batch_id", "'\(text)' is not a batch id") }
             return id
         }
+        filter.schedule = request.query("schedule")
         filter.insertedAfter = try request.query("inserted_after").map { try Self.date($0, field: "inserted_after") }
         filter.insertedBefore = try request.query("inserted_before").map { try Self.date($0, field: "inserted_before") }
         filter.beforeID = try request.query("before_id").map { try Self.integer($0, field: "before_id") }

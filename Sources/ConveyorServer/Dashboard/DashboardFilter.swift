@@ -7,14 +7,14 @@ import Foundation
 /// back into links and hidden form fields, so a bulk action acts on exactly the jobs listed.
 struct DashboardFilter {
     var states: [String] = []
-    var queue = "", kind = "", batch = "", tag = "", args = "", after = "", before = ""
+    var queue = "", kind = "", batch = "", schedule = "", tag = "", args = "", after = "", before = ""
 
     /// From the fields of a query or a form; `values(name)` answers every value of `name`.
     init(_ values: (String) -> [String]) {
         states = values("state").flatMap { $0.split(separator: ",").map(String.init) }
         func one(_ name: String) -> String { (values(name).last ?? "").trimmingCharacters(in: .whitespaces) }
-        (queue, kind, batch, tag, args, after, before) =
-            (one("queue"), one("kind"), one("batch_id"), one("tag"), one("args"), one("inserted_after"), one("inserted_before"))
+        (queue, kind, batch, schedule, tag, args, after, before) = (one("queue"), one("kind"), one("batch_id"), one("schedule"), one("tag"),
+                                                                    one("args"), one("inserted_after"), one("inserted_before"))
     }
 
     /// - Throws: ``ConveyorError`` naming the field that cannot be read.
@@ -24,6 +24,7 @@ struct DashboardFilter {
         if !queue.isEmpty { filter.queues = [queue] }
         if !kind.isEmpty { filter.kinds = [kind] }
         if !batch.isEmpty { filter.batchID = try JobRoutes.integer(batch, field: "batch_id") }
+        if !schedule.isEmpty { filter.schedule = schedule }
         if !tag.isEmpty { filter.tags = [tag] }
         if !args.isEmpty { filter.args = try JSONValue(parsing: args, field: "args") }
         filter.insertedAfter = try Self.time(after, field: "inserted_after")
@@ -41,7 +42,7 @@ struct DashboardFilter {
 
     /// The filter's fields, in the order the form shows them, without the empty ones.
     var fields: [(name: String, value: String)] {
-        states.map { ("state", $0) } + [("queue", queue), ("kind", kind), ("batch_id", batch), ("tag", tag), ("args", args),
+        states.map { ("state", $0) } + [("queue", queue), ("kind", kind), ("batch_id", batch), ("schedule", schedule), ("tag", tag), ("args", args),
                                          ("inserted_after", after), ("inserted_before", before)].filter { !$0.1.isEmpty }
     }
 
@@ -56,7 +57,7 @@ struct DashboardFilter {
     var summary: String {
         var parts: [String] = []
         if !states.isEmpty { parts.append("state " + states.joined(separator: " or ")) }
-        for (name, value) in [("queue", queue), ("kind", kind), ("batch", batch), ("tag", tag), ("args containing", args),
+        for (name, value) in [("queue", queue), ("kind", kind), ("batch", batch), ("schedule", schedule), ("tag", tag), ("args containing", args),
                               ("inserted after", after), ("inserted before", before)] where !value.isEmpty {
             parts.append("\(name) \(value)")
         }

@@ -212,7 +212,7 @@ struct DashboardRoutes {
         let next = jobs.count == filter.limit ? jobs.last.map { base + "/jobs" + shown.query([("before_id", String($0.id))]) } : nil
         let page: [String: Any?] = [
             "states": JobState.allCases.map { ["name": $0.rawValue, "selected": shown.states.contains($0.rawValue)] as [String: Any] },
-            "queue": shown.queue, "kind": shown.kind, "batch": shown.batch, "tag": shown.tag, "args": shown.args,
+            "queue": shown.queue, "kind": shown.kind, "batch": shown.batch, "schedule": shown.schedule, "tag": shown.tag, "args": shown.args,
             "after": shown.after, "before": shown.before, "next": next, "notice": request.query("notice"),
             "filterFields": shown.fields.map { ["name": $0.name, "value": $0.value] },
             "canBulk": session.scope >= .write && !shown.fields.isEmpty && matching > 0,
@@ -286,8 +286,8 @@ struct DashboardRoutes {
                 ? definition.recurrence.nextFires(after: Date(), in: TimeZone(identifier: definition.timeZone) ?? .gmt, count: 2).map(Self.time) : []
             let row: [String: Any?] = [
                 "name": schedule.name, "path": Self.pathSegment(schedule.name), "kind": definition.kind, "active": schedule.active, "when": definition.recurrence.cronText ?? Self.describe(definition.recurrence),
-                "zone": definition.timeZone, "nextRuns": upcoming.isEmpty ? "–" : upcoming.joined(separator: ", "),
-                "lastRunAt": schedule.lastRunAt.map(Self.time) ?? "never", "lastStatus": schedule.lastStatus?.rawValue,
+                "zone": definition.timeZone, "nextRuns": upcoming,
+                "lastRunAt": schedule.lastRunAt.map(Self.time), "lastStatus": schedule.lastStatus?.rawValue,
                 "failures": schedule.consecutiveFailures, "skipped": schedule.skippedRuns, "disabledReason": schedule.disabledReason,
                 "toggle": schedule.active ? "deactivate" : "activate", "toggleLabel": schedule.active ? "Deactivate" : "Activate",
             ]

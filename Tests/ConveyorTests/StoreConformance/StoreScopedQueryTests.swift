@@ -99,6 +99,22 @@ struct StoreScopedQueryTests {
         }
     }
 
+    /// A schedule's runs: the jobs whose meta names it, whatever else their meta holds.
+    @Test(arguments: StoreKind.allCases)
+    func listCountAndCancelTheJobsOfASchedule(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        func fired(by schedule: String, extra: [String: JSONValue] = [:]) -> JobInsert {
+            JobInsert(kind: "report", meta: RawJSON(.object(["schedule": .string(schedule), "fire_at": .string("2026-12-07T08:00:00Z")].merging(extra) { $1 })))
+        }
+        let jobs = try await store.insert([fired(by: "nightly"), fired(by: "hourly"), fired(by: "nightly", extra: ["batch_id": .number(9)]),
+                                           JobInsert(kind: "report", args: RawJSON(.object(["schedule": .string("nightly")])))], now: epoch).map(\.job)
+        let nightly = JobFilter(schedule: "nightly")
+        #expect(Set(try await store.jobs(matching: nightly).map(\.id)) == [jobs[0].id, jobs[2].id])
+        #expect(try await store.countJobs(matching: nightly) == 2)
+        #expect(try await store.jobs(matching: JobFilter(schedule: "weekly")).isEmpty)
+        #expect(throws: ConveyorError.self) { try JobFilter(schedule: "bad name").validate() }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func badArgsFiltersAreRefusedNamingTheField(kind: StoreKind) async throws {
         let store = try await kind.make()
