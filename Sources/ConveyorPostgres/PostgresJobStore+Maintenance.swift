@@ -40,6 +40,10 @@ extension PostgresJobStore {
         try await storage("giving up the maintenance lease") { [self] in try await execute(sql.resignLeadership(node: node)) }
     }
 
+    package func leader(now: Date) async throws -> String? {
+        try await storage("reading the maintenance lease") { [self] in try await rows(sql.leader(now: now)).first?.decode(String.self) }
+    }
+
     package func stage(now: Date, limit: Int) async throws -> Set<String> {
         let queues = try await storage("staging due jobs") { [self] in
             Set(try await rows(sql.stage(now: now, limit: limit)).map { try $0.decode(String.self) })

@@ -349,6 +349,8 @@ struct PostgresSQL: Sendable {
     }
     func resignLeadership(node: String) -> PostgresQuery { "DELETE FROM \(leaders) WHERE name = 'maintenance' AND node = \(node)" }
 
+    func leader(now: Date) -> PostgresQuery { "SELECT node FROM \(leaders) WHERE name = 'maintenance' AND expires_at >= \(now)" }
+
     func stage(now: Date, limit: Int) -> PostgresQuery {
         """
         WITH staged AS (

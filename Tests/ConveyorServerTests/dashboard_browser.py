@@ -179,8 +179,14 @@ try:
     created = api("GET", "/api/v1/schedules/hourly-sync")
     assert created["kind"] == "noop" and "7 * * * *" in json.dumps(created["recurrence"]), created
 
+    # Nodes: the leader marked; a worker process holding a lease over HTTP, with its running job.
+    leased = api("POST", "/api/v1/jobs", {"kind": "remote.report", "queue": "remote-q"})
+    api("POST", "/api/v1/work/fetch", {"worker": "py-worker-1", "queues": ["remote-q"]})
     browser.open("/nodes")
-    browser.wait("document.querySelectorAll('tbody tr').length > 0", "a node row")
+    browser.wait("document.querySelectorAll('table.nodes tbody tr').length > 0", "a node row")
+    browser.wait("document.querySelector('[data-leader]') !== null", "the leader's mark", timeout=30)
+    cells = browser.evaluate("Array.from(document.querySelectorAll('tr[data-node=\"py-worker-1\"] td')).map(td => td.innerText)")
+    assert cells and cells[1] == "remote-q" and cells[3] == "1", f"the worker process and its running job: {cells!r}"
     browser.screenshot(args.screenshots, "nodes")
 
     # Phone width: the page itself does not scroll sideways (wide tables scroll in their box).

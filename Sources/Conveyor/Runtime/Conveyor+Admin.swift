@@ -102,6 +102,9 @@ extension Conveyor {
 
     /// The nodes that have heartbeated recently.
     public func nodes() async throws -> [NodeRecord] { try await store.nodes() }
+
+    /// The node that leads maintenance (staging, rescue, pruning) now, if any.
+    public func leader() async throws -> String? { try await store.leader(now: clock.now()) }
 }
 
 extension ConveyorError {

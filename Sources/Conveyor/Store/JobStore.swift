@@ -121,6 +121,9 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// Gives up the lease if `node` holds it.
     func resignLeadership(node: String) async throws
 
+    /// The node whose maintenance lease runs past `now`, if any.
+    func leader(now: Date) async throws -> String?
+
     /// Makes due `scheduled` and `retryable` jobs `available`. Returns the queues that got jobs.
     func stage(now: Date, limit: Int) async throws -> Set<String>
 

@@ -38,6 +38,10 @@ extension SQLiteJobStore {
         try storage("giving up the maintenance lease") { try connection.run(SQLiteSQL.resignLeadership(node: node)) }
     }
 
+    package func leader(now: Date) throws -> String? {
+        try storage("reading the maintenance lease") { try connection.query(SQLiteSQL.leader(now: now)) { $0.text(0) }.first }
+    }
+
     package func stage(now: Date, limit: Int) throws -> Set<String> {
         let queues = try storage("staging due jobs") {
             Set(try connection.query(SQLiteSQL.stage(now: now, limit: limit)) { $0.text(0) })

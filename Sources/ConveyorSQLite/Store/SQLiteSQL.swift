@@ -181,6 +181,10 @@ enum SQLiteSQL {
         "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = \(node) AND state = 'executing'"
     }
 
+    static func leader(now: Date) -> SQLiteQuery {
+        "SELECT node FROM conveyor_leaders WHERE name = 'maintenance' AND expires_at >= \(now)"
+    }
+
     static func acquireLeadership(node: String, until expiry: Date, now: Date) -> SQLiteQuery {
         """
         INSERT INTO conveyor_leaders (name, node, expires_at) VALUES ('maintenance', \(node), \(expiry))

@@ -361,10 +361,17 @@ struct DashboardRoutes {
         return page.present
     }
 
+    /// The nodes, worker processes over HTTP among them (each fetch is their heartbeat), the
+    /// one leading maintenance marked, each with the jobs it runs now.
     func nodes() async throws -> [String: Any] {
-        ["nodes": try await conveyor.nodes().map {
-            ["name": $0.name, "queues": $0.queues.joined(separator: ", "), "kinds": $0.kinds.joined(separator: ", "), "running": $0.running,
-             "startedAt": Self.time($0.startedAt), "heartbeatAt": Self.time($0.heartbeatAt)] as [String: Any]
+        let leader = try await conveyor.leader()
+        var running: [String: Int] = [:]
+        for job in try await conveyor.jobs(matching: JobFilter(states: [.executing], limit: 1_000)) {
+            if let node = job.attemptedBy { running[node, default: 0] += 1 }
+        }
+        return ["nodes": try await conveyor.nodes().map {
+            ["name": $0.name, "leader": $0.name == leader, "queues": $0.queues.joined(separator: ", "), "kinds": $0.kinds.joined(separator: ", "),
+             "running": max($0.running, running[$0.name] ?? 0), "startedAt": Self.time($0.startedAt), "heartbeatAt": Self.time($0.heartbeatAt)] as [String: Any]
         }]
     }
 

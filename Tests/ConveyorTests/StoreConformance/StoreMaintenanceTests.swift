@@ -36,11 +36,15 @@ struct StoreMaintenanceTests {
     @Test(arguments: StoreKind.allCases)
     func oneLeaderAtATime(kind: StoreKind) async throws {
         let store = try await kind.make()
+        #expect(try await store.leader(now: epoch) == nil)
         #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch))
+        #expect(try await store.leader(now: epoch.addingTimeInterval(5)) == "a")
         #expect(try await !store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(5)))
         #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch.addingTimeInterval(8)))
         #expect(try await !store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(15)))
         #expect(try await store.acquireLeadership(node: "b", ttl: .seconds(10), now: epoch.addingTimeInterval(19)))
+        #expect(try await store.leader(now: epoch.addingTimeInterval(19)) == "b")
+        #expect(try await store.leader(now: epoch.addingTimeInterval(30)) == nil, "an expired lease leads nothing")
         try await store.resignLeadership(node: "b")
         #expect(try await store.acquireLeadership(node: "a", ttl: .seconds(10), now: epoch.addingTimeInterval(20)))
     }
