@@ -1,14 +1,20 @@
 import ArgumentParser
 import Conveyor
 
+/// The release this build is (the CHANGELOG's newest section, the git tag).
+enum ConveyorVersion {
+    static let current = "0.1.0"
+}
+
 @main
 struct ConveyorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conveyor",
         abstract: "Durable background jobs: run workers, enqueue, inspect, benchmark.",
         discussion: "Every command takes --database (sqlite:PATH; default sqlite:conveyor.sqlite, or $CONVEYOR_DATABASE_URL).",
+        version: ConveyorVersion.current,
         subcommands: [
-            ServeCommand.self, EnqueueCommand.self, JobsCommand.self, BatchesCommand.self, QueuesCommand.self, SchedulesCommand.self, CronCommand.self, MigrateCommand.self, BenchCommand.self, ConfigCommand.self,
+            ServeCommand.self, EnqueueCommand.self, JobsCommand.self, BatchesCommand.self, QueuesCommand.self, SchedulesCommand.self, CronCommand.self, MigrateCommand.self, BenchCommand.self, SoakCommand.self, ConfigCommand.self,
         ]
     )
 

@@ -73,6 +73,21 @@ enum DatabaseURL {
         }
     }
 
+    /// "sqlite" or "postgresql", as reports name the store.
+    var kindName: String {
+        if case .sqlite = self { return "sqlite" }
+        return "postgresql"
+    }
+
+    /// The tables the store keeps, as the database names them.
+    var tableNames: [String] {
+        let tables = ["jobs", "nodes", "leaders", "queues", "queue_starts", "schedules", "batches", "kinds"]
+        switch self {
+        case .sqlite: return tables.map { "conveyor_\($0)" }
+        case .postgres(let configuration, _): return tables.map { "\(configuration.schema).\($0)" }
+        }
+    }
+
     func withStore<T: Sendable>(_ body: (any JobStore) async throws -> T) async throws -> T {
         switch self {
         case .sqlite(let path):
