@@ -44,10 +44,23 @@ extension PostgresJobStore {
     /// ids come back: the rest of each job is what was sent (decoding every column of every
     /// row cost more than the insert itself).
     static func insertBulk(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
-        let plan = InsertPlan(jobs, now: now)
-        var binds = plan.columnBindings(capacity: 11)
-        binds.append(plan.queuesToWake)
+        let (plan, binds) = insertBindings(jobs, now: now, sql: sql)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect()
+        return try inserted(jobs, plan, rows)
+    }
+
+    /// The values of ``PostgresSQL/insertBulk``: one array per column, the queues to wake and
+    /// the channel that wakes them.
+    static func insertBindings(_ jobs: [JobInsert], now: Date, sql: PostgresSQL) -> (InsertPlan, PostgresBindings) {
+        let plan = InsertPlan(jobs, now: now)
+        var binds = plan.columnBindings(capacity: 12)
+        binds.append(plan.queuesToWake)
+        binds.append(sql.channel)
+        return (plan, binds)
+    }
+
+    /// The jobs as ``PostgresSQL/insertBulk`` stored them.
+    static func inserted(_ jobs: [JobInsert], _ plan: InsertPlan, _ rows: [PostgresRow]) throws -> [InsertResult] {
         // Ids are drawn in the order rows are inserted, which is the order they were sent.
         let ids = try rows.first?.decode(([Int64]?, Int64).self).0 ?? []
         guard ids.count == jobs.count else {

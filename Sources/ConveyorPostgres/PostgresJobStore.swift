@@ -172,7 +172,10 @@ public final class PostgresJobStore: JobStore, Service {
                 if self.preparesStatements, jobs.count >= Self.copyThreshold {
                     return try await self.withConnection { try await Self.insertByCopy(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
                 }
-                return try await self.withConnection { try await Self.insertBulk(jobs, now: now, sql: self.sql, on: $0, logger: self.logger) }
+                // Prepared on the store's own connections: an enqueue from a web request is this
+                // one statement, and the server need not parse and plan it each time.
+                let (plan, binds) = Self.insertBindings(jobs, now: now, sql: self.sql)
+                return try Self.inserted(jobs, plan, await self.rows(InsertStatement.self, binds))
             }
             // One job is one insert statement and needs no transaction; a batch is stored whole or not at all.
             let insert = { @Sendable (connection: PostgresConnection) in

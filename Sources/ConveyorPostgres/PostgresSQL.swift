@@ -66,7 +66,7 @@ struct PostgresSQL: Sendable {
                 AS r(kind, queue, state, priority, args, meta, tags, max_attempts, scheduled_at)
             RETURNING id
         ), notified AS (
-            SELECT pg_notify('\(channel)', '\(NodeMessage.jobsAvailableTag)' || queue) FROM unnest($11::text[]) AS queue
+            SELECT pg_notify($12, '\(NodeMessage.jobsAvailableTag)' || queue) FROM unnest($11::text[]) AS queue
         )
         SELECT (SELECT array_agg(id ORDER BY id) FROM inserted), (SELECT count(*) FROM notified)
         """

@@ -1,6 +1,6 @@
 import PostgresNIO
 
-/// A statement of the hot path (claim, acknowledge), prepared once per connection of the
+/// A statement of the hot path (insert, claim, acknowledge), prepared once per connection of the
 /// store's own pool and then only executed: the server skips parsing and planning it again.
 ///
 /// postgres-nio takes a prepared statement's name and text from static properties, so the
@@ -17,6 +17,13 @@ protocol HotStatement: PostgresPreparedStatement where Row == PostgresRow {
 extension HotStatement {
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+}
+
+struct InsertStatement: HotStatement {
+    static let name = "conveyor_insert"
+    static let sql = PostgresSQL.unqualified.insertBulk
+    static func qualified(_ sql: PostgresSQL) -> String { sql.insertBulk }
+    let bindings: PostgresBindings
 }
 
 struct ClaimStatement: HotStatement {
