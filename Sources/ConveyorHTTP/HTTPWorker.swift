@@ -16,12 +16,19 @@ import NIOHTTP1
 /// characters) as its result. A 408, a 429, any 5xx, a timeout or a connection failure is
 /// retried with backoff; any other status discards the job (retrying would not help).
 public struct HTTPWorker: JobWorker {
+    /// The request to send.
     public struct Args: Codable, Sendable {
+        /// The URL; http or https.
         public var url: String
+        /// The HTTP method; POST when nil.
         public var method: String?
+        /// Headers to send.
         public var headers: [String: String]?
+        /// A JSON body to send.
         public var body: JSONValue?
+        /// How long the request may take; 30 s when nil.
         public var timeoutSeconds: Double?
+        /// The statuses that complete the job; any 2xx when nil.
         public var successStatuses: [Int]?
 
         enum CodingKeys: String, CodingKey {
@@ -30,6 +37,7 @@ public struct HTTPWorker: JobWorker {
             case successStatuses = "success_statuses"
         }
 
+        /// A request to `url`.
         public init(url: String, method: String? = nil, headers: [String: String]? = nil, body: JSONValue? = nil,
                     timeoutSeconds: Double? = nil, successStatuses: [Int]? = nil) {
             self.url = url
@@ -41,7 +49,9 @@ public struct HTTPWorker: JobWorker {
         }
     }
 
+    /// `http`.
     public static let kind = "http"
+    /// Ten attempts, 5 s backoff growing threefold.
     public static let options = JobOptions(maxAttempts: 10, backoff: .exponential(base: .seconds(5), factor: 3))
 
     let client: HTTPClient
@@ -51,6 +61,7 @@ public struct HTTPWorker: JobWorker {
         self.client = client
     }
 
+    /// Sends the request and stores the status and the start of the body as the job's result.
     public func perform(_ args: Args, context: JobContext) async throws {
         let request = try Self.request(args)
         let seconds = args.timeoutSeconds ?? 30

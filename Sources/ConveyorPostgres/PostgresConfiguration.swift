@@ -34,6 +34,7 @@ public struct PostgresConfiguration: Sendable {
     @usableFromInline static let defaultListenerCheckInterval: Duration = .seconds(30)
     @usableFromInline static let defaultAnswerTimeout: Duration = .seconds(30)
 
+    /// Settings for a store on a pool configured by `client`, its tables in `schema`; every other one has a default.
     public init(
         client: PostgresClient.Configuration, schema: String = "conveyor",
         reconnectDelay: Duration = Self.defaultReconnectDelay, listenerCheckInterval: Duration = Self.defaultListenerCheckInterval,

@@ -29,14 +29,17 @@ public struct ConveyorAccess: Sendable {
     /// For a worker process's key, the queues it may lease and finish jobs of.
     public internal(set) var workQueues: Set<String>?
 
+    /// No access until Conveyor's key check runs.
     public init() {}
 }
 
 /// The request context of a router that serves only Conveyor, as `conveyor serve` does.
 public struct BasicConveyorRequestContext: ConveyorRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// What the request's key may do on Conveyor's routes.
     public var conveyorAccess = ConveyorAccess()
 
+    /// A context for a request from `source`.
     public init(source: Source) {
         coreContext = .init(source: source)
     }

@@ -17,7 +17,9 @@ import Foundation
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 public struct ConveyorServer: Sendable {
+    /// The node whose jobs the routes serve.
     public let conveyor: Conveyor
+    /// The API keys the routes accept.
     public let keys: APIKeys
     /// Served at `/metrics` (with a `read` key when keys are set); nil leaves it out. The
     /// runtime's own counters and timers go to whatever backend swift-metrics is bootstrapped
@@ -29,6 +31,7 @@ public struct ConveyorServer: Sendable {
 
     let sessions = DashboardSessions()
 
+    /// The routes of `conveyor`, guarded by `keys`, with `/metrics` when `metrics` is given.
     public init(conveyor: Conveyor, keys: APIKeys, metrics: PrometheusMetrics? = nil) {
         self.conveyor = conveyor
         self.keys = keys

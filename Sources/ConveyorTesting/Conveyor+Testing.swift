@@ -20,6 +20,7 @@ extension Conveyor {
     /// the configuration (on the first pass), then fires (or skips, or records as missed) every due schedule whose
     /// kind is registered here.
     @discardableResult
+    /// Fires the schedules due by the configured clock once, as the scheduler would, and returns what each fire did.
     public func runScheduler() async throws -> [String: ScheduleFireResult] {
         try await declareConfiguredSchedules()
         return try await fireDueSchedules()
@@ -43,6 +44,7 @@ extension Conveyor {
     /// - Throws: ``EnqueuedJobNotFound`` listing what is enqueued instead; any test framework
     ///   reports a thrown error as a failure.
     @discardableResult
+    /// The job of `worker` with `args` (in `queue`, if given) that is waiting to run; throws ``EnqueuedJobNotFound`` listing what was found otherwise.
     public func assertEnqueued<W: JobWorker>(_ worker: W.Type, args: W.Args, queue: String? = nil) async throws -> Job
     where W.Args: Encodable {
         let expected = try RawJSON(encoding: args).value
@@ -54,10 +56,14 @@ extension Conveyor {
 
 /// No enqueued job matched what a test expected.
 public struct EnqueuedJobNotFound: Error, CustomStringConvertible {
+    /// The kind the test expected.
     public let kind: String
+    /// The args the test expected, as JSON.
     public let expectedArgs: String
+    /// The args of the jobs of that kind that were found, as JSON.
     public let found: [String]
 
+    /// What was expected and what was found.
     public var description: String {
         let list = found.isEmpty ? "none" : found.prefix(10).joined(separator: ", ")
         return "no enqueued \(kind) job with args \(expectedArgs); enqueued \(kind) jobs have args: \(list)"

@@ -21,6 +21,7 @@ public final class ManualClock: JobClock {
         time = ManualTime(start: start)
     }
 
+    /// The clock's current date.
     public func now() -> Date { time.date }
 
     /// The same clock for waits (`ConveyorConfiguration.timerClock`): its sleepers wake when
@@ -40,20 +41,26 @@ public final class ManualClock: JobClock {
 
 /// The timer side of a ``ManualClock``: a `Clock` whose time moves only with the manual clock.
 public struct ManualTimerClock: Clock {
+    /// A point on the timer clock: the time the clock has been moved since it was made.
     public struct Instant: InstantProtocol {
         /// Time since the manual clock was made.
         public var offset: Duration
 
+        /// The instant `duration` later.
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        /// The time from this instant to `other`.
         public func duration(to other: Instant) -> Duration { other.offset - offset }
         public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     fileprivate let time: ManualTime
 
+    /// The instant the clock has reached.
     public var now: Instant { Instant(offset: time.elapsed) }
+    /// Zero: the clock moves only when the test moves it.
     public var minimumResolution: Duration { .zero }
 
+    /// Returns once the clock is moved to `deadline` or past it, or throws when the task is cancelled.
     public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try await time.sleep(until: deadline.offset)
     }

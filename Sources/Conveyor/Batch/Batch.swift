@@ -8,21 +8,27 @@ public import Foundation
 /// many nodes finish the last jobs at the same moment. Follow-ups enqueued by a batch's job
 /// (``JobContext/followUp(_:args:options:)``) join its batch.
 public struct Batch: Sendable, Hashable, Codable, Identifiable {
+    /// The batch's id, for ``Conveyor/batch(id:)`` and the jobs' ``JobFilter/batchID``.
     public var id: Int64
     /// Jobs in the batch: those it was enqueued with, plus follow-ups, minus jobs deleted
     /// before they ended.
     public var total: Int
+    /// Jobs of the batch that completed.
     public var completed: Int
+    /// Jobs of the batch that were discarded (out of attempts, or by their worker).
     public var discarded: Int
+    /// Jobs of the batch that were cancelled.
     public var cancelled: Int
     /// The job enqueued when the batch ends.
     public var callback: BatchCallback
+    /// When the batch was enqueued.
     public var createdAt: Date
     /// When its last job became final and the callback was enqueued.
     public var finishedAt: Date?
     /// The callback job, once enqueued.
     public var callbackJobID: Int64?
 
+    /// A batch as a store reads it back.
     public init(
         id: Int64, total: Int, completed: Int, discarded: Int, cancelled: Int, callback: BatchCallback, createdAt: Date,
         finishedAt: Date?, callbackJobID: Int64?
@@ -56,13 +62,18 @@ public struct Batch: Sendable, Hashable, Codable, Identifiable {
 
 /// The job a ``Batch`` enqueues when it ends. Its args are a ``BatchOutcome``.
 public struct BatchCallback: Sendable, Hashable, Codable {
+    /// The callback job's kind.
     public var kind: String
+    /// The queue the callback job runs in.
     public var queue: String
+    /// The callback job's priority (0 runs first).
     public var priority: Int
+    /// How many attempts the callback job gets.
     public var maxAttempts: Int
     /// Handed to the callback as ``BatchOutcome/args``: what it needs to know besides the counts.
     public var args: RawJSON
 
+    /// A callback of `kind` by name, for a kind without a worker type here.
     public init(kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts,
                 args: RawJSON = .emptyObject) {
         self.kind = kind
@@ -96,14 +107,20 @@ public struct BatchCallback: Sendable, Hashable, Codable {
 
 /// The args of a batch's callback job. JSON keys are snake_case, as the HTTP API writes them.
 public struct BatchOutcome: Sendable, Hashable, Codable {
+    /// The batch that ended.
     public var batchID: Int64
+    /// Jobs in the batch when it ended.
     public var total: Int
+    /// Jobs that completed.
     public var completed: Int
+    /// Jobs that were discarded.
     public var discarded: Int
+    /// Jobs that were cancelled.
     public var cancelled: Int
     /// What the enqueuer gave the callback (``BatchCallback/args``).
     public var args: RawJSON
 
+    /// The outcome of batch `batchID`.
     public init(batchID: Int64, total: Int, completed: Int, discarded: Int, cancelled: Int, args: RawJSON) {
         self.batchID = batchID
         self.total = total

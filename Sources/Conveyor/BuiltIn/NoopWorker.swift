@@ -2,6 +2,7 @@
 public struct NoopWorker: JobWorker {
     /// Any JSON: it is checked to be JSON but not turned into values nobody reads.
     public struct Args: Codable, Sendable {
+        /// No arguments.
         public init() {}
         public init(from decoder: any Decoder) throws {}
         public func encode(to encoder: any Encoder) throws {

@@ -2,12 +2,16 @@
 ///
 /// Args: `{"ms": 1500}`. It stops early, like any well-behaved worker, when cancelled.
 public struct SleepWorker: JobWorker {
+    /// How long to sleep.
     public struct Args: Codable, Sendable {
+        /// Milliseconds to sleep, reporting progress as it goes.
         public var ms: Int
+        /// Sleep `ms` milliseconds.
         public init(ms: Int) { self.ms = ms }
     }
 
     public static let kind = "sleep"
+    /// The worker.
     public init() {}
 
     public func perform(_ args: Args, context: JobContext) async throws {

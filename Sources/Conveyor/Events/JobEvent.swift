@@ -2,15 +2,39 @@ public import Foundation
 
 /// Something that happened to a job, published to ``Conveyor/events()``.
 public struct JobEvent: Sendable, Hashable, Codable {
+    /// What happened.
     public enum Kind: String, Sendable, Hashable, Codable {
-        case inserted, started, progress, completed, retrying, snoozed, discarded, cancelled, released
+        /// The job was stored.
+        case inserted
+        /// An attempt began on a node or worker process.
+        case started
+        /// The running attempt reported progress.
+        case progress
+        /// The attempt succeeded; the job is final.
+        case completed
+        /// The attempt failed and the job will run again after its backoff.
+        case retrying
+        /// The worker put the job off without using up an attempt.
+        case snoozed
+        /// The job will not run again: out of attempts, or discarded by its worker.
+        case discarded
+        /// The job was cancelled, by its worker or by a user.
+        case cancelled
+        /// A stopping node put the running job back without using up an attempt.
+        case released
     }
 
+    /// What happened.
     public var kind: Kind
+    /// The job it happened to.
     public var jobID: Int64
+    /// The job's kind.
     public var jobKind: String
+    /// The job's queue.
     public var queue: String
+    /// The job's attempt when it happened (0 before its first).
     public var attempt: Int
+    /// When it happened.
     public var at: Date
     /// For `progress`: the fraction done, 0 to 1.
     public var progress: Double?
@@ -23,6 +47,7 @@ public struct JobEvent: Sendable, Hashable, Codable {
     /// For `progress`: the JSON object the worker reported with it, if any.
     public var details: JSONValue?
 
+    /// An event about job `jobID`.
     public init(kind: Kind, jobID: Int64, jobKind: String, queue: String, attempt: Int, at: Date,
                 progress: Double? = nil, message: String? = nil, node: String? = nil, tags: [String] = [], details: JSONValue? = nil) {
         self.kind = kind

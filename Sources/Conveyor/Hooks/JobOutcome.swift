@@ -4,7 +4,9 @@
 public struct JobOutcome: Sendable, Hashable, Codable {
     /// The job that ended.
     public var jobID: Int64
+    /// The kind of the job that ended.
     public var kind: String
+    /// The queue of the job that ended.
     public var queue: String
     /// `completed`, `discarded` or `cancelled`.
     public var state: JobState
@@ -12,6 +14,7 @@ public struct JobOutcome: Sendable, Hashable, Codable {
     public var attempt: Int
     /// The job's own args.
     public var args: RawJSON
+    /// The tags of the job that ended.
     public var tags: [String]
     /// The message of its last error, if it failed or was cancelled.
     public var error: String?
@@ -20,6 +23,7 @@ public struct JobOutcome: Sendable, Hashable, Codable {
     /// The batch it belonged to, if any.
     public var batchID: Int64?
 
+    /// The outcome of job `jobID`.
     public init(
         jobID: Int64, kind: String, queue: String, state: JobState, attempt: Int, args: RawJSON, tags: [String],
         error: String?, result: JSONValue?, batchID: Int64?

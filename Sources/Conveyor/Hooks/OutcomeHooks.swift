@@ -26,6 +26,7 @@ public struct OutcomeHooks: Sendable, Hashable, Codable {
     /// Enqueued when the job is cancelled, by its worker or by a user.
     public var cancelled: OutcomeHook?
 
+    /// Hooks for the outcomes named; an outcome without one enqueues nothing.
     public init(completed: OutcomeHook? = nil, discarded: OutcomeHook? = nil, cancelled: OutcomeHook? = nil) {
         self.completed = completed
         self.discarded = discarded
@@ -62,11 +63,16 @@ public struct OutcomeHooks: Sendable, Hashable, Codable {
 
 /// The job a hook enqueues: its kind and where it waits. Its args are a ``JobOutcome``.
 public struct OutcomeHook: Sendable, Hashable, Codable {
+    /// The kind of the job it enqueues.
     public var kind: String
+    /// The queue of the job it enqueues.
     public var queue: String
+    /// The priority of the job it enqueues.
     public var priority: Int
+    /// The attempts of the job it enqueues.
     public var maxAttempts: Int
 
+    /// A hook enqueueing a job of `kind` by name, with a ``JobOutcome`` as its args.
     public init(kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts) {
         self.kind = kind
         self.queue = queue

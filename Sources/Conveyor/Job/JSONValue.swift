@@ -3,11 +3,17 @@ import Foundation
 /// A JSON value: what job arguments, results and meta are made of when no Swift type is known
 /// (the CLI, the HTTP API, listings).
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// JSON's `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {

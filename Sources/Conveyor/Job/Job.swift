@@ -37,6 +37,7 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     /// The uniqueness key it was inserted with, if any.
     public var uniqueKey: String?
 
+    /// A job as a store reads it back.
     public init(
         id: Int64, kind: String, queue: String, state: JobState, priority: Int, args: RawJSON,
         meta: RawJSON, tags: [String], attempt: Int, maxAttempts: Int, errors: [JobErrorEntry],
@@ -92,6 +93,7 @@ public struct JobErrorEntry: Sendable, Hashable, Codable {
     /// Longer messages are cut so that one bad error cannot bloat a row.
     public static let maxMessageLength = 2_000
 
+    /// An attempt's error; a longer message is cut to ``maxMessageLength`` characters.
     public init(attempt: Int, at: Date, message: String, node: String? = nil, startedAt: Date? = nil) {
         self.attempt = attempt
         self.at = at

@@ -6,17 +6,26 @@ public import Foundation
 /// API do) and insert it with ``Conveyor/enqueue(_:)``; a worker's jobs are built by
 /// ``Conveyor/enqueue(_:args:options:)``.
 public struct JobInsert: Sendable, Hashable {
+    /// The kind of job, naming the worker that runs it.
     public var kind: String
+    /// The queue it runs in.
     public var queue: String
+    /// Its arguments, as the worker's `Args` encode.
     public var args: RawJSON
+    /// 0 (runs first) to 9 (runs last).
     public var priority: Int
+    /// How many attempts it gets before it is discarded.
     public var maxAttempts: Int
     /// When it becomes available; `nil` means now.
     public var scheduledAt: Date?
+    /// Labels to find it by (``JobFilter/tags``).
     public var tags: [String]
+    /// Conveyor's and the application's notes on the job (batch, hooks, backoff, trace context, result, progress).
     public var meta: RawJSON
+    /// When set, a second enqueue of the same job in the period returns the first.
     public var unique: UniqueOptions?
 
+    /// A job to insert; ``validate()`` checks it.
     public init(
         kind: String, queue: String = "default", args: RawJSON = .emptyObject, priority: Int = 0,
         maxAttempts: Int = JobOptions.defaultMaxAttempts, scheduledAt: Date? = nil, tags: [String] = [],
@@ -87,6 +96,7 @@ public struct InsertResult: Sendable, Hashable {
     /// True when a unique job with the same key already existed and nothing was inserted.
     public var isDuplicate: Bool
 
+    /// The job as stored, and whether it was a duplicate.
     public init(job: Job, isDuplicate: Bool) {
         self.job = job
         self.isDuplicate = isDuplicate

@@ -56,6 +56,7 @@ public struct RawJSON: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The JSON text.
     public var description: String { text }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +67,7 @@ public struct RawJSON: Sendable, Hashable, Codable, CustomStringConvertible {
         try value.encode(to: encoder)
     }
 
+    /// `{}`.
     public static let emptyObject = RawJSON(trusted: "{}")
 
     private static let encoder: JSONEncoder = {

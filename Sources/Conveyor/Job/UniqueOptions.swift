@@ -18,6 +18,7 @@ public struct UniqueOptions: Sendable, Hashable {
         case key(String)
     }
 
+    /// What makes two jobs the same.
     public var basis: Basis
     /// How long a key holds; `nil` means for as long as a job with it is in ``states``.
     public var period: Duration?
@@ -27,6 +28,7 @@ public struct UniqueOptions: Sendable, Hashable {
     /// Jobs that are not final, plus completed ones (as Oban does by default).
     public static let defaultStates: Set<JobState> = [.scheduled, .available, .executing, .retryable, .completed]
 
+    /// Jobs alike by `basis` within `period`, while the first is in one of `states`.
     public init(by basis: Basis = .args, period: Duration? = nil, states: Set<JobState> = UniqueOptions.defaultStates) {
         self.basis = basis
         self.period = period

@@ -45,10 +45,14 @@ public struct QueueRetention: Sendable, Hashable, Codable {
         }
     }
 
+    /// How long completed jobs are kept; nil follows the node-wide retention.
     public var completed: Rule?
+    /// How long discarded jobs are kept; nil follows the node-wide retention.
     public var discarded: Rule?
+    /// How long cancelled jobs are kept; nil follows the node-wide retention.
     public var cancelled: Rule?
 
+    /// Rules for the states named; a state without one follows the node-wide retention.
     public init(completed: Rule? = nil, discarded: Rule? = nil, cancelled: Rule? = nil) {
         self.completed = completed
         self.discarded = discarded

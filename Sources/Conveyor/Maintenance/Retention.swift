@@ -10,6 +10,7 @@ public struct Retention: Sendable, Hashable {
     /// At most this many deletions per statement, so no statement holds the database long.
     public var batchSize: Int
 
+    /// How long finished jobs are kept, by default a day for completed and a week for failed ones.
     public init(completed: Duration? = .seconds(86_400), failed: Duration? = .seconds(7 * 86_400),
                 keepLast: Int? = nil, batchSize: Int = 10_000) {
         self.completed = completed

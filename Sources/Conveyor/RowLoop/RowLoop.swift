@@ -22,7 +22,9 @@ import Foundation
 public struct RowLoop: Sendable {
     /// The columns the loop reads and writes. Only `id` and `status` are required.
     public struct Columns: Sendable, Hashable {
+        /// The table's key column.
         public var id: String
+        /// The status column, which the loop moves through ``Statuses``.
         public var status: String
         /// Set to the error's message when the function throws; cleared on completion.
         public var error: String?
@@ -31,6 +33,7 @@ public struct RowLoop: Sendable {
         /// When a failed row may be taken again; rows with a later time wait.
         public var nextRetryAt: String?
 
+        /// The columns of the application's table; the optional ones are written when named.
         public init(id: String = "id", status: String, error: String? = nil, retryCount: String? = nil, nextRetryAt: String? = nil) {
             self.id = id
             self.status = status
@@ -48,11 +51,16 @@ public struct RowLoop: Sendable {
 
     /// The values of the status column.
     public struct Statuses: Sendable, Hashable {
+        /// A row waiting to be processed.
         public var queued: String
+        /// A row a pass has taken.
         public var processing: String
+        /// A row processed.
         public var complete: String
+        /// A row that failed more than ``RowLoop/maxRetries`` times.
         public var error: String
 
+        /// The status values, by default `queued`, `processing`, `complete` and `error`.
         public init(queued: String = "queued", processing: String = "processing", complete: String = "complete", error: String = "error") {
             self.queued = queued
             self.processing = processing
@@ -63,10 +71,12 @@ public struct RowLoop: Sendable {
 
     /// A condition every row taken must meet besides its status: `column = value`, or `column IS NULL`.
     public struct Filter: Sendable, Hashable {
+        /// The column compared.
         public var column: String
         /// nil: the column is NULL. Compared as text.
         public var equals: String?
 
+        /// Rows whose `column` equals `equals` (or is NULL when `equals` is nil).
         public init(column: String, equals: String?) {
             self.column = column
             self.equals = equals
@@ -77,10 +87,13 @@ public struct RowLoop: Sendable {
     public var name: String
     /// The table, as `table` or `schema.table`.
     public var table: String
+    /// The columns the loop reads and writes.
     public var columns: Columns
+    /// The values of the status column.
     public var statuses: Statuses
     /// The column rows are taken in the order of (ascending); nil: by id.
     public var orderBy: String?
+    /// Only rows matching every filter are taken.
     public var filters: [Filter]
     /// Rows per pass, 1 to 10,000.
     public var batchSize: Int

@@ -2,8 +2,11 @@ public import Foundation
 
 /// Whether schedules are being fired, and what fires next.
 public struct SchedulerStatus: Sendable, Hashable, Codable {
+    /// A schedule's next fire.
     public struct Fire: Sendable, Hashable, Codable {
+        /// The schedule's name.
         public var schedule: String
+        /// When it fires.
         public var at: Date
     }
 
@@ -11,6 +14,7 @@ public struct SchedulerStatus: Sendable, Hashable, Codable {
     public var running: Bool
     /// Nodes that heartbeated recently (each fires schedules unless started with `--no-scheduler`).
     public var nodes: Int
+    /// Active schedules, manual ones included.
     public var activeSchedules: Int
     /// Active schedules more than a minute past their fire time: no node is firing them (no
     /// node runs their kind, or the scheduler is off everywhere).

@@ -47,11 +47,13 @@ public struct ConveyorConfiguration: Sendable {
     /// and scheduler intervals, the shutdown grace period, job timeouts, progress throttling
     /// and retry delays. Tests may drive it by hand (`ManualClock` in ConveyorTesting).
     public var timerClock: any Clock<Duration>
+    /// Where the node logs.
     public var logger: Logger
     /// The tracer of the jobs' spans (`enqueue KIND`, `claim QUEUE`, `run KIND`); nil uses the
     /// one bootstrapped with `InstrumentationSystem`, and none bootstrapped means no spans.
     public var tracer: (any Tracer)?
 
+    /// A configuration; every setting has a default, and ``validate()`` checks them.
     public init(
         queues: [String: Int] = ["default": 10],
         node: String = ConveyorConfiguration.defaultNodeName(),
@@ -114,6 +116,7 @@ public struct ConveyorConfiguration: Sendable {
         ]
     }
 
+    /// The host name, the process id and a random suffix: unique per process.
     public static func defaultNodeName() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
         let suffix = String(UInt16.random(in: .min ... .max), radix: 16)

@@ -1,6 +1,7 @@
 
 /// A job handed to a worker process over HTTP, and the token its outcome must carry.
 public struct Lease: Sendable, Hashable {
+    /// The job, as its attempt started.
     public var job: Job
     /// Names the job's attempt on the worker: an outcome or a renewal with it counts only while
     /// that attempt is the job's current one (attempt fencing, as for nodes).
@@ -46,6 +47,8 @@ public enum LeaseOutcome: Sendable, Hashable {
 /// What a renewal found: the leases no longer the worker's (the job was cancelled, or the
 /// attempt was rescued and runs elsewhere). The worker stops those jobs.
 public struct LeaseRenewal: Sendable, Hashable {
+    /// Leases whose jobs were cancelled: the worker stops them and reports nothing.
     public var cancelled: [String]
+    /// Leases whose attempts were rescued and run elsewhere: the worker stops them.
     public var lost: [String]
 }

@@ -8,11 +8,15 @@
 /// cannot be trusted to, so each job enqueued by kind carries them: the server retries a
 /// failure by the backoff, and the lease hands the worker the timeout to stop the job at.
 public struct WorkerKind: Sendable {
+    /// The kind the worker process runs.
     public var kind: String
+    /// The queue enqueues by this kind go to.
     public var queue: String
     /// 0 (highest) to 9 (lowest).
     public var priority: Int
+    /// The attempts each job of the kind gets.
     public var maxAttempts: Int
+    /// Tags every job of the kind carries.
     public var tags: [String]
     /// The wait before each retry; nil: ``Backoff/exponential(base:factor:jitter:maxDelay:)``'s defaults.
     /// A named rule (a custom one is code, which a worker process cannot hand over).
@@ -20,6 +24,7 @@ public struct WorkerKind: Sendable {
     /// How long one attempt may run; nil: no limit.
     public var timeout: Duration?
 
+    /// A kind as a worker process declares it; each option has a default.
     public init(
         _ kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts,
         tags: [String] = [], backoff: Backoff? = nil, timeout: Duration? = nil

@@ -13,13 +13,17 @@ public struct ScheduleDefinition: Sendable, Hashable {
     public var kind: String
     /// The job's arguments (a JSON object).
     public var args: RawJSON
+    /// When it fires.
     public var recurrence: Recurrence
     /// IANA time zone the recurrence runs in.
     public var timeZone: String
     /// Queue, priority and attempts of the job; nil takes the worker's defaults.
     public var queue: String?
+    /// The job's priority; nil keeps the worker's.
     public var priority: Int?
+    /// The job's attempts; nil keeps the worker's.
     public var maxAttempts: Int?
+    /// What the schedule is for, for people reading the list.
     public var description: String
     /// Whether a fire may start while the previous run's job is not yet finished.
     public var overlap: OverlapPolicy
@@ -28,6 +32,7 @@ public struct ScheduleDefinition: Sendable, Hashable {
     /// Runs failing in a row before the schedule deactivates itself; nil never does.
     public var maxConsecutiveFailures: Int?
 
+    /// A schedule of `kind` on `recurrence` in `timeZone`; ``validate()`` checks it.
     public init(
         name: String, kind: String, args: RawJSON = RawJSON(.object([:])), recurrence: Recurrence, timeZone: String = "UTC",
         queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, description: String = "",

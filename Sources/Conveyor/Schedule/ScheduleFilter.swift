@@ -10,6 +10,7 @@ public struct ScheduleFilter: Sendable, Hashable {
     /// At most this many (1…1000).
     public var limit: Int
 
+    /// A filter; with no argument it lists every schedule by name, 100 at a time.
     public init(active: Bool? = nil, kind: String? = nil, afterName: String? = nil, limit: Int = 100) {
         self.active = active
         self.kind = kind

@@ -2,8 +2,11 @@ public import Foundation
 
 /// Which jobs to list. Empty sets mean "any"; results are newest first (highest id first).
 public struct JobFilter: Sendable, Hashable {
+    /// Jobs in any of these states.
     public var states: Set<JobState>
+    /// Jobs of any of these queues.
     public var queues: Set<String>
+    /// Jobs of any of these kinds.
     public var kinds: Set<String>
     /// Jobs that carry every one of these tags.
     public var tags: Set<String>
@@ -16,13 +19,16 @@ public struct JobFilter: Sendable, Hashable {
     public var batchID: Int64?
     /// Jobs this schedule fired (its runs, also those triggered by hand).
     public var schedule: String?
+    /// Jobs inserted at or after this time.
     public var insertedAfter: Date?
+    /// Jobs inserted before this time.
     public var insertedBefore: Date?
     /// Cursor: only jobs with an id below this one (pass the last id of the previous page).
     public var beforeID: Int64?
     /// At most this many (1…1000).
     public var limit: Int
 
+    /// A filter; with no argument it takes any job, newest first, 100 at a time.
     public init(
         states: Set<JobState> = [], queues: Set<String> = [], kinds: Set<String> = [], tags: Set<String> = [],
         args: JSONValue? = nil, batchID: Int64? = nil, schedule: String? = nil, insertedAfter: Date? = nil, insertedBefore: Date? = nil, beforeID: Int64? = nil, limit: Int = 100
@@ -67,14 +73,18 @@ extension JobFilter {
 
 /// A queue's jobs counted by state, and whether it is paused.
 public struct QueueSummary: Sendable, Hashable, Codable {
+    /// The queue's name.
     public var name: String
+    /// Its jobs by state; a state without jobs may be missing (see ``count(_:)``).
     public var counts: [JobState: Int]
+    /// Whether its nodes have stopped starting its jobs (``Conveyor/pause(queue:)``).
     public var paused: Bool
     /// Limits across all nodes (``QueueLimits/none`` when there are none).
     public var limits: QueueLimits
     /// The queue's own retention rules, if any (``QueueRetention``).
     public var retention: QueueRetention?
 
+    /// A queue as a store reads it back.
     public init(name: String, counts: [JobState: Int], paused: Bool, limits: QueueLimits = .none, retention: QueueRetention? = nil) {
         self.name = name
         self.counts = counts
@@ -83,20 +93,26 @@ public struct QueueSummary: Sendable, Hashable, Codable {
         self.retention = retention
     }
 
+    /// How many of its jobs are in `state`.
     public func count(_ state: JobState) -> Int { counts[state] ?? 0 }
 }
 
 /// A node as it last reported itself.
 public struct NodeRecord: Sendable, Hashable, Codable {
+    /// The node's name, as jobs' ``Job/attemptedBy`` names it.
     public var name: String
+    /// The queues it runs.
     public var queues: [String]
     /// The job kinds it has workers for.
     public var kinds: [String]
+    /// When it started.
     public var startedAt: Date
+    /// Its last heartbeat: a node silent for ``ConveyorConfiguration/rescueAfter`` has its jobs rescued.
     public var heartbeatAt: Date
     /// How many jobs it was running at its last heartbeat.
     public var running: Int
 
+    /// A node as it heartbeats.
     public init(name: String, queues: [String], kinds: [String], startedAt: Date, heartbeatAt: Date, running: Int) {
         self.name = name
         self.queues = queues

@@ -3,20 +3,29 @@ public import Foundation
 /// What a queue did lately: completed and failed jobs per minute, and how long jobs waited to
 /// start, over the newest jobs that finished in the window (``Conveyor/latencySamples``).
 public struct QueueActivity: Sendable, Hashable, Codable {
+    /// One minute of a queue's activity.
     public struct Minute: Sendable, Hashable, Codable {
+        /// The minute's start.
         public var start: Date
+        /// Jobs that completed in the minute.
         public var completed: Int
         /// Discarded: out of attempts, or by the worker.
         public var failed: Int
     }
 
+    /// How long jobs that finished in the window waited to start.
     public struct Latency: Sendable, Hashable, Codable {
+        /// The median wait.
         public var p50Seconds: Double
+        /// The 95th percentile of the waits.
         public var p95Seconds: Double
+        /// The longest wait.
         public var maxSeconds: Double
+        /// How many jobs the figures come from.
         public var samples: Int
     }
 
+    /// The queue it describes.
     public var queue: String
     /// Every minute of the window, oldest first, zeros included.
     public var minutes: [Minute]

@@ -10,6 +10,7 @@ public struct QueueLimits: Sendable, Hashable, Codable {
     /// At most so many jobs started per period, over all nodes; `nil` for no limit.
     public var rate: RateLimit?
 
+    /// Limits over every node; nil removes that limit.
     public init(concurrency: Int? = nil, rate: RateLimit? = nil) {
         self.concurrency = concurrency
         self.rate = rate
@@ -18,6 +19,7 @@ public struct QueueLimits: Sendable, Hashable, Codable {
     /// No limit beyond each node's own concurrency.
     public static let none = QueueLimits()
 
+    /// Whether any limit is set.
     public var isLimited: Bool { concurrency != nil || rate != nil }
 
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field and the bad value.
@@ -31,9 +33,12 @@ public struct QueueLimits: Sendable, Hashable, Codable {
 
 /// A sliding-window rate: within any window of length ``period``, at most ``count`` jobs start.
 public struct RateLimit: Sendable, Hashable, Codable {
+    /// Jobs that may start in each period.
     public var count: Int
+    /// The window the count applies to.
     public var period: Duration
 
+    /// At most `count` job starts per `period`.
     public init(count: Int, period: Duration) {
         self.count = count
         self.period = period

@@ -43,6 +43,7 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
     /// The error that caused this one, if any.
     public var underlying: (any Error)?
 
+    /// An error with `code`, naming `field` (as the caller named it) and saying what is wrong.
     public init(_ code: Code, field: String? = nil, _ message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.field = field
@@ -50,6 +51,7 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// The field, if any, and the message, as `field: message`.
     public var description: String {
         var text = field.map { "\($0): \(message)" } ?? message
         if let underlying { text += " (\(underlying))" }

@@ -27,6 +27,7 @@ public struct JobOptions: Sendable {
     /// Jobs to enqueue when a job of this worker ends (``OutcomeHooks``).
     public var hooks: OutcomeHooks?
 
+    /// A worker's options; every one has a default.
     public init(
         queue: String = "default", priority: Int = 0, maxAttempts: Int = JobOptions.defaultMaxAttempts,
         backoff: Backoff = .exponential(), timeout: Duration? = nil, unique: UniqueOptions? = nil, tags: [String] = [],
@@ -45,13 +46,17 @@ public struct JobOptions: Sendable {
 
 /// Per-enqueue choices; `nil` fields keep the worker's ``JobOptions``.
 public struct EnqueueOptions: Sendable {
+    /// Runs the job in this queue instead of the worker's.
     public var queue: String?
+    /// Replaces the worker's priority (0 runs first, 9 last).
     public var priority: Int?
+    /// Replaces the worker's attempts.
     public var maxAttempts: Int?
     /// Run at this time (at most one of `at` and `delay`).
     public var at: Date?
     /// Run after this delay from now.
     public var delay: Duration?
+    /// Replaces the worker's uniqueness.
     public var unique: UniqueOptions?
     /// Added to the worker's tags.
     public var tags: [String]
@@ -66,6 +71,7 @@ public struct EnqueueOptions: Sendable {
     /// Replaces the worker's timeout for this job.
     public var timeout: Duration?
 
+    /// Options for one enqueue; nil fields keep the worker's.
     public init(
         queue: String? = nil, priority: Int? = nil, maxAttempts: Int? = nil, at: Date? = nil, delay: Duration? = nil,
         unique: UniqueOptions? = nil, tags: [String] = [], meta: [String: JSONValue] = [:], hooks: OutcomeHooks? = nil,

@@ -8,6 +8,7 @@ public struct PostgresFailure: Error, CustomStringConvertible {
 
     init(_ error: PSQLError) { self.error = error }
 
+    /// What failed, as PostgreSQL said it.
     public var description: String {
         if let state = error.serverInfo?[.sqlState], let message = error.serverInfo?[.message] {
             return "PostgreSQL \(state): \(message)"

@@ -11,12 +11,14 @@ public struct SQLiteConfiguration: Sendable {
 
     /// The database file; created if missing.
     public var path: String
+    /// How durably each commit is written (`normal` in WAL mode survives a process crash).
     public var synchronous: Synchronous
     /// How long a write waits for another process's write lock before failing.
     public var busyTimeout: Duration
     /// The clock the store measures its reads on (how long finished-job counts are reused).
     public var timerClock: any Clock<Duration>
 
+    /// A store on the file at `path`.
     public init(path: String, synchronous: Synchronous = .normal, busyTimeout: Duration = .seconds(10),
                 timerClock: any Clock<Duration> = ContinuousClock()) {
         self.path = path

@@ -11,6 +11,7 @@ package import Foundation
 /// let conveyor = try await Conveyor(store: .sqlite(path: "conveyor.sqlite"), queues: ["default": 10])
 /// ```
 public actor SQLiteJobStore: JobStore {
+    /// The settings the store was opened with.
     public nonisolated let configuration: SQLiteConfiguration
     nonisolated let thread: DatabaseThread
     nonisolated let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
@@ -20,6 +21,7 @@ public actor SQLiteJobStore: JobStore {
     var finalCountReuse = CostBoundedReuse<[QueueStateCount]>()
     nonisolated let timers: TimerClock
 
+    /// The store's own database thread, which runs every statement.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     /// Opens (creating if needed) the database at `configuration.path` in WAL mode.

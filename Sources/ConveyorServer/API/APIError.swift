@@ -6,13 +6,18 @@ import Logging
 /// The error body every route answers with: `{"error": {"code", "message", "field"}}`, with a
 /// status that follows the code.
 public struct APIError: HTTPResponseError {
+    /// The HTTP status answered.
     public let status: HTTPResponse.Status
+    /// A stable code for programs (`invalid_input`, `not_found`, `forbidden`, …).
     public let code: String
+    /// The input field at fault, dotted and snake_case, when one is.
     public let field: String?
+    /// What is wrong and what to do, for people.
     public let message: String
     /// With 405: the methods the path is served with.
     var allow: [String] = []
 
+    /// An error answered with `status`.
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, message: String) {
         self.status = status
         self.code = code
@@ -42,6 +47,7 @@ public struct APIError: HTTPResponseError {
         let error: Detail
     }
 
+    /// The error as a JSON body with its status.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try APIEncoding.encoder.encode(Body(error: .init(code: code, message: message, field: field)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]

@@ -10,6 +10,7 @@ public struct APIKeyMiddleware<Context: ConveyorRequestContext>: RouterMiddlewar
     let keys: APIKeys
     let sessions: DashboardSessions?
 
+    /// Checks requests against `keys`.
     public init(keys: APIKeys) {
         self.init(keys: keys, sessions: nil)
     }
@@ -19,6 +20,7 @@ public struct APIKeyMiddleware<Context: ConveyorRequestContext>: RouterMiddlewar
         self.sessions = sessions
     }
 
+    /// Lets the request through with its key's scope in its context, or answers 401.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         guard !keys.isEmpty else {

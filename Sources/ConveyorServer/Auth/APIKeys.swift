@@ -16,6 +16,7 @@ public struct APIKeys: Sendable {
 
     private let keys: [(key: [UInt8], grant: Grant)]
 
+    /// Whether no key is configured (the API is then open).
     public var isEmpty: Bool { keys.isEmpty }
 
     /// Parses `KEY:SCOPE` entries.

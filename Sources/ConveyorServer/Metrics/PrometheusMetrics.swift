@@ -8,6 +8,7 @@ public import Prometheus
 /// `conveyor_job_run_seconds{queue,kind}` and `conveyor_job_queue_latency_seconds{queue}`), and
 /// on each scrape the stored jobs by queue and state (`conveyor_queue_jobs{queue,state}`).
 public final class PrometheusMetrics: Sendable {
+    /// Where the metrics are kept; pass your own to add your application's.
     public let registry: PrometheusCollectorRegistry
 
     /// Buckets from 1 ms to 5 minutes: jobs range from no-ops to reports.
@@ -17,6 +18,7 @@ public final class PrometheusMetrics: Sendable {
         .seconds(60), .seconds(300),
     ]
 
+    /// Metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
