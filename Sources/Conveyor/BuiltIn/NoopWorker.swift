@@ -11,6 +11,7 @@ public struct NoopWorker: JobWorker {
     }
 
     public static let kind = "noop"
+    /// The worker.
     public init() {}
     public func perform(_ args: Args, context: JobContext) async throws {}
 }

@@ -18,6 +18,7 @@ public struct QueueRetention: Sendable, Hashable, Codable {
         /// Only the newest this many are kept (by id); `nil`: no count limit.
         public var keepLast: Int?
 
+        /// Keeps the jobs younger than `maxAge` and the newest `keepLast`; nil for either leaves it out.
         public init(maxAge: Duration? = nil, keepLast: Int? = nil) {
             self.maxAge = maxAge
             self.keepLast = keepLast
@@ -72,6 +73,8 @@ public struct QueueRetention: Sendable, Hashable, Codable {
     /// No rule for any state: the queue follows the node-wide retention.
     public var isEmpty: Bool { completed == nil && discarded == nil && cancelled == nil }
 
+    /// Checks every rule.
+    ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field and the bad value.
     public func validate() throws(ConveyorError) {
         for (state, rule) in [("completed", completed), ("discarded", discarded), ("cancelled", cancelled)] {

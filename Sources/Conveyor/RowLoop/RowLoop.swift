@@ -111,6 +111,7 @@ public struct RowLoop: Sendable {
     /// the reason is logged at warning level.
     public var disabledBecause: String?
 
+    /// A loop over `table` that runs a pass every `interval`.
     public init(
         name: String, table: String, columns: Columns, statuses: Statuses = Statuses(), orderBy: String? = nil, filters: [Filter] = [],
         batchSize: Int = 10, maxRetries: Int = 3, backoff: Backoff = .exponential(base: .seconds(300), factor: 2, jitter: 0),
@@ -122,6 +123,7 @@ public struct RowLoop: Sendable {
                   misfireGrace: misfireGrace, queue: queue, disabledBecause: disabledBecause)
     }
 
+    /// A loop over `table` that runs a pass on `recurrence` (a cron expression, a daily time, …).
     public init(
         name: String, table: String, columns: Columns, statuses: Statuses = Statuses(), orderBy: String? = nil, filters: [Filter] = [],
         batchSize: Int = 10, maxRetries: Int = 3, backoff: Backoff = .exponential(base: .seconds(300), factor: 2, jitter: 0),

@@ -48,6 +48,8 @@ extension Conveyor {
         return try await store.schedules(matching: filter)
     }
 
+    /// The schedule named `name`, with its state.
+    ///
     /// - Throws: ``ConveyorError`` `notFound` if there is no schedule by that name.
     public func schedule(named name: String) async throws -> Schedule {
         try JobInsert.validateName(name, field: "name")

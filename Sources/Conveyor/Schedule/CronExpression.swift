@@ -35,6 +35,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// follow the wall clock across daylight-saving changes.
     let followsWallClock: Bool
 
+    /// The expression as it was written.
     public var description: String { source }
 
     /// Parses `text`.

@@ -18,6 +18,8 @@ public struct ScheduleFilter: Sendable, Hashable {
         self.limit = limit
     }
 
+    /// Checks the filter.
+    ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming `limit`, `kind` or `after`.
     public func validate() throws(ConveyorError) {
         guard (1...1_000).contains(limit) else { throw .invalid("limit", "must be between 1 and 1000, got \(limit)") }

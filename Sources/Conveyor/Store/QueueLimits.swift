@@ -22,6 +22,8 @@ public struct QueueLimits: Sendable, Hashable, Codable {
     /// Whether any limit is set.
     public var isLimited: Bool { concurrency != nil || rate != nil }
 
+    /// Checks every value.
+    ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field and the bad value.
     public func validate() throws(ConveyorError) {
         if let concurrency, !(1...100_000).contains(concurrency) {
@@ -49,6 +51,8 @@ public struct RateLimit: Sendable, Hashable, Codable {
         period.components.seconds * 1_000_000 + period.components.attoseconds / 1_000_000_000_000
     }
 
+    /// Checks every value.
+    ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the field and the bad value.
     public func validate() throws(ConveyorError) {
         guard (1...1_000_000).contains(count) else {

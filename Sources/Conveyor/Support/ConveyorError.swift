@@ -15,6 +15,7 @@ public struct ConveyorError: Error, Sendable, CustomStringConvertible {
             case migration
         }
         fileprivate let base: Base
+        /// The code as the HTTP API and the CLI write it (`invalid_input`, `not_found`, …).
         public var description: String { base.rawValue }
 
         /// A value given by the caller is not acceptable; ``ConveyorError/field`` names it.
