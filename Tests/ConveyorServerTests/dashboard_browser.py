@@ -154,6 +154,15 @@ try:
     browser.wait("document.querySelector('[data-notice]') !== null", "the notice after cancelling")
     assert browser.evaluate("document.querySelector('[data-notice]').innerText") == "Cancelled 3 jobs"
     assert all(api("GET", f"/api/v1/jobs/{i}")["state"] == "cancelled" for i in bulk)
+    # Then delete them, by the same filter on their new state.
+    browser.open("/jobs?queue=bulk-q&state=cancelled")
+    browser.evaluate("document.querySelector('button[data-bulk=delete]').click()")
+    browser.wait("document.querySelector('form[data-confirm]') !== null && document.readyState === 'complete'", "the delete confirmation")
+    assert browser.evaluate("document.querySelector('form[data-confirm]').dataset.confirm") == "3"
+    browser.evaluate("document.querySelector('form[data-confirm] button').click()")
+    browser.wait("document.querySelector('[data-notice]') !== null", "the notice after deleting")
+    assert browser.evaluate("document.querySelector('[data-notice]').innerText") == "Deleted 3 jobs"
+    assert api("GET", "/api/v1/jobs?queue=bulk-q")["jobs"] == []
 
     # A job's timeline: each attempt with its node, how long it ran and its error in full.
     failed = api("POST", "/api/v1/jobs", {"kind": "fail", "args": {"message": "the CRM answered 502: upstream timed out"}, "max_attempts": 1})

@@ -24,6 +24,17 @@ extension Conveyor {
         return try await forEachJob(matching: filter, in: open, maximum: maximum) { try await self.cancel(id: $0.id, reason: reason) }
     }
 
+    /// Deletes every job matching `filter` that is not executing (scheduled, available,
+    /// retryable or finished), newest first; at most `maximum`. A job that started meanwhile
+    /// is passed over.
+    ///
+    /// - Throws: as ``retryJobs(matching:maximum:)``.
+    /// - Returns: the jobs as they were when deleted.
+    public func deleteJobs(matching filter: JobFilter, maximum: Int = 10_000) async throws -> [Job] {
+        let deletable: Set<JobState> = [.scheduled, .available, .retryable, .completed, .discarded, .cancelled]
+        return try await forEachJob(matching: filter, in: deletable, maximum: maximum) { try await self.delete(id: $0.id) }
+    }
+
     private func forEachJob(matching filter: JobFilter, in allowed: Set<JobState>, maximum: Int,
                             _ change: (Job) async throws -> Job) async throws -> [Job] {
         try filter.validate()

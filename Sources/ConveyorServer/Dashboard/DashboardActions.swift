@@ -2,8 +2,8 @@ import Conveyor
 import Foundation
 import Hummingbird
 
-/// The dashboard's controls beyond a single job: a queue's pause, resume and limits, retry or
-/// cancel of every job a filter matches (after a confirmation that shows how many), and a new
+/// The dashboard's controls beyond a single job: a queue's pause, resume and limits, retry,
+/// cancel or delete of every job a filter matches (after a confirmation that shows how many), and a new
 /// schedule through a form.
 extension DashboardRoutes {
     func addActions<Context: ConveyorRequestContext>(to router: RouterGroup<Context>) {
@@ -64,7 +64,7 @@ extension DashboardRoutes {
         return limits
     }
 
-    /// Retry or cancel every job the posted filter matches: first a page that says how many
+    /// Retry, cancel or delete every job the posted filter matches: first a page that says how many
     /// and repeats the filter, then, once confirmed with that count, the change.
     private func bulk(_ form: DashboardForm, _ session: DashboardSessions.Session) async throws -> Response {
         let filter = DashboardFilter(form.values)
@@ -73,24 +73,29 @@ extension DashboardRoutes {
         switch action {
         case "retry": allowed = [.retryable, .discarded, .cancelled, .completed]
         case "cancel": allowed = [.scheduled, .available, .executing, .retryable]
-        default: throw APIError(status: .badRequest, code: "bad_request", field: "action", message: "'\(action)' is not retry or cancel")
+        case "delete":
+            try require(.admin, session)
+            allowed = [.scheduled, .available, .retryable, .completed, .discarded, .cancelled]
+        default: throw APIError(status: .badRequest, code: "bad_request", field: "action", message: "'\(action)' is not retry, cancel or delete")
         }
         var jobFilter = try filter.jobFilter()
         jobFilter.states = jobFilter.states.isEmpty ? allowed : jobFilter.states.intersection(allowed)
         let count = jobFilter.states.isEmpty ? 0 : try await conveyor.countJobs(matching: jobFilter)
         guard form["confirm"] == String(count), count > 0 else {
             let context: [String: Any] = [
-                "action": action, "verb": action == "retry" ? "Retry" : "Cancel", "done": action == "retry" ? "retried" : "cancelled", "count": count, "summary": filter.summary,
+                "action": action, "verb": action.prefix(1).uppercased() + action.dropFirst(), "done": ["retry": "retried", "cancel": "cancelled"][action] ?? "deleted", "count": count, "summary": filter.summary,
                 "jobs": count == 1 ? "job" : "jobs", "none": count == 0, "formToken": session.formToken,
                 "changed": form["confirm"] != nil && count > 0,
                 "fields": filter.fields.map { ["name": $0.name, "value": $0.value] }, "back": base + "/jobs" + filter.query(),
             ]
             return render("bulk-confirm", context, title: "Jobs", session: session, live: false, fragment: false)
         }
-        let changed = action == "retry"
-            ? try await conveyor.retryJobs(matching: jobFilter)
-            : try await conveyor.cancelJobs(matching: jobFilter, reason: "cancelled from the dashboard")
-        let notice = "\(action == "retry" ? "Retried" : "Cancelled") \(changed.count) \(changed.count == 1 ? "job" : "jobs")"
+        let changed = switch action {
+        case "retry": try await conveyor.retryJobs(matching: jobFilter)
+        case "cancel": try await conveyor.cancelJobs(matching: jobFilter, reason: "cancelled from the dashboard")
+        default: try await conveyor.deleteJobs(matching: jobFilter)
+        }
+        let notice = "\(["retry": "Retried", "cancel": "Cancelled"][action] ?? "Deleted") \(changed.count) \(changed.count == 1 ? "job" : "jobs")"
         return Response.redirect(to: base + "/jobs" + filter.query([("notice", notice)]))
     }
 

@@ -216,7 +216,8 @@ struct DashboardRoutes {
             "after": shown.after, "before": shown.before, "next": next, "notice": request.query("notice"),
             "filterFields": shown.fields.map { ["name": $0.name, "value": $0.value] },
             "canBulk": session.scope >= .write && !shown.fields.isEmpty && matching > 0,
-            "bulkActions": [["action": "retry", "label": "Retry matching…"], ["action": "cancel", "label": "Cancel matching…"]],
+            "bulkActions": [["action": "retry", "label": "Retry matching…"], ["action": "cancel", "label": "Cancel matching…"]]
+                + (session.scope >= .admin ? [["action": "delete", "label": "Delete matching…"]] : []),
             "matching": matching == 1 ? "1 job matches" : "\(matching) jobs match",
             "jobs": jobs.map { job -> [String: Any] in
                 let progress = Self.progress(job)

@@ -87,6 +87,11 @@ struct StoreScopedQueryTests {
         let retried = try await conveyor.retryJobs(matching: JobFilter(tags: ["agent:7", "p1"], args: .object(["source_id": .string("s-12")])))
         #expect(retried.count == 1 && expected.contains(retried[0].id))
         #expect(try await conveyor.countJobs(matching: JobFilter(states: [.cancelled])) == 2)
+        // Deleting by the same filter removes the matching jobs, and only them.
+        let deleted = try await conveyor.deleteJobs(matching: filter)
+        #expect(Set(deleted.map(\.id)) == expected)
+        #expect(try await conveyor.countJobs(matching: JobFilter()) == all.count - expected.count)
+        await #expect(throws: ConveyorError.self) { try await conveyor.deleteJobs(matching: JobFilter()) }
     }
 
     /// PostgreSQL answers with `@>`, SQLite with the core's rule: the same answers.
