@@ -138,6 +138,11 @@ try:
     assert queue("default")["limits"] == {"concurrency": 3, "rate": {"count": 100, "period_seconds": 60}}, queue("default")["limits"]
     browser.evaluate(f"var f = {card}.querySelector('form.limits'); f.concurrency.value = ''; f.rate_count.value = ''; f.rate_seconds.value = ''; f.submit()")
     browser.wait(f"{card} && {card}.innerText.includes('No limits.')", "the limits to be cleared")
+    # Its retention: the last 100 completed jobs, discarded ones for 2 days; cancelled as the node.
+    browser.evaluate(f"var f = {card}.querySelector('details.retention form'); f.completed_last.value = '100'; f.discarded_days.value = '2'; f.submit()")
+    browser.wait(f"{card} && {card}.innerText.includes('Keeps completed: the last 100; discarded: none older than 2 days')", "the retention on the card")
+    assert queue("default")["retention"] == {"completed": {"keep_last": 100, "max_age_seconds": None},
+                                             "discarded": {"keep_last": None, "max_age_seconds": 172800}}, queue("default")["retention"]
     # A queue with waiting jobs that no node runs says so.
     assert browser.evaluate("document.querySelector('[data-queue=\"paused-q\"] [data-unserved]') !== null"), "no warning for a queue no node runs"
 

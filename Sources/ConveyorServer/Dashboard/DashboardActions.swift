@@ -21,7 +21,14 @@ extension DashboardRoutes {
                 } catch let error as ConveyorError where error.code == .invalidInput {
                     return Response.redirect(to: base + "/?" + (Self.query(["notice": "queue \(name): \(error)"])))
                 }
-            case let other: throw APIError(status: .notFound, code: "not_found", field: "action", message: "'\(other)' is not pause, resume or limits")
+            case "retention":
+                do {
+                    try await conveyor.setRetention(try Self.retention(form), queue: name)
+                } catch let error as ConveyorError where error.code == .invalidInput {
+                    return Response.redirect(to: base + "/?" + (Self.query(["notice": "queue \(name): \(error)"])))
+                }
+            case let other:
+                throw APIError(status: .notFound, code: "not_found", field: "action", message: "'\(other)' is not pause, resume, limits or retention")
             }
             return Response.redirect(to: base + "/")
         }
@@ -62,6 +69,29 @@ extension DashboardRoutes {
         let limits = QueueLimits(concurrency: concurrency, rate: rate)
         try limits.validate()
         return limits
+    }
+
+    /// The retention form: per final state, keep the last N, none older than D days; a state
+    /// with both blank follows the node-wide retention.
+    static func retention(_ form: DashboardForm) throws -> QueueRetention {
+        func rule(_ state: String) throws -> QueueRetention.Rule? {
+            let last = (form["\(state)_last"] ?? "").trimmingCharacters(in: .whitespaces)
+            let days = (form["\(state)_days"] ?? "").trimmingCharacters(in: .whitespaces)
+            if last.isEmpty, days.isEmpty { return nil }
+            var rule = QueueRetention.Rule()
+            if !last.isEmpty {
+                guard let count = Int(last) else { throw ConveyorError(.invalidInput, field: "\(state)_last", "'\(last)' is not a whole number") }
+                rule.keepLast = count
+            }
+            if !days.isEmpty {
+                guard let count = Double(days), count.isFinite else { throw ConveyorError(.invalidInput, field: "\(state)_days", "'\(days)' is not a number of days") }
+                rule.maxAge = try .seconds(checked: count * 86_400, field: "\(state)_days")
+            }
+            return rule
+        }
+        let retention = QueueRetention(completed: try rule("completed"), discarded: try rule("discarded"), cancelled: try rule("cancelled"))
+        try retention.validate()
+        return retention
     }
 
     /// Retry, cancel or delete every job the posted filter matches: first a page that says how many

@@ -187,6 +187,12 @@ struct DashboardRoutes {
                 "canAdmin": session.scope >= .admin, "toggle": queue.paused ? "resume" : "pause", "toggleLabel": queue.paused ? "Resume" : "Pause",
                 "concurrency": limits.concurrency.map(String.init) ?? "", "rateCount": limits.rate.map { String($0.count) } ?? "",
                 "rateSeconds": limits.rate.map { String(Int($0.periodMicros / 1_000_000)) } ?? "",
+                "retention": Self.retentionText(queue.retention),
+                "retentionStates": ["completed", "discarded", "cancelled"].map { state -> [String: Any] in
+                    let rule = queue.retention?.rule(for: JobState(rawValue: state) ?? .completed)
+                    return ["state": state, "last": rule?.keepLast.map(String.init) ?? "",
+                            "days": rule?.maxAge.map { String(format: "%g", $0.seconds / 86_400) } ?? ""]
+                },
             ]
             queues.append(card.present)
         }
@@ -195,6 +201,18 @@ struct DashboardRoutes {
             "windows": ChartWindow.allCases.map { ["href": base + "/?window=\($0.rawValue)", "label": $0.rawValue, "here": $0 == window] },
         ]
         return page.present
+    }
+
+    /// A queue's own retention in words, the states without a rule following the node's.
+    static func retentionText(_ retention: QueueRetention?) -> String {
+        let rules = ["completed", "discarded", "cancelled"].compactMap { state -> String? in
+            guard let rule = retention?.rule(for: JobState(rawValue: state) ?? .completed) else { return nil }
+            var parts: [String] = []
+            if let last = rule.keepLast { parts.append("the last \(last)") }
+            if let age = rule.maxAge { parts.append("none older than \(String(format: "%g", age.seconds / 86_400)) days") }
+            return "\(state): " + (parts.isEmpty ? "all" : parts.joined(separator: ", "))
+        }
+        return rules.isEmpty ? "Keeps finished jobs as the node does." : "Keeps " + rules.joined(separator: "; ") + "; other states as the node does."
     }
 
     /// A name as one percent-encoded path segment (a queue or schedule name may hold `/`-free
