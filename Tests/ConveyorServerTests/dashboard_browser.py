@@ -45,6 +45,9 @@ try:
     browser.wait("location.search === '?window=24h' && document.readyState === 'complete'", "the 24-hour charts")
     assert "per 30 minutes" in browser.evaluate("document.querySelector('[data-queue=\"default\"] .chart .y').innerText")
     assert browser.evaluate("document.querySelector('a[data-window=\"24h\"]').classList.contains('here')")
+    browser.evaluate("document.querySelector('a[data-window=\"7d\"]').click()")
+    browser.wait("location.search === '?window=7d' && document.readyState === 'complete'", "the week's charts")
+    assert "per 6 hours" in browser.evaluate("document.querySelector('[data-queue=\"default\"] .chart .y').innerText")
 
     # A job enqueued while the page is open appears and completes without a reload.
     browser.open("/jobs")

@@ -57,11 +57,11 @@ extension Conveyor {
     /// How many of the newest finished jobs ``activity(queue:minutes:)`` takes the waits of.
     public static let latencySamples = 10_000
 
-    /// Completed and failed jobs per minute over the last `minutes` (1 to 1440), and how long
+    /// Completed and failed jobs per minute over the last `minutes` (1 to 10080, a week), and how long
     /// the jobs that finished then waited to start (the newest ``latencySamples`` of them).
     public func activity(queue: String, minutes: Int = 30) async throws -> QueueActivity {
         try JobInsert.validateName(queue, field: "queue")
-        guard (1...1_440).contains(minutes) else { throw ConveyorError.invalid("minutes", "must be between 1 and 1440, got \(minutes)") }
+        guard (1...10_080).contains(minutes) else { throw ConveyorError.invalid("minutes", "must be between 1 and 10080 (a week), got \(minutes)") }
         let now = clock.now()
         let since = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 60).rounded(.down) - Double(minutes - 1)) * 60)
         let finished = try await store.finishedActivity(queue: queue, since: since, waits: Self.latencySamples)

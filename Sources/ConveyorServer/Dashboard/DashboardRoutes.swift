@@ -426,13 +426,13 @@ struct DashboardRoutes {
 
 /// The span of the queues' charts.
 enum ChartWindow: String, CaseIterable {
-    case hour = "1h", sixHours = "6h", day = "24h"
+    case hour = "1h", sixHours = "6h", day = "24h", week = "7d"
 
-    var minutes: Int { self == .hour ? 60 : self == .sixHours ? 360 : 1_440 }
-    /// One bar a minute over an hour, ten over six hours, half an hour over a day.
-    var minutesPerBar: Int { self == .hour ? 1 : self == .sixHours ? 10 : 30 }
-    var bar: String { self == .hour ? "minute" : self == .sixHours ? "10 minutes" : "30 minutes" }
-    var label: String { self == .hour ? "last hour" : self == .sixHours ? "last 6 hours" : "last 24 hours" }
+    var minutes: Int { [.hour: 60, .sixHours: 360, .day: 1_440][self] ?? 10_080 }
+    /// One bar a minute over an hour, ten over six hours, half an hour over a day, six hours over a week.
+    var minutesPerBar: Int { [.hour: 1, .sixHours: 10, .day: 30][self] ?? 360 }
+    var bar: String { [.hour: "minute", .sixHours: "10 minutes", .day: "30 minutes"][self] ?? "6 hours" }
+    var label: String { [.hour: "last hour", .sixHours: "last 6 hours", .day: "last 24 hours"][self] ?? "last 7 days" }
 }
 
 /// A posted form's fields, in order: a field may repeat (the jobs filter's states).
