@@ -43,13 +43,11 @@ struct VaporMountTests {
                 #expect(response.body.string == "hello from the application")
             }
             // A route of the application enqueues; the node the lifecycle started runs the job.
+            let events = conveyor.events()
             var id: Int64 = 0
             try await tester.test(.POST, "/signup") { response in id = Int64(response.body.string) ?? 0 }
             #expect(id > 0)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while try await conveyor.job(id: id).state != .completed, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            for await event in events where event.jobID == id && event.kind == .completed { break }
             #expect(try await conveyor.job(id: id).state == .completed)
 
             let admin: HTTPHeaders = ["Authorization": "Bearer \(adminKey)", "Content-Type": "application/json"]
