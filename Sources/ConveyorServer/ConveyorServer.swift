@@ -46,7 +46,11 @@ public struct ConveyorServer: Sendable {
     ///   digits, `-`, `_`, `.` and `~`, with no trailing slash.
     public func addRoutes<Context: ConveyorRequestContext>(to router: some RouterMethods<Context>, at prefix: String = "") {
         precondition(Self.isMountPath(prefix), "mount Conveyor at \"\" or a path such as \"/ops/jobs\", not \"\(prefix)\"")
-        let router = router.group(RouterPath(prefix)).add(middleware: APIErrorMiddleware(prefix: prefix))
+        addRoutes(to: router.group(RouterPath(prefix)).add(middleware: APIErrorMiddleware(prefix: prefix)), prefix: prefix)
+    }
+
+    /// The routes on `router`, whose middleware already turns their errors into API answers.
+    private func addRoutes<Context: ConveyorRequestContext>(to router: RouterGroup<Context>, prefix: String) {
         router.get("health") { _, _ in JSONResponse(["status": "ok"]) }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
@@ -92,7 +96,7 @@ public struct ConveyorServer: Sendable {
         let router = Router(context: BasicConveyorRequestContext.self)
         // Here every path is Conveyor's: a request no route takes gets the API's 404 or 405 too.
         router.add(middleware: APIErrorMiddleware(prefix: ""))
-        addRoutes(to: router)
+        addRoutes(to: router.group(), prefix: "")
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "conveyor"), logger: logger)
     }
 }
