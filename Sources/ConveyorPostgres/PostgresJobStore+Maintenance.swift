@@ -14,8 +14,9 @@ extension PostgresJobStore {
     package func nodes() async throws -> [NodeRecord] {
         try await storage("listing nodes") { [self] in
             try await rows(sql.allNodes).map { row in
-                let (name, queues, kinds, startedAt, heartbeatAt, running) = try row.decode((String, [String], [String], Date, Date, Int32).self)
-                return NodeRecord(name: name, queues: queues, kinds: kinds, startedAt: startedAt, heartbeatAt: heartbeatAt, running: Int(running))
+                let (name, queues, kinds, startedAt, heartbeatAt, running, slots) = try row.decode((String, [String], [String], Date, Date, Int32, Int32?).self)
+                return NodeRecord(name: name, queues: queues, kinds: kinds, startedAt: startedAt, heartbeatAt: heartbeatAt, running: Int(running),
+                                  slots: slots.map(Int.init))
             }
         }
     }

@@ -329,14 +329,15 @@ struct PostgresSQL: Sendable {
 
     func heartbeat(_ node: NodeRecord) -> PostgresQuery {
         """
-        INSERT INTO \(nodes) (name, queues, kinds, started_at, heartbeat_at, running)
-        VALUES (\(node.name), \(node.queues), \(node.kinds), \(node.startedAt), \(node.heartbeatAt), \(Int32(clamping: node.running)))
+        INSERT INTO \(nodes) (name, queues, kinds, started_at, heartbeat_at, running, slots)
+        VALUES (\(node.name), \(node.queues), \(node.kinds), \(node.startedAt), \(node.heartbeatAt), \(Int32(clamping: node.running)),
+                \(node.slots.map { Int32(clamping: $0) }))
         ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds,
-            heartbeat_at = excluded.heartbeat_at, running = excluded.running
+            heartbeat_at = excluded.heartbeat_at, running = excluded.running, slots = excluded.slots
         """
     }
     func removeNode(_ name: String) -> PostgresQuery { "DELETE FROM \(nodes) WHERE name = \(name)" }
-    var allNodes: PostgresQuery { "SELECT name, queues, kinds, started_at, heartbeat_at, running FROM \(nodes) ORDER BY heartbeat_at DESC" }
+    var allNodes: PostgresQuery { "SELECT name, queues, kinds, started_at, heartbeat_at, running, slots FROM \(nodes) ORDER BY heartbeat_at DESC" }
     func executing(on node: String) -> PostgresQuery { "SELECT id, attempt FROM \(jobs) WHERE state = 'executing' AND attempted_by = \(node)" }
 
     func acquireLeadership(node: String, until expiry: Date, now: Date) -> PostgresQuery {

@@ -114,5 +114,9 @@ enum PostgresSchema {
             -- QueueRetention's JSON: the queue's own rules per final state, or NULL.
             ALTER TABLE queues ADD COLUMN retention jsonb
             """),
+        SchemaMigration(version: 8, name: "node slots", sql: """
+            -- How many jobs a node runs at once; NULL for a worker process that did not say.
+            ALTER TABLE nodes ADD COLUMN slots integer
+            """),
     ]
 }

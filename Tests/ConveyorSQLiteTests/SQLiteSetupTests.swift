@@ -27,7 +27,7 @@ struct SQLiteSetupTests {
         try await store.migrate()
         let again = try SQLiteJobStore(path: path)
         try await again.migrate()
-        #expect(try scalar(path, "SELECT count(*) FROM conveyor_migrations") == 7, "one row per migration, each applied once")
+        #expect(try scalar(path, "SELECT count(*) FROM conveyor_migrations") == 8, "one row per migration, each applied once")
         #expect(try scalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'conveyor_%'") == 11)
         var handle: OpaquePointer?
         sqlite3_open(path, &handle)

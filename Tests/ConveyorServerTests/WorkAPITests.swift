@@ -18,12 +18,12 @@ struct WorkAPITests {
         try await withAPI { client, conveyor in
             let enqueued = try await conveyor.enqueue(kind: "app.process_text", args: ["source_id": "s-12"], options: EnqueueOptions(queue: "default")).job
             var (status, body) = try await client.call(.post, "/api/v1/work/fetch", key: workKey,
-                                                      json: #"{"worker": "py-1", "queues": ["default"], "kinds": ["app.process_text"], "limit": 5}"#)
+                                                      json: #"{"worker": "py-1", "queues": ["default"], "kinds": ["app.process_text"], "limit": 5, "slots": 8}"#)
             #expect(status == .ok, "\(body)")
             let (token, job) = try Self.lease(body)
             #expect(job["id"] as? Int == Int(enqueued.id) && job["attempt"] as? Int == 1 && job["attempted_by"] as? String == "py-1")
             let node = try #require(try await conveyor.nodes().first { $0.name == "py-1" })
-            #expect(node.queues == ["default"] && node.kinds == ["app.process_text"] && node.running == 0)
+            #expect(node.queues == ["default"] && node.kinds == ["app.process_text"] && node.running == 0 && node.slots == 8)
 
             (status, body) = try await client.call(.post, "/api/v1/work/progress", key: workKey,
                                                   json: #"{"lease": "\#(token)", "progress": 0.5, "message": "chunking", "details": {"chunks": 4}}"#)
@@ -118,6 +118,8 @@ struct WorkAPITests {
                 ("/api/v1/work/fetch", #"{"worker": "has space", "queues": ["default"]}"#, "worker"),
                 ("/api/v1/work/fetch", #"{"worker": "w", "queues": []}"#, "queues"),
                 ("/api/v1/work/fetch", #"{"worker": "w", "queues": ["default"], "limit": 0}"#, "limit"),
+                ("/api/v1/work/fetch", #"{"worker": "w", "queues": ["default"], "slots": 0}"#, "slots"),
+                ("/api/v1/work/heartbeat", #"{"worker": "w", "queues": ["default"], "slots": 100001}"#, "slots"),
                 ("/api/v1/work/fetch", #"{"worker": "w", "queues": ["default"], "wait_seconds": 600}"#, "wait_seconds"),
                 ("/api/v1/work/complete", #"{"lease": "not-a-lease"}"#, "lease"),
                 ("/api/v1/work/progress", #"{"lease": "\#(token)", "progress": 2}"#, "progress"),

@@ -149,6 +149,17 @@ try:
     # A queue with waiting jobs that no node runs says so.
     assert browser.evaluate("document.querySelector('[data-queue=\"paused-q\"] [data-unserved]') !== null"), "no warning for a queue no node runs"
 
+    # Several kinds (any of them) and several tags (all of them), typed into the filter form.
+    picked = [api("POST", "/api/v1/jobs", {"kind": kind, "queue": "filter-q", "tags": tags})["id"]
+              for kind, tags in [("k.a", ["x", "y"]), ("k.b", ["x", "y"]), ("k.b", ["x"]), ("k.c", ["x", "y"])]]
+    browser.open("/jobs")
+    browser.evaluate("var f = document.querySelector('form.filters'); f.queue.value = 'filter-q'; f.kind.value = 'k.a, k.b'; f.tag.value = 'x,y'; f.submit()")
+    browser.wait("location.search.includes('filter-q') && document.readyState === 'complete'", "the filtered list")
+    shown = browser.evaluate("Array.from(document.querySelectorAll('table.jobs tbody tr')).map(tr => tr.dataset.job)")
+    assert sorted(shown) == sorted(str(id) for id in picked[:2]), f"jobs of kind k.a or k.b with tags x and y: {shown!r}"
+    assert browser.evaluate("document.querySelector('form.filters').kind.value") == "k.a, k.b"
+    assert "2 jobs match" in browser.evaluate("document.body.innerText")
+
     # Bulk cancel by filter, after a confirmation that shows how many jobs it will cancel.
     bulk = [api("POST", "/api/v1/jobs", {"kind": "noop", "queue": "bulk-q"})["id"] for _ in range(3)]
     browser.open("/jobs?queue=bulk-q&state=available&state=scheduled")
@@ -198,12 +209,15 @@ try:
 
     # Nodes: the leader marked; a worker process holding a lease over HTTP, with its running job.
     leased = api("POST", "/api/v1/jobs", {"kind": "remote.report", "queue": "remote-q"})
-    api("POST", "/api/v1/work/fetch", {"worker": "py-worker-1", "queues": ["remote-q"]})
+    api("POST", "/api/v1/work/fetch", {"worker": "py-worker-1", "queues": ["remote-q"], "slots": 6})
     browser.open("/nodes")
     browser.wait("document.querySelectorAll('table.nodes tbody tr').length > 0", "a node row")
     browser.wait("document.querySelector('[data-leader]') !== null", "the leader's mark", timeout=30)
     cells = browser.evaluate("Array.from(document.querySelectorAll('tr[data-node=\"py-worker-1\"] td')).map(td => td.innerText)")
-    assert cells and cells[1] == "remote-q" and cells[3] == "1", f"the worker process and its running job: {cells!r}"
+    assert cells and cells[1] == "remote-q" and cells[3] == "1 / 6", f"the worker process, its running job and its slots: {cells!r}"
+    own = browser.evaluate("Array.from(document.querySelectorAll('tr[data-node]:not([data-node=\"py-worker-1\"]) td[data-running]')).map(td => td.innerText)")
+    assert own and all(text.endswith(" / 5") for text in own), f"the serving node's slots (its queues' concurrency added up): {own!r}"
+    assert browser.evaluate("document.querySelector('.scroll').scrollWidth <= document.querySelector('.scroll').clientWidth"), "the nodes table is wider than 1280 px"
     browser.screenshot(args.screenshots, "nodes")
 
     # Phone width: the page itself does not scroll sideways (wide tables scroll in their box).

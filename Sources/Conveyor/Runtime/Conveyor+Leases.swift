@@ -10,16 +10,17 @@ extension Conveyor {
 
     /// Claims up to `limit` jobs of `queues` (in that order) for the worker process `worker`,
     /// waiting up to `wait` for the first; queue pauses, limits and priorities hold as for
-    /// nodes. The worker appears as a node with `queues` and `kinds`.
+    /// nodes. The worker appears as a node with `queues`, `kinds` and `slots` (its concurrency,
+    /// when it says).
     ///
-    /// - Throws: ``ConveyorError`` (`invalidInput`) naming a bad worker name, queue, limit or wait.
-    public func lease(worker: String, queues: [String], kinds: [String] = [], limit: Int, wait: Duration) async throws -> [Lease] {
-        try Self.validate(worker: worker, queues: queues, kinds: kinds)
+    /// - Throws: ``ConveyorError`` (`invalidInput`) naming a bad worker name, queue, limit, slots or wait.
+    public func lease(worker: String, queues: [String], kinds: [String] = [], slots: Int? = nil, limit: Int, wait: Duration) async throws -> [Lease] {
+        try Self.validate(worker: worker, queues: queues, kinds: kinds, slots: slots)
         guard (1...1_000).contains(limit) else { throw ConveyorError.invalid("limit", "must be between 1 and 1000, got \(limit)") }
         guard wait >= .zero, wait <= Self.maximumLeaseWait else {
             throw ConveyorError.invalid("wait_seconds", "must be between 0 and \(Self.maximumLeaseWait.components.seconds), got \(wait)")
         }
-        try await heartbeat(worker: worker, queues: queues, kinds: kinds)
+        try await heartbeat(worker: worker, queues: queues, kinds: kinds, slots: slots)
         let deadline = timers.now + wait
         let (waiter, signal) = leaseWaiters.register(Set(queues))
         defer { leaseWaiters.remove(waiter) }
@@ -63,12 +64,12 @@ extension Conveyor {
         try await store.declareKinds(newest.values.map { DeclaredKind($0, worker: worker, at: now) }.sorted { $0.kind < $1.kind })
     }
 
-    /// Renews the worker's leases: records that it is alive (as a node with `queues` and
-    /// `kinds`) and says which of `tokens` are no longer its own.
-    public func renewLeases(worker: String, queues: [String], kinds: [String] = [], tokens: [String]) async throws -> LeaseRenewal {
-        try Self.validate(worker: worker, queues: queues, kinds: kinds)
+    /// Renews the worker's leases: records that it is alive (as a node with `queues`, `kinds`
+    /// and `slots`) and says which of `tokens` are no longer its own.
+    public func renewLeases(worker: String, queues: [String], kinds: [String] = [], slots: Int? = nil, tokens: [String]) async throws -> LeaseRenewal {
+        try Self.validate(worker: worker, queues: queues, kinds: kinds, slots: slots)
         let leases = try tokens.map { text throws(ConveyorError) in try LeaseToken(parsing: text) }
-        let current = try await heartbeat(worker: worker, queues: queues, kinds: kinds)
+        let current = try await heartbeat(worker: worker, queues: queues, kinds: kinds, slots: slots)
         var renewal = LeaseRenewal(cancelled: [], lost: [])
         for lease in leases where !current.contains(lease.attempt) {
             let state = try await store.job(id: lease.attempt.jobID)?.state
@@ -156,19 +157,21 @@ extension Conveyor {
                       + (job.attemptedBy.map { " (attempt \(job.attempt) on \($0))" } ?? "") + "; stop working on it")
     }
 
-    private static func validate(worker: String, queues: [String], kinds: [String]) throws(ConveyorError) {
+    private static func validate(worker: String, queues: [String], kinds: [String], slots: Int?) throws(ConveyorError) {
         try JobInsert.validateName(worker, field: "worker")
         guard !queues.isEmpty else { throw ConveyorError.invalid("queues", "name at least one queue to take jobs from") }
         for queue in queues { try JobInsert.validateName(queue, field: "queues") }
         for kind in kinds { try JobInsert.validateName(kind, field: "kinds") }
+        if let slots, !(1...100_000).contains(slots) { throw ConveyorError.invalid("slots", "must be between 1 and 100000, got \(slots)") }
     }
 
     /// Records the worker as a node; answers the attempts it holds.
     @discardableResult
-    private func heartbeat(worker: String, queues: [String], kinds: [String]) async throws -> Set<JobAttempt> {
+    private func heartbeat(worker: String, queues: [String], kinds: [String], slots: Int?) async throws -> Set<JobAttempt> {
         let now = clock.now()
         let held = try await store.executingAttempts(node: worker)
-        try await store.heartbeat(NodeRecord(name: worker, queues: queues.sorted(), kinds: kinds.sorted(), startedAt: now, heartbeatAt: now, running: held.count))
+        try await store.heartbeat(NodeRecord(name: worker, queues: queues.sorted(), kinds: kinds.sorted(), startedAt: now, heartbeatAt: now,
+                                             running: held.count, slots: slots))
         return held
     }
 }

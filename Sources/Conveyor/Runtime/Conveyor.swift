@@ -163,7 +163,7 @@ public final class Conveyor: Service, Sendable {
 
     func nodeRecord(startedAt: Date) -> NodeRecord {
         NodeRecord(name: node, queues: configuration.queues.keys.sorted(), kinds: registeredKinds, startedAt: startedAt,
-                   heartbeatAt: clock.now(), running: running.count)
+                   heartbeatAt: clock.now(), running: running.count, slots: configuration.queues.values.reduce(0, +))
     }
 
     func wake(queue: String) {

@@ -111,14 +111,18 @@ public struct NodeRecord: Sendable, Hashable, Codable {
     public var heartbeatAt: Date
     /// How many jobs it was running at its last heartbeat.
     public var running: Int
+    /// How many jobs it runs at once across its queues (a node's queue concurrencies added up,
+    /// a worker process's own concurrency); `nil` when a worker process did not say.
+    public var slots: Int?
 
     /// A node as it heartbeats.
-    public init(name: String, queues: [String], kinds: [String], startedAt: Date, heartbeatAt: Date, running: Int) {
+    public init(name: String, queues: [String], kinds: [String], startedAt: Date, heartbeatAt: Date, running: Int, slots: Int? = nil) {
         self.name = name
         self.queues = queues
         self.kinds = kinds
         self.startedAt = startedAt
         self.heartbeatAt = heartbeatAt
         self.running = running
+        self.slots = slots
     }
 }

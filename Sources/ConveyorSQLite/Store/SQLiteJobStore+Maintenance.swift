@@ -15,7 +15,8 @@ extension SQLiteJobStore {
             try connection.query(SQLiteSQL.nodes) { row in
                 NodeRecord(
                     name: row.text(0), queues: StoreCoding.strings(row.text(1)), kinds: StoreCoding.strings(row.text(5)),
-                    startedAt: SQLiteCoding.date(row.int64(2)), heartbeatAt: SQLiteCoding.date(row.int64(3)), running: row.int(4))
+                    startedAt: SQLiteCoding.date(row.int64(2)), heartbeatAt: SQLiteCoding.date(row.int64(3)), running: row.int(4),
+                    slots: row.optionalInt64(6).map(Int.init))
             }
         }
     }

@@ -170,13 +170,14 @@ enum SQLiteSQL {
 
     static func heartbeat(_ node: NodeRecord) -> SQLiteQuery {
         """
-        INSERT INTO conveyor_nodes (name, queues, kinds, started_at, heartbeat_at, running)
-        VALUES (\(node.name), \(StoreCoding.json(node.queues)), \(StoreCoding.json(node.kinds)), \(node.startedAt), \(node.heartbeatAt), \(node.running))
-        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds, heartbeat_at = excluded.heartbeat_at, running = excluded.running
+        INSERT INTO conveyor_nodes (name, queues, kinds, started_at, heartbeat_at, running, slots)
+        VALUES (\(node.name), \(StoreCoding.json(node.queues)), \(StoreCoding.json(node.kinds)), \(node.startedAt), \(node.heartbeatAt), \(node.running), \(node.slots))
+        ON CONFLICT (name) DO UPDATE SET queues = excluded.queues, kinds = excluded.kinds, heartbeat_at = excluded.heartbeat_at,
+            running = excluded.running, slots = excluded.slots
         """
     }
     static func removeNode(_ name: String) -> SQLiteQuery { "DELETE FROM conveyor_nodes WHERE name = \(name)" }
-    static let nodes: SQLiteQuery = "SELECT name, queues, started_at, heartbeat_at, running, kinds FROM conveyor_nodes ORDER BY heartbeat_at DESC"
+    static let nodes: SQLiteQuery = "SELECT name, queues, started_at, heartbeat_at, running, kinds, slots FROM conveyor_nodes ORDER BY heartbeat_at DESC"
     static func executing(on node: String) -> SQLiteQuery {
         "SELECT id, attempt FROM conveyor_jobs WHERE attempted_by = \(node) AND state = 'executing'"
     }

@@ -132,6 +132,10 @@ enum SQLiteSchema {
                 until INTEGER NOT NULL
             );
             """),
+        SchemaMigration(version: 8, name: "node slots", sql: """
+            -- How many jobs a node runs at once; NULL for a worker process that did not say.
+            ALTER TABLE conveyor_nodes ADD COLUMN slots INTEGER;
+            """),
     ]
 
     static let createMigrationsTable = """

@@ -19,7 +19,7 @@ struct WorkRoutes {
             let wait = asked > Conveyor.maximumLeaseWait ? asked : min(asked, waitLimit)
             // A server shutting down ends a long poll at once (with no jobs) rather than wait it out.
             let leases = try await cancelWhenGracefulShutdown {
-                try await conveyor.lease(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], limit: body.limit ?? 1, wait: wait)
+                try await conveyor.lease(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], slots: body.slots, limit: body.limit ?? 1, wait: wait)
             }
             return JSONResponse(LeaseList(leases: leases.map { LeasedJob(lease: $0.token, job: $0.job, timeoutSeconds: $0.timeout?.seconds) }))
         }
@@ -40,7 +40,7 @@ struct WorkRoutes {
         group.post("work/heartbeat") { request, context in
             let body = try await request.json(HeartbeatBody.self)
             try context.requireWork(on: body.queues)
-            let renewal = try await conveyor.renewLeases(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], tokens: body.leases ?? [])
+            let renewal = try await conveyor.renewLeases(worker: body.worker, queues: body.queues, kinds: body.kinds ?? [], slots: body.slots, tokens: body.leases ?? [])
             return JSONResponse(Renewal(cancelled: renewal.cancelled, lost: renewal.lost))
         }
         group.post("work/progress") { request, context in
@@ -86,6 +86,7 @@ struct FetchBody: Decodable {
     let worker: String
     let queues: [String]
     let kinds: [String]?
+    let slots: Int?
     let limit: Int?
     let waitSeconds: Double?
 }
@@ -122,6 +123,7 @@ struct HeartbeatBody: Decodable {
     let worker: String
     let queues: [String]
     let kinds: [String]?
+    let slots: Int?
     let leases: [String]?
 }
 

@@ -2,30 +2,37 @@ import Conveyor
 import Foundation
 
 /// The jobs page's filter, as its form sends it (in the query of a listing, in the body of a
-/// bulk action): several states, a queue, a kind, a batch, a tag, args the jobs contain and a
-/// range of insertion times. One type reads it, turns it into a ``JobFilter``, and writes it
+/// bulk action): several states, queues, kinds and tags (a field repeated or a comma-separated
+/// list), a batch, a schedule, args the jobs contain and a range of insertion times. One type reads it, turns it into a ``JobFilter``, and writes it
 /// back into links and hidden form fields, so a bulk action acts on exactly the jobs listed.
 struct DashboardFilter {
-    var states: [String] = []
-    var queue = "", kind = "", batch = "", schedule = "", tag = "", args = "", after = "", before = ""
+    var states: [String] = [], queues: [String] = [], kinds: [String] = [], tags: [String] = []
+    var batch = "", schedule = "", args = "", after = "", before = ""
 
     /// From the fields of a query or a form; `values(name)` answers every value of `name`.
     init(_ values: (String) -> [String]) {
-        states = values("state").flatMap { $0.split(separator: ",").map(String.init) }
+        func list(_ name: String) -> [String] {
+            var seen = Set<String>()
+            return values(name).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && seen.insert($0).inserted }
+        }
         func one(_ name: String) -> String { (values(name).last ?? "").trimmingCharacters(in: .whitespaces) }
-        (queue, kind, batch, schedule, tag, args, after, before) = (one("queue"), one("kind"), one("batch_id"), one("schedule"), one("tag"),
-                                                                    one("args"), one("inserted_after"), one("inserted_before"))
+        (states, queues, kinds, tags) = (list("state"), list("queue"), list("kind"), list("tag"))
+        (batch, schedule, args, after, before) = (one("batch_id"), one("schedule"), one("args"), one("inserted_after"), one("inserted_before"))
     }
+
+    /// A list field as its text box shows it.
+    static func text(_ list: [String]) -> String { list.joined(separator: ", ") }
 
     /// - Throws: ``ConveyorError`` naming the field that cannot be read.
     func jobFilter(limit: Int = 50) throws -> JobFilter {
         var filter = JobFilter(limit: limit)
         filter.states = Set(try states.map { try JobState(parsing: $0) })
-        if !queue.isEmpty { filter.queues = [queue] }
-        if !kind.isEmpty { filter.kinds = [kind] }
+        filter.queues = Set(queues)
+        filter.kinds = Set(kinds)
         if !batch.isEmpty { filter.batchID = try JobRoutes.integer(batch, field: "batch_id") }
         if !schedule.isEmpty { filter.schedule = schedule }
-        if !tag.isEmpty { filter.tags = [tag] }
+        filter.tags = Set(tags)
         if !args.isEmpty { filter.args = try JSONValue(parsing: args, field: "args") }
         filter.insertedAfter = try Self.time(after, field: "inserted_after")
         filter.insertedBefore = try Self.time(before, field: "inserted_before")
@@ -42,7 +49,8 @@ struct DashboardFilter {
 
     /// The filter's fields, in the order the form shows them, without the empty ones.
     var fields: [(name: String, value: String)] {
-        states.map { ("state", $0) } + [("queue", queue), ("kind", kind), ("batch_id", batch), ("schedule", schedule), ("tag", tag), ("args", args),
+        states.map { ("state", $0) } + [("queue", queues.joined(separator: ",")), ("kind", kinds.joined(separator: ",")), ("batch_id", batch),
+                                         ("schedule", schedule), ("tag", tags.joined(separator: ",")), ("args", args),
                                          ("inserted_after", after), ("inserted_before", before)].filter { !$0.1.isEmpty }
     }
 
@@ -53,11 +61,13 @@ struct DashboardFilter {
         return components.queryItems?.isEmpty == false ? components.string ?? "" : ""
     }
 
-    /// In words, for a confirmation: "state available or retryable, queue mail".
+    /// In words, for a confirmation: "state available or retryable, queue mail, tags a and b".
     var summary: String {
         var parts: [String] = []
-        if !states.isEmpty { parts.append("state " + states.joined(separator: " or ")) }
-        for (name, value) in [("queue", queue), ("kind", kind), ("batch", batch), ("schedule", schedule), ("tag", tag), ("args containing", args),
+        for (name, list, joiner) in [("state", states, " or "), ("queue", queues, " or "), ("kind", kinds, " or "), ("tag", tags, " and ")] where !list.isEmpty {
+            parts.append((list.count > 1 ? name + "s " : name + " ") + list.joined(separator: joiner))
+        }
+        for (name, value) in [("batch", batch), ("schedule", schedule), ("args containing", args),
                               ("inserted after", after), ("inserted before", before)] where !value.isEmpty {
             parts.append("\(name) \(value)")
         }

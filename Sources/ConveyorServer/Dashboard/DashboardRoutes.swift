@@ -230,7 +230,8 @@ struct DashboardRoutes {
         let next = jobs.count == filter.limit ? jobs.last.map { base + "/jobs" + shown.query([("before_id", String($0.id))]) } : nil
         let page: [String: Any?] = [
             "states": JobState.allCases.map { ["name": $0.rawValue, "selected": shown.states.contains($0.rawValue)] as [String: Any] },
-            "queue": shown.queue, "kind": shown.kind, "batch": shown.batch, "schedule": shown.schedule, "tag": shown.tag, "args": shown.args,
+            "queue": DashboardFilter.text(shown.queues), "kind": DashboardFilter.text(shown.kinds), "batch": shown.batch, "schedule": shown.schedule,
+            "tag": DashboardFilter.text(shown.tags), "args": shown.args,
             "after": shown.after, "before": shown.before, "next": next, "notice": request.query("notice"),
             "filterFields": shown.fields.map { ["name": $0.name, "value": $0.value] },
             "canBulk": session.scope >= .write && !shown.fields.isEmpty && matching > 0,
@@ -390,7 +391,8 @@ struct DashboardRoutes {
         }
         return ["nodes": try await conveyor.nodes().map {
             ["name": $0.name, "leader": $0.name == leader, "queues": $0.queues.joined(separator: ", "), "kinds": $0.kinds.joined(separator: ", "),
-             "running": max($0.running, running[$0.name] ?? 0), "startedAt": Self.time($0.startedAt), "heartbeatAt": Self.time($0.heartbeatAt)] as [String: Any]
+             "running": max($0.running, running[$0.name] ?? 0), "slots": $0.slots.map(String.init) ?? "?",
+             "startedAt": Self.time($0.startedAt), "heartbeatAt": Self.time($0.heartbeatAt)] as [String: Any]
         }]
     }
 

@@ -96,11 +96,12 @@ export class Client {
    * Leases up to `limit` jobs of `queues`, waiting up to `waitSeconds` for one.
    * @param {string} worker
    * @param {string[]} queues
-   * @param {{kinds?: string[], limit?: number, waitSeconds?: number}} [options]
+   * @param {{kinds?: string[], limit?: number, waitSeconds?: number, slots?: number}} [options] `slots`: the
+   *   worker's concurrency, shown on its node
    * @returns {Promise<Lease[]>}
    */
-  async fetch(worker, queues, { kinds = [], limit = 1, waitSeconds = 0 } = {}) {
-    const answer = await this.#send('POST', '/api/v1/work/fetch', { worker, queues, kinds, limit, wait_seconds: waitSeconds },
+  async fetch(worker, queues, { kinds = [], limit = 1, waitSeconds = 0, slots } = {}) {
+    const answer = await this.#send('POST', '/api/v1/work/fetch', { worker, queues, kinds, limit, wait_seconds: waitSeconds, slots },
       waitSeconds * 1000 + this.timeoutMs);
     return answer.leases;
   }
@@ -122,10 +123,11 @@ export class Client {
    * @param {string[]} queues
    * @param {string[]} leases
    * @param {string[]} [kinds]
+   * @param {number} [slots] the worker's concurrency, shown on its node
    * @returns {Promise<Renewal>}
    */
-  heartbeat(worker, queues, leases, kinds = []) {
-    return this.#send('POST', '/api/v1/work/heartbeat', { worker, queues, kinds, leases });
+  heartbeat(worker, queues, leases, kinds = [], slots = undefined) {
+    return this.#send('POST', '/api/v1/work/heartbeat', { worker, queues, kinds, leases, slots });
   }
 
   /** @param {string} lease @param {number} progress @param {string} [message] @param {Record<string, any>} [details] */

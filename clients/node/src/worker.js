@@ -119,7 +119,7 @@ export class Worker {
         }
         let leases = [];
         try {
-          leases = await this.client.fetch(this.name, this.queues, { kinds: [...this.handlers.keys()], limit: free, waitSeconds: this.pollWaitSeconds });
+          leases = await this.client.fetch(this.name, this.queues, { kinds: [...this.handlers.keys()], limit: free, waitSeconds: this.pollWaitSeconds, slots: this.concurrency });
         } catch (error) {
           if (error.status === 401 || error.status === 403) throw error;
           await new Promise((resolve) => setTimeout(resolve, 1000)); // the server is restarting or unreachable
@@ -178,7 +178,7 @@ export class Worker {
   }
 
   async #heartbeat() {
-    const renewal = await this.client.heartbeat(this.name, this.queues, [...this.running.keys()], [...this.handlers.keys()]);
+    const renewal = await this.client.heartbeat(this.name, this.queues, [...this.running.keys()], [...this.handlers.keys()], this.concurrency);
     for (const token of [...renewal.cancelled, ...renewal.lost]) this.running.get(token)?.context.controller.abort();
   }
 }

@@ -34,6 +34,8 @@ test('a worker runs each job once, at most `concurrency` at a time', async () =>
   worker.handle('node.refuse', () => { throw new Discard('not for this worker'); });
   const running = worker.run({ signals: false });
   await waitUntil(async () => seen.size === 200 && JSON.stringify(await states(admin, jobs)) === JSON.stringify({ completed: 200, discarded: 1 }));
+  const nodes = await (await fetch(server.url + '/api/v1/nodes', { headers: { authorization: `Bearer ${keys.admin}` } })).json();
+  assert.equal(nodes.nodes.find((node) => node.name === 'node-pool')?.slots, 8, 'the worker\'s concurrency is its node\'s slots');
   worker.stop();
   await running;
   assert.ok([...seen.values()].every((times) => times === 1));

@@ -123,6 +123,8 @@ def test_declared_options_reach_enqueues_by_kind_and_a_timed_out_attempt_is_retr
     try:
         # Declared when the worker starts: an enqueue by kind alone, with no queue, lands in "py".
         wait_until(lambda: any(node["name"] == "py-slow" for node in httpx_get(server, "/api/v1/nodes")["nodes"]))
+        node = next(node for node in httpx_get(server, "/api/v1/nodes")["nodes"] if node["name"] == "py-slow")
+        assert node["slots"] == 2, f"the worker's concurrency is its node's slots: {node!r}"
         job = admin.enqueue("py.slow")
         assert (job.queue, job.priority, job.max_attempts, job.tags) == ("py", 3, 2, ["slow"])
         wait_until(lambda: admin.job(job.id).state == "discarded", timeout=20)

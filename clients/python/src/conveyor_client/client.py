@@ -39,16 +39,18 @@ class _Calls:
         return ("POST", "/api/v1/jobs/bulk", {"jobs": list(jobs)})
 
     @staticmethod
-    def fetch(worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]], limit: int, wait: float) -> Request:
-        return ("POST", "/api/v1/work/fetch", {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "limit": limit, "wait_seconds": wait})
+    def fetch(worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]], limit: int, wait: float, slots: Optional[int]) -> Request:
+        body = {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "limit": limit, "wait_seconds": wait}
+        return ("POST", "/api/v1/work/fetch", {**body, "slots": slots} if slots is not None else body)
 
     @staticmethod
     def declare(worker: str, kinds: Sequence[KindOptions]) -> Request:
         return ("POST", "/api/v1/work/declare", {"worker": worker, "kinds": [kind.to_json() for kind in kinds]})
 
     @staticmethod
-    def heartbeat(worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]]) -> Request:
-        return ("POST", "/api/v1/work/heartbeat", {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "leases": list(leases)})
+    def heartbeat(worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]], slots: Optional[int]) -> Request:
+        body = {"worker": worker, "queues": list(queues), "kinds": list(kinds or []), "leases": list(leases)}
+        return ("POST", "/api/v1/work/heartbeat", {**body, "slots": slots} if slots is not None else body)
 
     @staticmethod
     def leases(answer: Any) -> List[Lease]:
@@ -94,18 +96,20 @@ class Client:
     def job(self, id: int) -> Job:
         return Job.from_json(self._send(("GET", f"/api/v1/jobs/{id}", None)))
 
-    def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0) -> List[Lease]:
+    def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0,
+              slots: Optional[int] = None) -> List[Lease]:
         """Leases up to `limit` jobs, waiting up to `wait` seconds for one to become available."""
-        return _Calls.leases(self._send(_Calls.fetch(worker, queues, kinds, limit, wait), timeout=wait + self._timeout))
+        return _Calls.leases(self._send(_Calls.fetch(worker, queues, kinds, limit, wait, slots), timeout=wait + self._timeout))
 
     def declare(self, worker: str, kinds: Sequence[KindOptions]) -> List[str]:
         """Declares the kinds the worker runs with their options (queue, priority, attempts,
         tags, backoff, timeout): enqueues by kind name get them, even while no worker is up."""
         return list(self._send(_Calls.declare(worker, kinds))["declared"])
 
-    def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None) -> Renewal:
+    def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None,
+                  slots: Optional[int] = None) -> Renewal:
         """Extends the worker's leases; answers those whose job was cancelled or that were lost."""
-        answer = self._send(_Calls.heartbeat(worker, queues, leases, kinds))
+        answer = self._send(_Calls.heartbeat(worker, queues, leases, kinds, slots))
         return Renewal(cancelled=answer["cancelled"], lost=answer["lost"])
 
     def progress(self, lease: str, fraction: float, message: Optional[str] = None, details: Optional[Dict[str, Any]] = None) -> None:
@@ -158,14 +162,16 @@ class AsyncClient:
     async def job(self, id: int) -> Job:
         return Job.from_json(await self._send(("GET", f"/api/v1/jobs/{id}", None)))
 
-    async def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0) -> List[Lease]:
-        return _Calls.leases(await self._send(_Calls.fetch(worker, queues, kinds, limit, wait), timeout=wait + self._timeout))
+    async def fetch(self, worker: str, queues: Sequence[str], kinds: Optional[Sequence[str]] = None, limit: int = 1, wait: float = 0.0,
+              slots: Optional[int] = None) -> List[Lease]:
+        return _Calls.leases(await self._send(_Calls.fetch(worker, queues, kinds, limit, wait, slots), timeout=wait + self._timeout))
 
     async def declare(self, worker: str, kinds: Sequence[KindOptions]) -> List[str]:
         return list((await self._send(_Calls.declare(worker, kinds)))["declared"])
 
-    async def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None) -> Renewal:
-        answer = await self._send(_Calls.heartbeat(worker, queues, leases, kinds))
+    async def heartbeat(self, worker: str, queues: Sequence[str], leases: Sequence[str], kinds: Optional[Sequence[str]] = None,
+                  slots: Optional[int] = None) -> Renewal:
+        answer = await self._send(_Calls.heartbeat(worker, queues, leases, kinds, slots))
         return Renewal(cancelled=answer["cancelled"], lost=answer["lost"])
 
     async def progress(self, lease: str, fraction: float, message: Optional[str] = None, details: Optional[Dict[str, Any]] = None) -> None:

@@ -143,7 +143,8 @@ class Worker:
                     self._stopping.wait(0.01)
                     continue
                 try:
-                    leases = self.client.fetch(self.name, self.queues, kinds=list(self._handlers), limit=free, wait=self.poll_wait)
+                    leases = self.client.fetch(self.name, self.queues, kinds=list(self._handlers), limit=free, wait=self.poll_wait,
+                                               slots=self.concurrency)
                 except ConveyorError as error:
                     if error.status in (401, 403):
                         raise
@@ -214,7 +215,7 @@ class Worker:
             if self._stopping.is_set() and not tokens:
                 return
             try:
-                renewal = self.client.heartbeat(self.name, self.queues, tokens, kinds=list(self._handlers))
+                renewal = self.client.heartbeat(self.name, self.queues, tokens, kinds=list(self._handlers), slots=self.concurrency)
                 with self._lock:
                     for token in renewal.cancelled + renewal.lost:
                         if token in self._running:
