@@ -32,7 +32,7 @@ struct SoakCommandTests {
         #expect(start["producer_rate"] as? Double == 200 && start["worker_count"] as? Int == 4 && start["job_payload_bytes"] as? Int == 64)
         #expect((start["tables"] as? [String])?.contains("conveyor_jobs") == true)
         let metrics = lines.dropFirst()
-        #expect(Set(metrics.compactMap { $0["metric"] as? String }) == ["pickup_ms", "enqueue_rate", "completion_rate", "queue_depth"])
+        #expect(Set(metrics.compactMap { $0["metric"] as? String }) == ["pickup_ms", "enqueue_rate", "completion_rate", "queue_depth", "process"])
         // Reports fall on the wall clock's whole seconds.
         #expect(metrics.allSatisfy { ($0["ts"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) } != nil })
         let pickups = metrics.filter { $0["metric"] as? String == "pickup_ms" }
@@ -40,6 +40,8 @@ struct SoakCommandTests {
         #expect((last["samples"] as? Int ?? 0) > 0 && (last["p50"] as? Double ?? -1) >= 0 && (last["p99"] as? Double ?? -1) >= (last["p50"] as? Double ?? 0))
         #expect(metrics.contains { $0["metric"] as? String == "enqueue_rate" && ($0["per_s"] as? Double ?? 0) > 0 })
         #expect(metrics.contains { $0["metric"] as? String == "completion_rate" && ($0["per_s"] as? Double ?? 0) > 0 })
+        let process = try #require(metrics.last { $0["metric"] as? String == "process" })
+        #expect((process["rss_mb"] as? Double ?? 0) > 1 && (process["cpu_s"] as? Double ?? 0) > 0, "\(process)")
     }
 
     @Test func aBadSettingIsRefusedNamingIt() async throws {

@@ -157,7 +157,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
         started = ContinuousClock.now
-        let bulkCPUBefore = Self.cpuSeconds()
+        let bulkCPUBefore = ProcessUsage.cpuSeconds()
         // Batches from `bulkCallers` callers at once, each taking the next batch.
         let batches = stride(from: 0, to: jobs, by: bulkSize).map { $0..<min($0 + bulkSize, jobs) }
         let nextBatch = ExecutionCounter()
@@ -183,7 +183,7 @@ struct BenchCommand: AsyncParsableCommand {
         let (processSeconds, cpuPerJob, latencies) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await conveyor.run() }
             started = ContinuousClock.now
-            let cpuBefore = Self.cpuSeconds()
+            let cpuBefore = ProcessUsage.cpuSeconds()
             let processSeconds = try await withThrowingTaskGroup(of: Void.self) { progress in
                 progress.addTask {
                     var bar = ProgressBar(label: "process", total: total)
@@ -230,15 +230,9 @@ struct BenchCommand: AsyncParsableCommand {
         return measured
     }
 
-    /// The process's CPU time since `start` (a ``cpuSeconds()`` reading), per job, in microseconds.
+    /// The process's CPU time since `start` (a ``ProcessUsage/cpuSeconds()`` reading), per job, in microseconds.
     static func cpuMicroseconds(since start: Double, perJobOf jobs: Int) -> Double {
-        (cpuSeconds() - start) / Double(jobs) * 1e6
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        (ProcessUsage.cpuSeconds() - start) / Double(jobs) * 1e6
     }
 
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {

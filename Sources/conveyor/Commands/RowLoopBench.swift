@@ -28,7 +28,7 @@ struct RowLoopBench {
             orderBy: "updated_at", batchSize: batchSize, every: .seconds(3_600))
         try await conveyor.register(loop) { _ in }
         let start = ContinuousClock.now
-        let cpuBefore = BenchCommand.cpuSeconds()
+        let cpuBefore = ProcessUsage.cpuSeconds()
         var done = 0
         while done < rows {
             _ = try await conveyor.enqueue([JobInsert(kind: loop.kind)])

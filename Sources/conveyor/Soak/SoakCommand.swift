@@ -13,7 +13,7 @@ struct SoakCommand: AsyncParsableCommand {
             Enqueues no-op jobs (each sleeping --job-work-ms) at a fixed rate, credited on real elapsed time, in \
             calls of at most --producer-batch-max jobs, and runs them with --worker-count at once. First prints one \
             JSON line describing the run; then, every --sample-every-s seconds on the wall clock's multiples, one line \
-            per metric: pickup_ms (p50, p95, p99 over the last 30 s), enqueue_rate, completion_rate and queue_depth. \
+            per metric: pickup_ms (p50, p95, p99 over the last 30 s), enqueue_rate, completion_rate, queue_depth and process (resident memory, CPU seconds). \
             Logs go to standard error. Each flag falls back to an environment variable: DATABASE_URL, PRODUCER_RATE, \
             PRODUCER_BATCH_MAX, WORKER_COUNT, JOB_WORK_MS, JOB_PAYLOAD_BYTES, SAMPLE_EVERY_S.
             """)

@@ -62,6 +62,8 @@ struct SoakLoad: Service {
             SoakOutput.line(["ts": time, "metric": "enqueue_rate", "per_s": Double(snapshot.enqueued - last.enqueued) / elapsed])
             SoakOutput.line(["ts": time, "metric": "completion_rate", "per_s": Double(snapshot.completed - last.completed) / elapsed])
             SoakOutput.line(["ts": time, "metric": "queue_depth", "jobs": depth.map { $0 as Any } ?? NSNull()])
+            SoakOutput.line(["ts": time, "metric": "process", "rss_mb": ProcessUsage.residentBytes().map { Double($0) / 1_048_576 as Any } ?? NSNull(),
+                             "cpu_s": ProcessUsage.cpuSeconds()])
             last = (Date(), snapshot.enqueued, snapshot.completed)
         }
     }
