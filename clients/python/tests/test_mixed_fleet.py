@@ -101,16 +101,25 @@ def test_a_mixed_fleet_completes_every_job_once_and_rescues_the_killed_workers_j
         while count("completed") < JOBS // 4:
             assert time.monotonic() < deadline, "the fleet did not get going"
             time.sleep(0.2)
-        held = {}
         victims = ("swift-2", "py-2", "node-2")
+
+        def executing_by() -> dict:
+            jobs = httpx.get(f"{urls[0]}/api/v1/jobs", params={"state": "executing", "queue": "fleet", "limit": 1000},
+                             headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30).json()["jobs"]
+            return {victim: [job["id"] for job in jobs if job.get("attempted_by") == victim] for victim in victims}
+
+        # Killed at a moment when each holds jobs: a worker of 5 ms jobs can be between its
+        # last report and its next fetch, holding none, and then there is nothing to rescue.
+        deadline = time.monotonic() + 60
+        while not all(len(ids) >= 2 for ids in executing_by().values()):
+            assert time.monotonic() < deadline, f"the victims never all held jobs at once: {executing_by()}"
+            time.sleep(0.02)
         for victim in victims:
             processes[victim].send_signal(signal.SIGKILL)
+        for victim in victims:
             processes[victim].wait(timeout=10)
         # What they held stays `executing` under their names until it is rescued.
-        executing = httpx.get(f"{urls[0]}/api/v1/jobs", params={"state": "executing", "queue": "fleet", "limit": 1000},
-                              headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30).json()["jobs"]
-        for victim in victims:
-            held[victim] = [job["id"] for job in executing if job.get("attempted_by") == victim]
+        held = executing_by()
 
         deadline = time.monotonic() + 300
         while count("completed") < JOBS:
