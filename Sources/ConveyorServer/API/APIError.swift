@@ -58,11 +58,13 @@ public struct APIError: HTTPResponseError {
 
 /// Turns whatever a route throws into an ``APIError``: Conveyor's errors by their code, a
 /// body that does not decode by the field at fault, anything else as a 500 that says little.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Where Conveyor is mounted (`/ops/jobs`), or "" at the root: the documented paths follow it.
     let prefix: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package init(prefix: String) { self.prefix = prefix }
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -88,9 +90,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: error.status == .notFound ? "not_found" : "bad_request",
                            message: error.body ?? error.status.reasonPhrase)
-        } catch let cancelled as CancellationError {
-            // The client hung up on a long poll, or the server is stopping: no one reads an answer.
-            throw cancelled
+        } catch is CancellationError {
+            // The server is stopping (or the client hung up, and reads nothing): a worker's
+            // long poll or any request cut short is told to go again, not that the server failed.
+            throw APIError(status: .serviceUnavailable, code: "stopping", message: "the server is stopping; send the request again")
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             throw APIError(status: .internalServerError, code: "internal", message: "the server failed to answer; see its log")
