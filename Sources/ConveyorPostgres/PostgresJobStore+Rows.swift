@@ -45,7 +45,7 @@ extension PostgresJobStore {
     /// row cost more than the insert itself).
     static func insertBulk(_ jobs: [JobInsert], now: Date, sql: PostgresSQL, on connection: PostgresConnection, logger: Logger) async throws -> [InsertResult] {
         let (plan, binds) = insertBindings(jobs, now: now, sql: sql)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql.insertBulk, binds: binds), logger: logger).collect()
+        let rows = try await connection.query(InsertStatement.unnamed(sql, binds), logger: logger).collect()
         return try inserted(jobs, plan, rows)
     }
 

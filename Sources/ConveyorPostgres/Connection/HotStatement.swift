@@ -17,6 +17,13 @@ protocol HotStatement: PostgresPreparedStatement where Row == PostgresRow {
 extension HotStatement {
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+
+    /// The statement unnamed and schema-qualified, for a connection the store did not open
+    /// (a handed-in client, the caller's transaction): its text is a constant of ``PostgresSQL``,
+    /// every value bound.
+    static func unnamed(_ sql: PostgresSQL, _ binds: PostgresBindings) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: qualified(sql), binds: binds)
+    }
 }
 
 struct InsertStatement: HotStatement {

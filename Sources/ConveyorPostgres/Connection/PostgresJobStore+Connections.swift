@@ -29,7 +29,7 @@ extension PostgresJobStore {
 
     /// Runs a hot-path statement: prepared on the store's own pool, unnamed on a client it was handed.
     func rows<Statement: HotStatement>(_ statement: Statement.Type, _ binds: PostgresBindings) async throws -> [PostgresRow] {
-        guard preparesStatements else { return try await rows(PostgresQuery(unsafeSQL: Statement.qualified(sql), binds: binds)) }
+        guard preparesStatements else { return try await rows(Statement.unnamed(sql, binds)) }
         return try await withConnection { connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.execute(Statement(bindings: binds), logger: logger) { rows.append(row) }
