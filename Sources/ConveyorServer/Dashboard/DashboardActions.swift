@@ -99,33 +99,32 @@ extension DashboardRoutes {
     private func bulk(_ form: DashboardForm, _ session: DashboardSessions.Session) async throws -> Response {
         let filter = DashboardFilter(form.values)
         let action = form["action"] ?? ""
-        let allowed: Set<JobState>
-        switch action {
-        case "retry": allowed = [.retryable, .discarded, .cancelled, .completed]
-        case "cancel": allowed = [.scheduled, .available, .executing, .retryable]
-        case "delete":
-            try require(.admin, session)
-            allowed = [.scheduled, .available, .retryable, .completed, .discarded, .cancelled]
-        default: throw APIError(status: .badRequest, code: "bad_request", field: "action", message: "'\(action)' is not retry, cancel or delete")
+        guard let bulk = BulkChange(rawValue: action) else {
+            throw APIError(status: .badRequest, code: "bad_request", field: "action", message: "'\(action)' is not retry, cancel or delete")
         }
-        var jobFilter = try filter.jobFilter()
-        jobFilter.states = jobFilter.states.isEmpty ? allowed : jobFilter.states.intersection(allowed)
+        if bulk == .delete { try require(.admin, session) }
+        let (verb, done) = switch bulk {
+        case .retry: ("Retry", "retried")
+        case .cancel: ("Cancel", "cancelled")
+        case .delete: ("Delete", "deleted")
+        }
+        let jobFilter = bulk.narrowed(try filter.jobFilter())
         let count = jobFilter.states.isEmpty ? 0 : try await conveyor.countJobs(matching: jobFilter)
         guard form["confirm"] == String(count), count > 0 else {
             let context: [String: Any] = [
-                "action": action, "verb": action.prefix(1).uppercased() + action.dropFirst(), "done": ["retry": "retried", "cancel": "cancelled"][action] ?? "deleted", "count": count, "summary": filter.summary,
+                "action": action, "verb": verb, "done": done, "count": count, "summary": filter.summary,
                 "jobs": count == 1 ? "job" : "jobs", "none": count == 0, "formToken": session.formToken,
                 "changed": form["confirm"] != nil && count > 0,
                 "fields": filter.fields.map { ["name": $0.name, "value": $0.value] }, "back": base + "/jobs" + filter.query(),
             ]
             return render("bulk-confirm", context, title: "Jobs", session: session, live: false, fragment: false)
         }
-        let changed = switch action {
-        case "retry": try await conveyor.retryJobs(matching: jobFilter)
-        case "cancel": try await conveyor.cancelJobs(matching: jobFilter, reason: "cancelled from the dashboard")
-        default: try await conveyor.deleteJobs(matching: jobFilter)
+        let changed = switch bulk {
+        case .retry: try await conveyor.retryJobs(matching: jobFilter)
+        case .cancel: try await conveyor.cancelJobs(matching: jobFilter, reason: "cancelled from the dashboard")
+        case .delete: try await conveyor.deleteJobs(matching: jobFilter)
         }
-        let notice = "\(["retry": "Retried", "cancel": "Cancelled"][action] ?? "Deleted") \(changed.count) \(changed.count == 1 ? "job" : "jobs")"
+        let notice = "\(done.prefix(1).uppercased() + done.dropFirst()) \(changed.count) \(changed.count == 1 ? "job" : "jobs")"
         return Response.redirect(to: base + "/jobs" + filter.query([("notice", notice)]))
     }
 

@@ -262,9 +262,9 @@ struct DashboardRoutes {
             "progressDetails": job.progressDetails.map(Self.pretty),
             "args": Self.pretty(job.args.value), "meta": Self.pretty(meta), "result": meta["result"].map(Self.pretty),
             "timeline": Self.timeline(job),
-            "canRetry": session.scope >= .write && [.retryable, .discarded, .cancelled, .completed].contains(job.state),
-            "canCancel": session.scope >= .write && !job.state.isFinal,
-            "canDelete": session.scope >= .admin && job.state != .executing,
+            "canRetry": session.scope >= .write && BulkChange.retry.states.contains(job.state),
+            "canCancel": session.scope >= .write && BulkChange.cancel.states.contains(job.state),
+            "canDelete": session.scope >= .admin && BulkChange.delete.states.contains(job.state),
         ]
         return detail.present
     }
