@@ -17,7 +17,6 @@ extension PostgresJobStore {
     ///
     /// - Throws: `ConveyorError`: `invalidInput` naming the bad option, or `storage`. Roll back then.
     @discardableResult
-    /// Inserts a job of `worker` on your connection, inside your transaction.
     public func enqueue<W: JobWorker>(
         _ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions(), on connection: PostgresConnection, now: Date = Date()
     ) async throws -> InsertResult {

@@ -18,9 +18,8 @@ extension Conveyor {
 
     /// One scheduler pass by the clock, as every node runs it: stores the schedules declared in
     /// the configuration (on the first pass), then fires (or skips, or records as missed) every due schedule whose
-    /// kind is registered here.
+    /// kind is registered here. Returns what each fire did, by schedule name.
     @discardableResult
-    /// Fires the schedules due by the configured clock once, as the scheduler would, and returns what each fire did.
     public func runScheduler() async throws -> [String: ScheduleFireResult] {
         try await declareConfiguredSchedules()
         return try await fireDueSchedules()
@@ -44,7 +43,6 @@ extension Conveyor {
     /// - Throws: ``EnqueuedJobNotFound`` listing what is enqueued instead; any test framework
     ///   reports a thrown error as a failure.
     @discardableResult
-    /// The job of `worker` with `args` (in `queue`, if given) that is waiting to run; throws ``EnqueuedJobNotFound`` listing what was found otherwise.
     public func assertEnqueued<W: JobWorker>(_ worker: W.Type, args: W.Args, queue: String? = nil) async throws -> Job
     where W.Args: Encodable {
         let expected = try RawJSON(encoding: args).value
