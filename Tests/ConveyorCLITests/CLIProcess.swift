@@ -1,6 +1,7 @@
 import Conveyor
 import ConveyorSQLite
 import Foundation
+import Testing
 
 /// The `conveyor` executable built beside the test bundle, run as a real child process.
 struct CLIProcess {
@@ -122,11 +123,15 @@ func makeSQLiteFolder() async throws -> (folder: URL, path: String, store: SQLit
     return (folder, path, store)
 }
 
-/// Polls until `condition` holds.
-func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+/// Polls until `condition` holds. A timeout names the caller's line.
+func eventually(
+    timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw CLITestFailure(description: "condition not met within \(timeout)") }
+        guard ContinuousClock.now < deadline else {
+            throw CLITestFailure(description: "condition at \(sourceLocation) not met within \(timeout)")
+        }
         try await Task.sleep(for: .milliseconds(50))
     }
 }

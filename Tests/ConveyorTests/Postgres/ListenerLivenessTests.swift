@@ -58,15 +58,21 @@ struct ListenerLivenessTests {
             let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(60) }
             node.register(ScriptedWorker(log: log))
             try await running([node]) {
-                try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
-                let listener = try #require(try await Self.listenerPID(configuration.schema))
-                _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
-                try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
+                do {
+                    try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
+                    let listener = try #require(try await Self.listenerPID(configuration.schema))
+                    _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
+                    try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
 
-                _ = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
-                // The listener is back after its 3 s reconnect delay; the next poll is a minute away.
-                try await eventually(timeout: .seconds(15)) { log.total == 1 }
-                #expect(try await Self.listenerPID(configuration.schema) != listener)
+                    _ = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
+                    // The listener is back after its 3 s reconnect delay; the next poll is a minute away.
+                    try await eventually(timeout: .seconds(15)) { log.total == 1 }
+                    #expect(try await Self.listenerPID(configuration.schema) != listener)
+                } catch {
+                    // What the store said is what tells a slow reconnect from a lost wake-up.
+                    Issue.record("the store logged: \(logs.messages(atLeast: .debug).joined(separator: "\n"))")
+                    throw error
+                }
             }
         }
     }

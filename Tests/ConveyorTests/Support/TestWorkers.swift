@@ -1,6 +1,7 @@
 import Conveyor
 import Foundation
 import Synchronization
+import Testing
 
 /// Counts how many times each job ran.
 final class RunLog: Sendable {
@@ -50,10 +51,16 @@ func makeConveyor(
 }
 
 /// Waits (without a fixed sleep) until `condition` holds, checking on each event and every 20 ms.
-func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
+/// A timeout names the caller's line: a test often waits several times.
+func eventually(
+    timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: @Sendable () async throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestFailure(description: "condition not met within \(timeout)") }
+        guard ContinuousClock.now < deadline else {
+            throw TestFailure(description: "condition at \(sourceLocation) not met within \(timeout)")
+        }
         try await Task.sleep(for: .milliseconds(20))
     }
 }
