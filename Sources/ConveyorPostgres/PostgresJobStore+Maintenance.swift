@@ -91,6 +91,16 @@ extension PostgresJobStore {
         try await storage("removing stopped nodes") { [self] in try await execute(sql.removeNodes(heardBefore: heardBefore)) }
     }
 
+    package func oldestHeldSnapshot() async throws -> HeldSnapshot? {
+        try await storage("looking for long transactions") { [self] in
+            try await rows(sql.oldestHeldSnapshot).first.map { row in
+                let (pid, started, state, application, query) = try row.decode((String, Double, String?, String?, String?).self)
+                return HeldSnapshot(holder: pid, since: Date(timeIntervalSince1970: started), state: state,
+                                    application: application.flatMap { $0.isEmpty ? nil : $0 }, query: query)
+            }
+        }
+    }
+
     /// Runs a statement that answers one count.
     private func count(_ query: PostgresQuery) async throws -> Int {
         try await rows(query).first.map { Int(try $0.decode(Int64.self)) } ?? 0

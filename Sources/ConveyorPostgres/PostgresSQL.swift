@@ -404,6 +404,17 @@ struct PostgresSQL: Sendable {
     }
     func removeNodes(heardBefore: Date) -> PostgresQuery { "DELETE FROM \(nodes) WHERE heartbeat_at < \(heardBefore)" }
 
+    /// The oldest transaction of another session in this database that holds a snapshot or a
+    /// transaction id (either keeps vacuum from clearing rows that died after it began). Without
+    /// `pg_read_all_stats`, PostgreSQL shows only the sessions of the store's own role.
+    let oldestHeldSnapshot: PostgresQuery = """
+        SELECT pid::text, extract(epoch FROM xact_start)::float8, state, application_name, left(query, 200)
+        FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+          AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
+        ORDER BY xact_start LIMIT 1
+        """
+
     func finishedPerMinute(queue: String, since: Date) -> PostgresQuery {
         """
         SELECT floor(extract(epoch FROM finished_at) / 60)::int8,

@@ -74,11 +74,46 @@ extension Conveyor {
             let rescued = try await store.rescue(heartbeatBefore: cutoff, now: now)
             if rescued > 0 { logger.warning("rescued jobs of nodes that stopped heartbeating", metadata: ["count": "\(rescued)"]) }
         }
+        await lookForLongTransactions(now: now)
         if let lastPrune, now.timeIntervalSince(lastPrune) < configuration.pruneInterval.seconds { return lastPrune }
         let own = try await store.queueSettings().reduce(into: [String: QueueRetention]()) { $0[$1.queue] = $1.retention }
         let pruned = try await prune(PrunePlan(configuration.retention, queues: own, now: now))
         if pruned > 0 { logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) }
         return now
+    }
+
+    /// Warns about a transaction that keeps the database from clearing dead rows. Its own
+    /// failure is only logged: it must not hold back the pass's rescue.
+    private func lookForLongTransactions(now: Date) async {
+        guard longTransactions.withLock({ $0?.isDue(now: now) ?? false }) else { return }
+        let oldest: HeldSnapshot?
+        do {
+            oldest = try await store.oldestHeldSnapshot()
+        } catch {
+            logger.warning("could not look for long transactions", metadata: ["error": "\(error)"])
+            return
+        }
+        switch longTransactions.withLock({ $0?.check(oldest, now: now) }) {
+        case .held(let snapshot, let age):
+            var metadata: Logger.Metadata = ["holder": "\(snapshot.holder)", "open_for": "\(Int(age.seconds))s"]
+            if let state = snapshot.state { metadata["state"] = "\(state)" }
+            if let application = snapshot.application { metadata["application"] = "\(application)" }
+            if let query = snapshot.query { metadata["query"] = "\(query)" }
+            logger.warning("""
+                a transaction has been open for \(Self.spoken(age)) in the jobs' database: until it ends, \
+                finished jobs' dead rows cannot be vacuumed and every claim walks them; end it, \
+                or set idle_in_transaction_session_timeout
+                """, metadata: metadata)
+        case .ended(let snapshot):
+            logger.info("the long transaction ended", metadata: ["holder": "\(snapshot.holder)"])
+        case nil:
+            return
+        }
+    }
+
+    private static func spoken(_ age: Duration) -> String {
+        let seconds = Int(age.seconds)
+        return seconds < 120 ? "\(seconds) seconds" : "\(seconds / 60) minutes"
     }
 
     /// Reacts to the store's signals: new jobs, queue changes, cancellations.

@@ -39,6 +39,8 @@ public final class Conveyor: Service, Sendable {
     /// The schedules of registered row loops, declared with the configured ones.
     let rowLoopSchedules = Mutex<[ScheduleDefinition]>([])
     let rescueWatch: Mutex<RescueWatch>
+    /// Nil when ``ConveyorConfiguration/longTransactionWarning`` is off.
+    let longTransactions: Mutex<LongTransactionWatch?>
     /// The configured ``ConveyorConfiguration/timerClock``.
     let timers: TimerClock
     let tracing: JobTracing
@@ -58,6 +60,7 @@ public final class Conveyor: Service, Sendable {
         let carrier = store.eventSharing
         self.eventBus = EventBus(onSubscribersChanged: { carrier?.wantEvents($0) })
         self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
+        self.longTransactions = Mutex(configuration.longTransactionWarning.map(LongTransactionWatch.init(warnAfter:)))
         self.timers = TimerClock(configuration.timerClock)
         self.tracing = JobTracing(configuration.tracer)
         if configuration.migrateOnStart { try await store.migrate() }

@@ -22,6 +22,10 @@ public struct ConveyorConfiguration: Sendable {
     public var retention: Retention
     /// Whether this node takes part in leader election and maintenance.
     public var runsMaintenance: Bool
+    /// The leader warns about a transaction open this long in the jobs' database (PostgreSQL):
+    /// while it lasts, vacuum cannot clear finished jobs' dead rows, and every claim walks
+    /// them. Nil turns the check off.
+    public var longTransactionWarning: Duration?
     /// On shutdown, how long running jobs may finish before they are cancelled and put back.
     public var shutdownGracePeriod: Duration
     /// At most this many outcomes are written in one transaction.
@@ -64,6 +68,7 @@ public struct ConveyorConfiguration: Sendable {
         pruneInterval: Duration = .seconds(60),
         retention: Retention = Retention(),
         runsMaintenance: Bool = true,
+        longTransactionWarning: Duration? = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(15),
         ackBatchSize: Int = 1_000,
         progressSaveInterval: Duration = .milliseconds(250),
@@ -86,6 +91,7 @@ public struct ConveyorConfiguration: Sendable {
         self.pruneInterval = pruneInterval
         self.retention = retention
         self.runsMaintenance = runsMaintenance
+        self.longTransactionWarning = longTransactionWarning
         self.shutdownGracePeriod = shutdownGracePeriod
         self.ackBatchSize = ackBatchSize
         self.progressSaveInterval = progressSaveInterval
@@ -100,11 +106,10 @@ public struct ConveyorConfiguration: Sendable {
         self.tracer = tracer
     }
 
-    /// `host-pid-xxxx`: readable, and new for every process so a restarted process never
-    /// shares an identity with the attempts of its previous life.
     /// Each interval setting with its name and its floor.
     private var intervals: [(String, Duration, Duration)] {
         [
+            ("longTransactionWarning", longTransactionWarning ?? .seconds(1), .seconds(1)),
             ("pollInterval", pollInterval, .milliseconds(10)),
             ("heartbeatInterval", heartbeatInterval, .milliseconds(100)),
             ("rescueAfter", rescueAfter, .milliseconds(300)),
@@ -116,7 +121,9 @@ public struct ConveyorConfiguration: Sendable {
         ]
     }
 
-    /// The host name, the process id and a random suffix: unique per process.
+    /// `host-pid-xxxx`: the host name, the process id and a random suffix. Readable, and new
+    /// for every process, so a restarted process never shares an identity with the attempts
+    /// of its previous life.
     public static func defaultNodeName() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
         let suffix = String(UInt16.random(in: .min ... .max), radix: 16)

@@ -148,6 +148,10 @@ package protocol JobStore: ScheduleStore, JobStoreSignals, RowLoopStore {
     /// Removes the rows of nodes whose last heartbeat is before `heardBefore`.
     func removeNodes(heardBefore: Date) async throws
 
+    /// The oldest transaction another session holds open in the jobs' database; nil when
+    /// there is none, or when the store cannot see other sessions' transactions.
+    func oldestHeldSnapshot() async throws -> HeldSnapshot?
+
     /// How long a producer lets more of its running jobs finish before claiming for fewer
     /// than half its slots. Short jobs claimed together finish together, and claiming on the
     /// first one's wake-up takes one or two jobs while the rest are a moment from done: claims

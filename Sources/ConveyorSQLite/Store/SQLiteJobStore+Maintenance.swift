@@ -82,6 +82,10 @@ extension SQLiteJobStore {
     package func removeNodes(heardBefore: Date) throws {
         try storage("removing stopped nodes") { _ = try connection.run(SQLiteSQL.removeNodes(heardBefore: heardBefore)) }
     }
+
+    /// SQLite does not show other connections' transactions. (A long reader there keeps the
+    /// write-ahead log from being checkpointed, which costs disk, not claims.)
+    package func oldestHeldSnapshot() -> HeldSnapshot? { nil }
 }
 
 extension SQLiteJobStore {

@@ -50,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("prune-interval"), help: "How often the leader deletes finished jobs past their retention (default 60s).")
     var pruneInterval: DurationArgument?
 
+    @Option(name: .customLong("long-transaction-warning"),
+            help: "Warn about a transaction open this long in the jobs' database, which keeps vacuum from clearing dead rows: a duration or 'off' (default 5m).")
+    var longTransactionWarning: String?
+
     @Flag(name: .customLong("no-maintenance"), help: "Never lead maintenance (staging, rescue, pruning) from this node; another node must.")
     var noMaintenance = false
 
@@ -119,6 +123,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.runsScheduler = !noScheduler
         if let maintenance = maintenanceInterval?.duration ?? file.maintenanceInterval { configuration.maintenanceInterval = maintenance }
         if let prune = pruneInterval?.duration ?? file.pruneInterval { configuration.pruneInterval = prune }
+        if let warning = try longTransactionWarning.map({ text throws(ConveyorError) in
+            try Self.parseWarning(text, field: "long-transaction-warning")
+        }) ?? file.longTransactionWarning {
+            configuration.longTransactionWarning = warning
+        }
         configuration.runsMaintenance = !noMaintenance
         configuration.schedules = file.schedules
         if let keep = try keepCompleted.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-completed") }) ?? file.keepCompleted {
@@ -178,11 +187,17 @@ struct ServeCommand: AsyncParsableCommand {
         "pollInterval": "poll-interval", "heartbeatInterval": "heartbeat-interval", "rescueAfter": "rescue-after",
         "shutdownGracePeriod": "grace-period", "schedulerInterval": "scheduler-interval", "queues": "queue",
         "maintenanceInterval": "maintenance-interval", "pruneInterval": "prune-interval",
+        "longTransactionWarning": "long-transaction-warning",
         "retention.completed": "keep-completed", "retention.failed": "keep-failed",
     ]
 
     static func parseKeep(_ text: String, field: String) throws(ConveyorError) -> Duration? {
         text == "forever" ? nil : try DurationArgument.parse(text, field: field)
+    }
+
+    /// A duration, or `off` for none.
+    static func parseWarning(_ text: String, field: String) throws(ConveyorError) -> Duration? {
+        text == "off" ? nil : try DurationArgument.parse(text, field: field)
     }
 
     /// `QUEUE:STATE=RULE` flags, gathered per queue.

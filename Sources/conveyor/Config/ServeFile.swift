@@ -13,7 +13,8 @@ import Yams
 /// log_level: info
 /// log_format: json                            # or text (the default)
 /// http: {host: 0.0.0.0, port: 8080, api_keys: ["${CONVEYOR_ADMIN_KEY}:admin"]}
-/// intervals: {poll: 1s, heartbeat: 2s, rescue_after: 30s, scheduler: 1s, grace_period: 15s, maintenance: 1s, prune: 60s}
+/// intervals: {poll: 1s, heartbeat: 2s, rescue_after: 30s, scheduler: 1s, grace_period: 15s, maintenance: 1s, prune: 60s,
+///             long_transaction_warning: 5m}    # or off
 /// retention: {completed: 1d, failed: 7d}      # or forever
 /// queues:
 ///   default: 10
@@ -39,6 +40,8 @@ struct ServeFile: Equatable {
     var gracePeriod: Duration?
     var maintenanceInterval: Duration?
     var pruneInterval: Duration?
+    /// Set when the file says; `.some(nil)` turns the warning off.
+    var longTransactionWarning: Duration??
     /// Set when the file says; `.some(nil)` keeps the jobs forever.
     var keepCompleted: Duration??
     var keepFailed: Duration??
@@ -121,11 +124,13 @@ struct ServeFile: Equatable {
         if let gracePeriod { configuration.shutdownGracePeriod = gracePeriod }
         if let maintenanceInterval { configuration.maintenanceInterval = maintenanceInterval }
         if let pruneInterval { configuration.pruneInterval = pruneInterval }
+        if let longTransactionWarning { configuration.longTransactionWarning = longTransactionWarning }
         if let keepCompleted { configuration.retention.completed = keepCompleted }
         if let keepFailed { configuration.retention.failed = keepFailed }
         let paths = ["pollInterval": "intervals.poll", "heartbeatInterval": "intervals.heartbeat", "rescueAfter": "intervals.rescue_after",
                      "schedulerInterval": "intervals.scheduler", "shutdownGracePeriod": "intervals.grace_period",
-                     "maintenanceInterval": "intervals.maintenance", "pruneInterval": "intervals.prune"]
+                     "maintenanceInterval": "intervals.maintenance", "pruneInterval": "intervals.prune",
+                     "longTransactionWarning": "intervals.long_transaction_warning"]
         do {
             try configuration.validate()
         } catch {
@@ -151,7 +156,14 @@ struct ServeFile: Equatable {
     }
 
     private mutating func readIntervals(_ node: Node, _ path: String, _ reader: inout YAMLReader) {
-        for (key, value, child) in reader.mapping(node, path, allowed: ["poll", "heartbeat", "rescue_after", "scheduler", "grace_period", "maintenance", "prune"]) {
+        let allowed = ["poll", "heartbeat", "rescue_after", "scheduler", "grace_period", "maintenance", "prune", "long_transaction_warning"]
+        for (key, value, child) in reader.mapping(node, path, allowed: allowed) {
+            if key == "long_transaction_warning" {
+                guard let text = reader.string(value, child) else { continue }
+                let warning = reader.checked(child, value) { () throws(ConveyorError) in try ServeCommand.parseWarning(text, field: child) }
+                if let warning { longTransactionWarning = .some(warning) }
+                continue
+            }
             let duration = reader.duration(value, child)
             switch key {
             case "poll": pollInterval = duration

@@ -49,8 +49,6 @@ enum TestPostgres {
     /// A transaction-pooling PgBouncer in front of it (scripts/pgbouncer.sh).
     static let bouncerURL = ProcessInfo.processInfo.environment["CONVEYOR_TEST_PGBOUNCER_URL"]
 
-    /// A store with a pool of its own, as in production (its connections' search_path is the
-    /// schema, so the hot path runs prepared statements); a small pool whose idle connections close.
     /// The test server's URL as a store would parse it, on a schema of its own.
     static func configuration() throws -> PostgresConfiguration {
         var configuration = try PostgresConfiguration(url: try #require(url))
@@ -58,6 +56,8 @@ enum TestPostgres {
         return configuration
     }
 
+    /// A store with a pool of its own, as in production (its connections' search_path is the
+    /// schema, so the hot path runs prepared statements); a small pool whose idle connections close.
     static func store(schema: String) throws -> PostgresJobStore {
         var configuration = try PostgresConfiguration(url: url ?? "")
         configuration.schema = schema
