@@ -85,7 +85,7 @@ extension Conveyor {
     /// Warns about a transaction that keeps the database from clearing dead rows. Its own
     /// failure is only logged: it must not hold back the pass's rescue.
     private func lookForLongTransactions(now: Date) async {
-        guard longTransactions.withLock({ $0?.isDue(now: now) ?? false }) else { return }
+        guard longTransactions.withLock({ $0?.lookIfDue(now: now) ?? false }) else { return }
         let oldest: HeldSnapshot?
         do {
             oldest = try await store.oldestHeldSnapshot()

@@ -17,23 +17,24 @@ struct LongTransactionWatch {
     var checkEvery: Duration = .seconds(30)
     var repeatEvery: Duration = .seconds(900)
 
-    private var lastCheck: Date?
+    private var lastLook: Date?
     private var warned: (snapshot: HeldSnapshot, at: Date)?
 
     init(warnAfter: Duration) {
         self.warnAfter = warnAfter
     }
 
-    /// Whether to ask the store now.
-    func isDue(now: Date) -> Bool {
-        guard let lastCheck else { return true }
-        return now.timeIntervalSince(lastCheck) >= checkEvery.seconds
+    /// Whether to ask the store now. A yes counts as a look whatever the store answers: a
+    /// store that cannot answer is asked again at the next look, not at every pass.
+    mutating func lookIfDue(now: Date) -> Bool {
+        if let lastLook, now.timeIntervalSince(lastLook) < checkEvery.seconds { return false }
+        lastLook = now
+        return true
     }
 
     /// What to say of `oldest`, the store's answer at `now`; nil when there is nothing to say.
     /// A new holder is warned about at once; the one before it needs no word of its end.
     mutating func check(_ oldest: HeldSnapshot?, now: Date) -> Finding? {
-        lastCheck = now
         guard let oldest, now.timeIntervalSince(oldest.since) >= warnAfter.seconds else {
             defer { warned = nil }
             return warned.map { .ended($0.snapshot) }
