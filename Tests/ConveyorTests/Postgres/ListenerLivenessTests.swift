@@ -55,22 +55,31 @@ struct ListenerLivenessTests {
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
             try await store.migrate()
-            let node = try await makeConveyor(store: store) { $0.pollInterval = .seconds(60) }
+            let node = try await makeConveyor(store: store) {
+                $0.pollInterval = .seconds(60)
+                $0.logger = logs.logger("node")
+            }
             node.register(ScriptedWorker(log: log))
             try await running([node]) {
+                var inserted: Job?
                 do {
                     try await eventually(timeout: .seconds(15)) { logs.messages(atLeast: .debug).contains { $0.contains("notifications arrive") } }
                     let listener = try #require(try await Self.listenerPID(configuration.schema))
                     _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
                     try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
 
-                    _ = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())
+                    inserted = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())[0].job
                     // The listener is back after its 3 s reconnect delay; the next poll is a minute away.
                     try await eventually(timeout: .seconds(15)) { log.total == 1 }
                     #expect(try await Self.listenerPID(configuration.schema) != listener)
                 } catch {
-                    // What the store said is what tells a slow reconnect from a lost wake-up.
-                    Issue.record("the store logged: \(logs.messages(atLeast: .debug).joined(separator: "\n"))")
+                    // What the node and the store said, and where the job is, tell a slow reconnect
+                    // from a lost wake-up.
+                    let job = if let inserted { try await inserter.job(id: inserted.id) } else { Job?.none }
+                    Issue.record("""
+                        the job: \(String(describing: job)); inserted at \(String(describing: inserted?.insertedAt)); now \(Date())
+                        logged: \(logs.timeline(atLeast: .debug).joined(separator: "\n"))
+                        """)
                     throw error
                 }
             }
