@@ -106,10 +106,10 @@ public struct ConveyorConfiguration: Sendable {
         self.tracer = tracer
     }
 
-    /// Each interval setting with its name and its floor.
+    /// Each interval setting that is set, with its name and its floor.
     private var intervals: [(String, Duration, Duration)] {
-        [
-            ("longTransactionWarning", longTransactionWarning ?? .seconds(1), .seconds(1)),
+        let optional = longTransactionWarning.map { [("longTransactionWarning", $0, Duration.seconds(1))] } ?? []
+        return optional + [
             ("pollInterval", pollInterval, .milliseconds(10)),
             ("heartbeatInterval", heartbeatInterval, .milliseconds(100)),
             ("rescueAfter", rescueAfter, .milliseconds(300)),

@@ -5,15 +5,15 @@ package import Foundation
 /// claim index fills with finished jobs' dead entries that every claim walks.
 package struct HeldSnapshot: Sendable, Equatable {
     /// Who holds it, as the database names the session (PostgreSQL: the server process id).
-    package var holder: String
+    package let holder: String
     /// When its transaction began.
-    package var since: Date
+    package let since: Date
     /// What the session is doing (`idle in transaction`, `active`), if the store can tell.
-    package var state: String?
+    package let state: String?
     /// The session's application name, if it set one.
-    package var application: String?
+    package let application: String?
     /// The start of its last statement's text, if the store may read it.
-    package var query: String?
+    package let query: String?
 
     package init(holder: String, since: Date, state: String? = nil, application: String? = nil, query: String? = nil) {
         self.holder = holder

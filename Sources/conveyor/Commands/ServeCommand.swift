@@ -124,16 +124,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let maintenance = maintenanceInterval?.duration ?? file.maintenanceInterval { configuration.maintenanceInterval = maintenance }
         if let prune = pruneInterval?.duration ?? file.pruneInterval { configuration.pruneInterval = prune }
         if let warning = try longTransactionWarning.map({ text throws(ConveyorError) in
-            try Self.parseWarning(text, field: "long-transaction-warning")
+            try Self.parseDuration(text, none: "off", field: "long-transaction-warning")
         }) ?? file.longTransactionWarning {
             configuration.longTransactionWarning = warning
         }
         configuration.runsMaintenance = !noMaintenance
         configuration.schedules = file.schedules
-        if let keep = try keepCompleted.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-completed") }) ?? file.keepCompleted {
+        if let keep = try keepCompleted.map({ text throws(ConveyorError) in try Self.parseDuration(text, none: "forever", field: "keep-completed") }) ?? file.keepCompleted {
             configuration.retention.completed = keep
         }
-        if let keep = try keepFailed.map({ text throws(ConveyorError) in try Self.parseKeep(text, field: "keep-failed") }) ?? file.keepFailed {
+        if let keep = try keepFailed.map({ text throws(ConveyorError) in try Self.parseDuration(text, none: "forever", field: "keep-failed") }) ?? file.keepFailed {
             configuration.retention.failed = keep
         }
         let queueRetentions = file.retention.merging(try Self.parseQueueRetention(queueRetention)) { _, flag in flag }
@@ -191,13 +191,9 @@ struct ServeCommand: AsyncParsableCommand {
         "retention.completed": "keep-completed", "retention.failed": "keep-failed",
     ]
 
-    static func parseKeep(_ text: String, field: String) throws(ConveyorError) -> Duration? {
-        text == "forever" ? nil : try DurationArgument.parse(text, field: field)
-    }
-
-    /// A duration, or `off` for none.
-    static func parseWarning(_ text: String, field: String) throws(ConveyorError) -> Duration? {
-        text == "off" ? nil : try DurationArgument.parse(text, field: field)
+    /// A duration, or the word `none` stands for (`forever` for retention, `off` for a warning): nil.
+    static func parseDuration(_ text: String, none: String, field: String) throws(ConveyorError) -> Duration? {
+        text == none ? nil : try DurationArgument.parse(text, field: field)
     }
 
     /// `QUEUE:STATE=RULE` flags, gathered per queue.

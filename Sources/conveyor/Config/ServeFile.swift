@@ -101,7 +101,7 @@ struct ServeFile: Equatable {
             case "retention":
                 for (state, rule, rulePath) in reader.mapping(value, path, allowed: ["completed", "failed"]) {
                     guard let text = reader.string(rule, rulePath) else { continue }
-                    let keep = reader.checked(rulePath, rule) { () throws(ConveyorError) in try ServeCommand.parseKeep(text, field: rulePath) }
+                    let keep = reader.checked(rulePath, rule) { () throws(ConveyorError) in try ServeCommand.parseDuration(text, none: "forever", field: rulePath) }
                     guard let keep else { continue }
                     if state == "completed" { file.keepCompleted = .some(keep) } else { file.keepFailed = .some(keep) }
                 }
@@ -160,7 +160,7 @@ struct ServeFile: Equatable {
         for (key, value, child) in reader.mapping(node, path, allowed: allowed) {
             if key == "long_transaction_warning" {
                 guard let text = reader.string(value, child) else { continue }
-                let warning = reader.checked(child, value) { () throws(ConveyorError) in try ServeCommand.parseWarning(text, field: child) }
+                let warning = reader.checked(child, value) { () throws(ConveyorError) in try ServeCommand.parseDuration(text, none: "off", field: child) }
                 if let warning { longTransactionWarning = .some(warning) }
                 continue
             }

@@ -14,7 +14,7 @@ final class RecordedLogs: Sendable {
         entries.withLock { $0.filter { $0.level >= level }.map(\.message) }
     }
 
-    /// Each message with its time, level, logger and metadata: for a failing test's report.
+    /// Each message with its time, level and metadata: for a failing test's report.
     func timeline(atLeast level: Logger.Level) -> [String] {
         entries.withLock { $0.filter { $0.level >= level }.map { "\($0.at.timeIntervalSince1970) \($0.level) \($0.message) \($0.metadata)" } }
     }
