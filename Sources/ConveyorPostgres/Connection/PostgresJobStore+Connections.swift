@@ -6,13 +6,27 @@ extension PostgresJobStore {
     /// A pooled connection that is still open: a query on one that closed would never answer
     /// (see ``withAnswerDeadline(_:on:_:)``), so a closed one fails at once and the caller retries.
     /// Before the store's pool runs, it waits for it (at most the answer timeout).
+    ///
+    /// A connection that failed with its session (the server ended it, or the socket broke) is
+    /// closed before it goes back. Given back while it closes, the pool could lease it at once to
+    /// another call, whose query written an instant before the close would never be answered: a
+    /// claim would wait out the whole answer timeout. Once the close has completed, the pool has
+    /// let the connection go.
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await poolStart.wait(atMost: answerTimeout, on: timers)
         return try await client.withConnection { connection in
             guard !connection.isClosed else {
                 throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")
             }
-            return try await body(connection)
+            do {
+                return try await body(connection)
+            } catch where endsSession(error) {
+                try? await connection.close()
+                // `close()` returns at once for a connection already on its way out; the pool
+                // hears of it only when the close completes.
+                try? await connection.closeFuture.get()
+                throw error
+            }
         }
     }
 

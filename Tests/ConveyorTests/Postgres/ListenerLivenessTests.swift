@@ -67,11 +67,15 @@ struct ListenerLivenessTests {
                     let listener = try #require(try await Self.listenerPID(configuration.schema))
                     _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(listener))")
                     try await eventually(timeout: .seconds(5)) { try await !Self.isRunning(listener) }
+                    // The listener's dead connection must not go back to the pool: leased to a
+                    // store call, it fails it, or leaves it unanswered for the answer timeout.
+                    for _ in 0..<5 { _ = try await store.job(id: 0) }
 
                     inserted = try await inserter.insert([JobInsert(kind: ScriptedWorker.kind, args: RawJSON(.object(["step": .number(0)])))], now: Date())[0].job
                     // The listener is back after its 3 s reconnect delay; the next poll is a minute away.
                     try await eventually(timeout: .seconds(15)) { log.total == 1 }
                     #expect(try await Self.listenerPID(configuration.schema) != listener)
+                    #expect(!logs.messages(atLeast: .error).contains { $0.contains("claim failed") })
                 } catch {
                     // What the node and the store said, and where the job is, tell a slow reconnect
                     // from a lost wake-up.
