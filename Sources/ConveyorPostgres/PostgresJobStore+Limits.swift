@@ -55,21 +55,26 @@ extension PostgresJobStore {
             let (paused, concurrency, rateCount, ratePeriod) = try row.decode((Bool, Int32?, Int32?, Int64?).self)
             let limits = QueueLimits(concurrency: concurrency.map(Int.init), rateCount: rateCount.map(Int.init), ratePeriodMicros: ratePeriod)
             guard limits.isLimited else { return nil }
-            guard !paused else { return [] }
-
-            let windowStart = limits.rateWindowStart(now: now)
-            if let windowStart { try await connection.query(sql.forgetStarts(queue, before: windowStart), logger: logger) }
-            let counts = try await connection.query(sql.limitCounts(queue, startedSince: windowStart ?? now), logger: logger).collect()
-            guard let (executing, started) = try counts.first?.decode((Int64, Int64).self) else { return [] }
-            let allowed = limits.allowance(requested: limit, executing: Int(executing), startedInWindow: Int(started))
-            guard allowed > 0 else { return [] }
-
-            let claim = PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: Self.claimBindings(now: now, node: node, queue: queue, limit: allowed))
-            let jobs = try Self.readJobs(await connection.query(claim, logger: logger).collect())
-            if limits.rate != nil, !jobs.isEmpty {
-                try await connection.query(sql.recordStarts(queue, at: now, count: jobs.count), logger: logger)
+            var claim = LimitedClaim(limits: limits, paused: paused, requested: limit, now: now)
+            var jobs: [Job] = []
+            while true {
+                switch claim.next() {
+                case .forgetStarts(let windowStart):
+                    try await connection.query(sql.forgetStarts(queue, before: windowStart), logger: logger)
+                case .count(let windowStart):
+                    let rows = try await connection.query(sql.limitCounts(queue, startedSince: windowStart ?? now), logger: logger).collect()
+                    let counts = try rows.first.map { try $0.decode((Int64, Int64).self) }
+                    claim.counted(executing: Int(counts?.0 ?? 0), started: Int(counts?.1 ?? 0))
+                case .claim(let allowed):
+                    let query = PostgresQuery(unsafeSQL: sql.claimWithinLimits, binds: Self.claimBindings(now: now, node: node, queue: queue, limit: allowed))
+                    jobs = try Self.readJobs(await connection.query(query, logger: logger).collect())
+                    claim.claimed(jobs.count)
+                case .recordStarts(let count, let at):
+                    try await connection.query(sql.recordStarts(queue, at: at, count: count), logger: logger)
+                case .done:
+                    return jobs
+                }
             }
-            return jobs
         }
     }
 }

@@ -96,20 +96,25 @@ public actor SQLiteJobStore: JobStore {
 
     /// A claim within the queue's limits, inside the caller's write transaction.
     private func claimLimited(queue: String, limit: Int, limits: QueueLimits, paused: Bool, node: String, now: Date) throws -> [Job] {
-        guard !paused else { return [] }
-        let executing = limits.concurrency == nil ? 0 : try connection.query(SQLiteSQL.executing(inQueue: queue)) { $0.int(0) }.first ?? 0
-        var started = 0
-        if let windowStart = limits.rateWindowStart(now: now) {
-            try connection.run(SQLiteSQL.forgetStarts(queue, before: windowStart))
-            started = try connection.query(SQLiteSQL.started(queue, since: windowStart)) { $0.int(0) }.first ?? 0
+        var claim = LimitedClaim(limits: limits, paused: paused, requested: limit, now: now)
+        var jobs: [Job] = []
+        while true {
+            switch claim.next() {
+            case .forgetStarts(let windowStart):
+                try connection.run(SQLiteSQL.forgetStarts(queue, before: windowStart))
+            case .count(let windowStart):
+                let executing = try connection.query(SQLiteSQL.executing(inQueue: queue)) { $0.int(0) }.first ?? 0
+                let started = try windowStart.map { try connection.query(SQLiteSQL.started(queue, since: $0)) { $0.int(0) }.first ?? 0 }
+                claim.counted(executing: executing, started: started ?? 0)
+            case .claim(let allowed):
+                jobs = try claimJobs(queue: queue, limit: allowed, node: node, now: now)
+                claim.claimed(jobs.count)
+            case .recordStarts(let count, let at):
+                try connection.run(SQLiteSQL.recordStarts(queue, at: at, count: count))
+            case .done:
+                return jobs
+            }
         }
-        let allowed = limits.allowance(requested: limit, executing: executing, startedInWindow: started)
-        guard allowed > 0 else { return [] }
-        let jobs = try claimJobs(queue: queue, limit: allowed, node: node, now: now)
-        if limits.rate != nil, !jobs.isEmpty {
-            try connection.run(SQLiteSQL.recordStarts(queue, at: now, count: jobs.count))
-        }
-        return jobs
     }
 
     package func acknowledge(_ acks: [JobAck], now: Date) throws -> Acknowledged {
