@@ -17,8 +17,9 @@ extension Conveyor {
     }
 
     /// One scheduler pass by the clock, as every node runs it: stores the schedules declared in
-    /// the configuration (on the first pass), then fires (or skips, or records as missed) every due schedule whose
-    /// kind is registered here. Returns what each fire did, by schedule name.
+    /// the configuration (on the first pass), then fires (or skips, or records as missed) every
+    /// due schedule whose kind is registered here or declared (by a node or a worker process).
+    /// Returns what each fire did, by schedule name.
     @discardableResult
     public func runScheduler() async throws -> [String: ScheduleFireResult] {
         try await declareConfiguredSchedules()

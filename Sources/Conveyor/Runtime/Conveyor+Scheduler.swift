@@ -24,11 +24,11 @@ extension Conveyor {
     package func fireDueSchedules() async throws -> [String: ScheduleFireResult] {
         let now = clock.now()
         var results: [String: ScheduleFireResult] = [:]
+        var known = KnownKinds()
         for schedule in try await store.dueSchedules(now: now) {
-            // Fired by nodes that run the kind, so every node resolves the same worker defaults.
-            guard let worker = workers.withLock({ $0[schedule.definition.kind] }), let plan = FirePlan(for: schedule, now: now) else { continue }
-            let job = plan.runs ? try scheduleJob(schedule.definition, key: ScheduleKey.fire(schedule.name, at: plan.fireAt),
-                                                  fireAt: plan.fireAt, defaults: worker.options) : nil
+            guard let plan = FirePlan(for: schedule, now: now), try await firesHere(schedule.definition.kind, known: &known) else { continue }
+            let job = plan.runs ? try await scheduleJob(schedule.definition, key: ScheduleKey.fire(schedule.name, at: plan.fireAt),
+                                                        fireAt: plan.fireAt, known: &known) : nil
             let fire = ScheduleFire(name: schedule.name, expectedNextRunAt: schedule.nextRunAt, nextRunAt: plan.nextRunAt,
                                     fireAt: plan.fireAt, job: job, skipWhileRunning: schedule.definition.overlap == .skip)
             let result = try await store.fireSchedule(fire, now: now)
@@ -61,13 +61,24 @@ extension Conveyor {
         }
     }
 
-    /// The job of one fire: the definition's options over the worker's, the schedule and fire
-    /// time in its meta, and a unique key that outlives the job's states.
-    func scheduleJob(_ definition: ScheduleDefinition, key: String, fireAt: Date, defaults: JobOptions) throws(ConveyorError) -> JobInsert {
+    /// Whether this node fires schedules of `kind`: it runs the kind, or the kind is declared
+    /// (by a node that runs it, or by a worker process: no Swift worker runs such a kind
+    /// anywhere). Every node that fires resolves the same options; the store lets one of them
+    /// win each fire.
+    private func firesHere(_ kind: String, known: inout KnownKinds) async throws -> Bool {
+        if workers.withLock({ $0[kind] != nil }) { return true }
+        return try await known.declaration(of: kind, in: store) != nil
+    }
+
+    /// The job of one fire, as an enqueue by the kind's name would make it (the worker's
+    /// options, or the declared ones with the backoff and timeout a worker process's jobs
+    /// carry), with the definition's options over them, the schedule and fire time in its
+    /// meta, and a unique key that outlives the job's states.
+    func scheduleJob(_ definition: ScheduleDefinition, key: String, fireAt: Date, known: inout KnownKinds) async throws -> JobInsert {
         var options = EnqueueOptions(queue: definition.queue, priority: definition.priority, maxAttempts: definition.maxAttempts)
         options.meta = ["schedule": .string(definition.name), "fire_at": .string(fireAt.formatted(.iso8601))]
         options.unique = UniqueOptions(by: .key(key), states: Set(JobState.allCases))
-        return try options.resolve(kind: definition.kind, args: definition.args, defaults: defaults, now: clock.now())
+        return try await prepare(kind: definition.kind, args: definition.args.value, options: options, known: &known)
     }
 
     /// Sends `inserted` before waking this node's producers, as ``enqueue(_:)`` does.

@@ -86,8 +86,8 @@ extension Conveyor {
     public func triggerSchedule(named name: String) async throws -> Job {
         let schedule = try await schedule(named: name)
         let now = clock.now()
-        let defaults = workers.withLock { $0[schedule.definition.kind] }?.options ?? JobOptions()
-        let job = try scheduleJob(schedule.definition, key: ScheduleKey.trigger(name, at: now), fireAt: now, defaults: defaults)
+        var known = KnownKinds()
+        let job = try await scheduleJob(schedule.definition, key: ScheduleKey.trigger(name, at: now), fireAt: now, known: &known)
         let fire = ScheduleFire(name: name, expectedNextRunAt: nil, nextRunAt: nil, fireAt: now, job: job, skipWhileRunning: false)
         guard case .fired(let inserted) = try await store.fireSchedule(fire, now: now) else { throw ConveyorError.scheduleNotFound(name) }
         announceInserted(inserted)

@@ -219,4 +219,26 @@ struct SchedulerTests {
         await #expect(throws: ConveyorError.self) { try await node.addSchedule(Self.everyMinute()) }
         #expect(try await node.schedules().count == 1)
     }
+
+    /// A kind that only a worker process runs (over HTTP) has no Swift worker on any node: its
+    /// schedule fires from its declaration, and each job carries the declared queue, backoff
+    /// and timeout, as an enqueue by kind does.
+    @Test(arguments: StoreKind.allCases)
+    func aScheduleOfAWorkerProcessKindFiresWithItsDeclaredRules(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        let node = try await makeConveyor(clock: clock, store: try await kind.make())
+        try await node.declare([WorkerKind("py.report", queue: "reports", priority: 3, maxAttempts: 4,
+                                           backoff: .fixed(.seconds(30)), timeout: .seconds(90))], worker: "py-1")
+        try await node.addSchedule(ScheduleDefinition(name: "nightly", kind: "py.report", args: RawJSON(.object(["day": "mon"])),
+                                                      recurrence: .cron("* * * * *")))
+        clock.advance(by: .seconds(60))
+        guard case .fired(let job) = try await node.runScheduler()["nightly"] else { throw TestFailure(description: "did not fire") }
+        #expect(job.kind == "py.report" && job.queue == "reports" && job.priority == 3 && job.maxAttempts == 4)
+        #expect(job.meta.value["timeout_seconds"] == .number(90))
+        #expect(job.meta.value["backoff"] != nil, "the declared backoff travels with the job: \(job.meta.value)")
+        #expect(job.meta.value["schedule"] == .string("nightly"))
+
+        let triggered = try await node.triggerSchedule(named: "nightly")
+        #expect(triggered.queue == "reports" && triggered.meta.value["timeout_seconds"] == .number(90))
+    }
 }
