@@ -149,3 +149,35 @@ def httpx_get(server, path: str) -> dict:
 def parse_time(text: str) -> float:
     from datetime import datetime
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def test_a_schedule_of_the_workers_kind_fires_and_runs_with_the_declared_options(server) -> None:
+    """APScheduler's job, done by the server: no Swift worker runs `py.digest`, yet its
+    schedule fires every second, and each run lands in the declared queue for this worker."""
+    import httpx
+    admin = Client(server.url, api_key="admin-key-for-tests")
+    worker = Worker(Client(server.url, api_key="work-key-for-tests"), queues=["py"], concurrency=1, name="py-digest",
+                    heartbeat_interval=0.5, poll_wait=0.5)
+    runs: list[dict] = []
+
+    @worker.handler("py.digest", timeout=30, backoff={"type": "fixed", "base_seconds": 1})
+    def digest(job):
+        runs.append(job.args)
+        return {"sent": True}
+
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        wait_until(lambda: any(node["name"] == "py-digest" for node in httpx_get(server, "/api/v1/nodes")["nodes"]))
+        response = httpx.post(server.url + "/api/v1/schedules", headers={"Authorization": "Bearer admin-key-for-tests"}, timeout=10,
+                              json={"name": "digest", "kind": "py.digest", "args": {"team": "ops"}, "recurrence": {"type": "every", "seconds": 1}})
+        assert response.status_code == 201, response.text
+        wait_until(lambda: len(runs) >= 2, timeout=20)
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+    assert runs[:2] == [{"team": "ops"}, {"team": "ops"}]
+    schedule = httpx_get(server, "/api/v1/schedules/digest")
+    job = admin.job(schedule["last_job_id"])
+    assert job.queue == "py" and job.kind == "py.digest", job
+    assert job.meta["schedule"] == "digest" and job.meta["timeout_seconds"] == 30, job.meta
