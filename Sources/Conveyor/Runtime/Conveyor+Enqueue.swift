@@ -108,12 +108,15 @@ extension Conveyor {
     }
 
     /// The job ``enqueue(kind:args:options:)`` would insert, checked the same way; `known`
-    /// keeps the kinds read from the store for many jobs.
-    package func prepare(kind: String, args: JSONValue, options: EnqueueOptions, known: inout KnownKinds) async throws -> JobInsert {
+    /// keeps the kinds read from the store for many jobs. `checkingArgs: false` leaves the args
+    /// to the worker (a schedule's were checked when it was stored; if the worker changed
+    /// since, its run fails and counts against the schedule, rather than stopping every fire).
+    package func prepare(kind: String, args: JSONValue, options: EnqueueOptions, checkingArgs: Bool = true,
+                         known: inout KnownKinds) async throws -> JobInsert {
         try JobInsert.validateName(kind, field: "kind")
         guard case .object = args else { throw ConveyorError.invalid("args", "must be a JSON object, as in {\"ms\": 100}") }
         let raw = RawJSON(args)
-        let defaults = try await defaults(forKind: kind, args: raw, queueNamed: options.queue != nil, known: &known)
+        let defaults = try await defaults(forKind: kind, args: checkingArgs ? raw : nil, queueNamed: options.queue != nil, known: &known)
         var options = options
         if workers.withLock({ $0[kind] == nil }), let declared = try await known.declaration(of: kind, in: store) {
             try declared.carryRules(into: &options)
@@ -122,13 +125,13 @@ extension Conveyor {
     }
 
     /// The options a job of `kind` gets when it is named by kind (an enqueue, a schedule): its
-    /// worker's here (then `args` must decode for it), else as a node declared them, else
-    /// ``JobOptions``' defaults if the caller names the queue.
+    /// worker's here (then `args`, if given, must decode for it), else as a node declared them,
+    /// else ``JobOptions``' defaults if the caller names the queue.
     ///
     /// - Throws: ``ConveyorError``: `invalidArguments`, or `unknownKind` naming `kind`.
-    func defaults(forKind kind: String, args: RawJSON, queueNamed: Bool, known: inout KnownKinds) async throws -> JobOptions {
+    func defaults(forKind kind: String, args: RawJSON?, queueNamed: Bool, known: inout KnownKinds) async throws -> JobOptions {
         if let worker = workers.withLock({ $0[kind] }) {
-            try worker.validateArgs(args)
+            if let args { try worker.validateArgs(args) }
             return worker.options
         }
         if let declared = try await known.declaration(of: kind, in: store) { return declared.options }

@@ -78,7 +78,7 @@ extension Conveyor {
         var options = EnqueueOptions(queue: definition.queue, priority: definition.priority, maxAttempts: definition.maxAttempts)
         options.meta = ["schedule": .string(definition.name), "fire_at": .string(fireAt.formatted(.iso8601))]
         options.unique = UniqueOptions(by: .key(key), states: Set(JobState.allCases))
-        return try await prepare(kind: definition.kind, args: definition.args.value, options: options, known: &known)
+        return try await prepare(kind: definition.kind, args: definition.args.value, options: options, checkingArgs: false, known: &known)
     }
 
     /// Sends `inserted` before waking this node's producers, as ``enqueue(_:)`` does.

@@ -241,4 +241,22 @@ struct SchedulerTests {
         let triggered = try await node.triggerSchedule(named: "nightly")
         #expect(triggered.queue == "reports" && triggered.meta.value["timeout_seconds"] == .number(90))
     }
+
+    /// A schedule's args were checked when it was stored. If the worker has changed since and
+    /// they no longer decode, that schedule's run fails (and counts against it); the other
+    /// schedules still fire.
+    @Test func argsTheWorkerNoLongerTakesDoNotStopOtherFires() async throws {
+        let clock = ManualClock()
+        let store = try await StoreKind.sqlite.make()
+        let before = try await makeConveyor(clock: clock, store: store)
+        try await before.declare([WorkerKind(ScriptedWorker.kind)], worker: "old-worker")
+        try await before.addSchedule(ScheduleDefinition(name: "stale", kind: ScriptedWorker.kind, args: RawJSON(.object(["step": "first"])),
+                                                        recurrence: .cron("* * * * *")))
+        let node = try await Self.node(store, clock)
+        try await node.addSchedule(Self.everyMinute())
+        clock.advance(by: .seconds(60))
+        let results = try await node.runScheduler()
+        guard case .fired? = results["tick"], case .fired(let stale)? = results["stale"] else { throw TestFailure(description: "\(results)") }
+        #expect(stale.args.value == .object(["step": "first"]))
+    }
 }
