@@ -61,9 +61,9 @@ package struct LimitedClaim: Sendable {
         }
     }
 
-    /// What the count step read. Starts are ignored without a rate window.
+    /// What the count step read (the allowance counts starts only under a rate limit).
     package mutating func counted(executing: Int, started: Int) {
-        allowed = limits.allowance(requested: requested, executing: executing, startedInWindow: windowStart == nil ? 0 : started)
+        allowed = limits.allowance(requested: requested, executing: executing, startedInWindow: started)
     }
 
     /// How many jobs the claim step took.
