@@ -38,6 +38,9 @@ extension PostgresJobStore: JobEventSharing {
             guard !Task.isCancelled else { return }
             // Events come in bursts (a batch of outcomes): gather them into one statement.
             if !outbox.isEmpty { try? await timers.sleep(for: Self.eventGathering) }
+            // The events before the announcement: an announcement heard on the channel then
+            // also says that everything this node shared before it has been sent.
+            guard await sendWaitingEvents() else { return }
             if eventDemand.takeAnnouncement() {
                 do {
                     try await notify(.wantsEvents(node: instanceID))
@@ -47,19 +50,24 @@ extension PostgresJobStore: JobEventSharing {
                     try? await timers.sleep(for: reconnectDelay)
                 }
             }
-            let (events, dropped) = outbox.take()
-            if dropped > 0 {
-                logger.warning("job events dropped: PostgreSQL did not take them fast enough", metadata: ["count": "\(dropped)"])
-            }
-            guard !events.isEmpty else { continue }
-            let query = sql.notifyEach(EventPayload.encode(events, sender: instanceID))
-            do {
-                try await storage("sending job events") { [self] in try await execute(query) }
-            } catch where !Task.isCancelled {
-                logger.warning("job events could not be sent to other nodes", metadata: ["error": "\(error)"])
-            } catch {
-                return
-            }
         }
+    }
+
+    /// Sends what the outbox holds in one statement; false once cancelled.
+    private func sendWaitingEvents() async -> Bool {
+        let (events, dropped) = outbox.take()
+        if dropped > 0 {
+            logger.warning("job events dropped: PostgreSQL did not take them fast enough", metadata: ["count": "\(dropped)"])
+        }
+        guard !events.isEmpty else { return true }
+        let query = sql.notifyEach(EventPayload.encode(events, sender: instanceID))
+        do {
+            try await storage("sending job events") { [self] in try await execute(query) }
+        } catch where !Task.isCancelled {
+            logger.warning("job events could not be sent to other nodes", metadata: ["error": "\(error)"])
+        } catch {
+            return false
+        }
+        return true
     }
 }

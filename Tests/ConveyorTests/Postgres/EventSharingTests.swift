@@ -41,7 +41,12 @@ struct EventSharingTests {
             #expect(progress.message?.contains("\t") == false && progress.message?.contains("\n") == false)
             #expect((progress.message?.utf8.count ?? 0) > 100)
             try await eventually { local.events(of: id).contains { $0.kind == .completed } }
-            try await Task.sleep(for: .milliseconds(200))
+            // The other node heard the runner's NOTIFY of that completion, so a NOTIFY it sends
+            // now commits later, and PostgreSQL delivers a channel's notifications in commit
+            // order: once the runner hears this one, it would have heard its own echo.
+            try await eventually(timeout: .seconds(5)) { nodes.storeB.othersWantEvents }
+            let marker = try await nodes.other.enqueue(ScriptedWorker.self, args: .init()).job.id
+            try await eventually { local.events(of: marker).contains { $0.kind == .inserted } }
             #expect(local.events(of: id).filter { $0.kind == .completed }.count == 1, "a node must not hear its own events back")
         }
     }
@@ -60,10 +65,15 @@ extension EventSharingTests {
             try await eventually { channel.isListening }
             for _ in 0..<20 { try await runner.enqueue(ScriptedWorker.self, args: .init()) }
             try await eventually { try await runner.queues().first { $0.name == "default" }?.count(.completed) == 20 }
-            // The runner's event round is 20 ms: anything it sent would have arrived by now.
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(!storeA.othersWantEvents && !storeB.othersWantEvents, "a node without subscribers asks for nothing")
+            #expect(channel.announcements == 0)
+            // A node sends what it has shared before it announces that it watches: once the
+            // channel hears the runner's announcement, any event it had shared was sent.
+            let runnerWatches = runner.events()
+            try await eventually { channel.announcements == 1 }
             #expect(channel.eventPayloads == 0, "no node watches, yet events were sent")
             #expect(!storeA.othersWantEvents)
+            _ = consume runnerWatches
 
             let watched = EventLog(other.events())
             try await eventually(timeout: .seconds(5)) { storeA.othersWantEvents }
@@ -76,7 +86,6 @@ extension EventSharingTests {
             #expect(kinds.count { $0 == .inserted } == 1)
             // The channel's own connection may hear them a moment after the watching node does.
             try await eventually { channel.eventPayloads > 0 }
-            #expect(!storeB.othersWantEvents, "the runner has no subscribers, so it asks for nothing")
         }
     }
 }
@@ -113,17 +122,20 @@ struct TwoNodes {
 
 /// Counts the event payloads on a store's channel, as an outside listener sees them.
 final class ChannelLog: Sendable {
-    private let state = Mutex((listening: false, events: 0))
+    private let state = Mutex((listening: false, events: 0, announcements: 0))
 
     var isListening: Bool { state.withLock { $0.listening } }
     var eventPayloads: Int { state.withLock { $0.events } }
+    /// Payloads in which a node says it wants events.
+    var announcements: Int { state.withLock { $0.announcements } }
 
     func listen(on channel: String) async throws {
         try await TestPostgres.client.withConnection { connection in
             try await connection.listen(on: channel) { notifications in
                 state.withLock { $0.listening = true }
-                for try await notification in notifications where notification.payload.hasPrefix("e:") {
-                    state.withLock { $0.events += 1 }
+                for try await notification in notifications {
+                    if notification.payload.hasPrefix("e:") { state.withLock { $0.events += 1 } }
+                    if notification.payload.hasPrefix("w:") { state.withLock { $0.announcements += 1 } }
                 }
             }
         }
