@@ -53,6 +53,7 @@ struct QueueProducer: Sendable {
                         try? await timers.sleep(for: .milliseconds(min(5_000, 50 << min(failures, 7))))
                         continue
                     }
+                    if jobs.isEmpty { conveyor.logger.trace("nothing to claim", metadata: ["queue": "\(queue)"]) }
                     for job in jobs {
                         active.add(1)
                         group.addTask {

@@ -1,6 +1,7 @@
 import Conveyor
 import ConveyorTesting
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -152,13 +153,17 @@ struct RunLoopTests {
 
     @Test(.timeLimit(.minutes(1)))
     func pausedQueueStartsNothingUntilResumed() async throws {
-        let conveyor = try await makeConveyor()
+        let logs = RecordedLogs()
+        let conveyor = try await makeConveyor { $0.logger = logs.logger("node") }
         let log = RunLog()
         conveyor.register(ScriptedWorker(log: log))
+        let lookedInVain: @Sendable () -> Int = { logs.messages(atLeast: .trace).count { $0 == "nothing to claim" } }
         try await running([conveyor]) {
             try await conveyor.pause(queue: "default")
             let job = try await conveyor.enqueue(ScriptedWorker.self, args: .init()).job
-            try await Task.sleep(for: .milliseconds(300))
+            // The first look ending after the enqueue may have begun before it; the second began after.
+            let before = lookedInVain()
+            try await eventually { lookedInVain() >= before + 2 }
             #expect(log.total == 0)
             #expect(try await conveyor.job(id: job.id).state == .available)
             try await conveyor.resume(queue: "default")
