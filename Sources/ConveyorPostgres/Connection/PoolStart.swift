@@ -14,6 +14,9 @@ final class PoolStart: Sendable {
     private let opened = Atomic<Bool>(false)
     private let state = Mutex(State())
 
+    /// How many operations wait for the pool now.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Opens the gate for good and lets every waiter go on.
     func open() {
         let waiters = state.withLock { state in

@@ -1,5 +1,5 @@
 import Conveyor
-import ConveyorPostgres
+@testable import ConveyorPostgres
 import Logging
 import Testing
 
@@ -16,7 +16,7 @@ struct PoolStartTests {
             try await store.migrate()
             return try await store.insert([.test()], now: epoch)
         }
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually { store.poolStart.waiting == 1 }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
