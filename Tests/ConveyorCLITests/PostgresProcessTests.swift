@@ -293,7 +293,6 @@ struct PostgresScheduleProcessTests {
             }
             let deactivated = try await CLIProcess.run(["schedules", "deactivate", "tick", "--database", url], in: folder)
             #expect(deactivated.status == 0, "\(deactivated.stderr)")
-            try await Task.sleep(for: .milliseconds(300))
             for node in nodes { node.terminate() }
             for node in nodes { #expect(try await CLIProcess.wait(node) == 0) }
 
