@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorTesting
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -34,6 +35,34 @@ struct EventsAPITests {
             #expect(text.contains("\"progress_message\":\"step 2\"") || text.contains("\"message\":\"step 2\""), "\(text)")
             #expect(text.contains("event: completed"))
             #expect(!text.contains("\"job_id\":\(other.id),"), "another job's events leaked into this job's stream")
+        }
+    }
+
+    /// A quiet stream sends a comment every 15 s on the node's clock, so that proxies keep it open.
+    @Test(.timeLimit(.minutes(1)))
+    func aQuietStreamIsKeptAlive() async throws {
+        let clock = ManualClock()
+        try await withAPI(timers: clock.timers) { client, _ in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).txt")
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sN", "--max-time", "20", "-H", "Authorization: Bearer \(readKey)",
+                              "http://127.0.0.1:\(try #require(client.port))/api/v1/events"]
+            curl.standardOutput = try FileHandle(forWritingTo: file)
+            try curl.run()
+            defer { if curl.isRunning { curl.terminate() } }
+            let text = { try String(contentsOf: file, encoding: .utf8) }
+            try await waitFor { try text().contains(": conveyor events") }
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(14))
+            #expect(try !text().contains(": keep-alive"))
+            clock.advance(by: .seconds(1))
+            try await waitFor { try text().contains(": keep-alive") }
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(15))
+            try await waitFor { try text().components(separatedBy: ": keep-alive").count == 3 }
         }
     }
 }

@@ -26,6 +26,7 @@ struct EventRoutes {
             }
             let events = conveyor.events()
             let keepAlive = keepAliveInterval
+            let timers = conveyor.configuration.timerClock
             let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 let (frames, sink) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
@@ -44,7 +45,7 @@ struct EventRoutes {
                     }
                     group.addTask {
                         while true {
-                            try await Task.sleep(for: keepAlive)
+                            try await timers.sleep(for: keepAlive)
                             sink.yield(": keep-alive\n\n")
                         }
                     }

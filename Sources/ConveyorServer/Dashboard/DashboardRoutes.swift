@@ -303,7 +303,7 @@ struct DashboardRoutes {
         ["canAdmin": session.scope >= .admin, "schedules": try await conveyor.schedules().map { schedule -> [String: Any] in
             let definition = schedule.definition
             let upcoming = schedule.active
-                ? definition.recurrence.nextFires(after: Date(), in: TimeZone(identifier: definition.timeZone) ?? .gmt, count: 2).map(Self.time) : []
+                ? definition.recurrence.nextFires(after: conveyor.configuration.clock.now(), in: TimeZone(identifier: definition.timeZone) ?? .gmt, count: 2).map(Self.time) : []
             let row: [String: Any?] = [
                 "name": schedule.name, "path": Self.pathSegment(schedule.name), "kind": definition.kind, "active": schedule.active, "when": definition.recurrence.cronText ?? Self.describe(definition.recurrence),
                 "zone": definition.timeZone, "nextRuns": upcoming,
