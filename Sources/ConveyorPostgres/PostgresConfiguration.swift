@@ -75,6 +75,15 @@ public struct PostgresConfiguration: Sendable {
         var client = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password, database: database, tls: tls)
         client.options.maximumConnections = 10
+        // Each time a connection goes back to postgres-nio's pool, the pool starts an idle
+        // timer and a keep-alive timer, and cancels them when it lends the connection again.
+        // A cancelled timer's sleep is released only at its deadline, so at thousands of
+        // loans a second the pending ones pile up for the whole timeout: tens of megabytes,
+        // and a wake-up each when they expire. A short idle timeout bounds that pile; a
+        // connection then never idles long enough for a firewall to drop it, so keep-alive
+        // pings would never be sent: no keep-alive timer either.
+        client.options.connectionIdleTimeout = .seconds(10)
+        client.options.keepAliveBehavior = nil
         self.init(client: client, schema: query["schema"] ?? "conveyor")
         try Self.validateSchema(schema)
     }

@@ -13,6 +13,14 @@ struct PoolSettingsTests {
         #expect(options.minimumConnections == 0)
     }
 
+    /// The pool's cancelled timers are released only at their deadlines: short ones keep that
+    /// pile small under load, and a connection idle at most 10 s needs no keep-alive pings.
+    @Test func theURLsPoolClosesIdleConnectionsSoonAndSendsNoPings() throws {
+        let options = try PostgresConfiguration(url: "postgres://conveyor@db.internal:5433/jobs").client.options
+        #expect(options.connectionIdleTimeout == .seconds(10))
+        #expect(options.keepAliveBehavior == nil)
+    }
+
     /// A zero wait would make the listener probe or reconnect in a tight loop.
     @Test(arguments: ["reconnectDelay", "listenerCheckInterval", "answerTimeout"])
     func aWaitThatIsNotPositiveIsRefusedByName(field: String) throws {
