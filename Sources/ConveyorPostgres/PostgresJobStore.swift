@@ -33,7 +33,7 @@ public final class PostgresJobStore: JobStore, Service {
     let signalBus = EventBus<StoreSignal>(bufferSize: 1_000)
     /// The configured ``PostgresConfiguration/timerClock``.
     let timers: TimerClock
-    let watchdog: AnswerWatchdog
+    let watchdog: DeadlineWatch
     let limited: LimitedQueues
     /// Wakes the event sender: events to send, or an announcement due at once.
     let senderWake = WakeSignal()
@@ -56,7 +56,7 @@ public final class PostgresJobStore: JobStore, Service {
         self.answerTimeout = configuration.answerTimeout
         self.claimBatchingWait = configuration.claimBatchingWait
         self.timers = TimerClock(configuration.timerClock)
-        self.watchdog = AnswerWatchdog(timers: timers)
+        self.watchdog = DeadlineWatch(timers: timers)
         self.limited = LimitedQueues(timers: timers)
         self.outbox = EventOutbox(arrived: senderWake)
         self.eventDemand = EventDemand(timers: timers, due: senderWake)
@@ -82,7 +82,7 @@ public final class PostgresJobStore: JobStore, Service {
         self.answerTimeout = PostgresConfiguration.defaultAnswerTimeout
         self.claimBatchingWait = PostgresConfiguration.defaultClaimBatchingWait
         self.timers = TimerClock(timerClock)
-        self.watchdog = AnswerWatchdog(timers: timers)
+        self.watchdog = DeadlineWatch(timers: timers)
         self.limited = LimitedQueues(timers: timers)
         self.outbox = EventOutbox(arrived: senderWake)
         self.eventDemand = EventDemand(timers: timers, due: senderWake)

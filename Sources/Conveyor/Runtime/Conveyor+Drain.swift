@@ -9,6 +9,15 @@ extension Conveyor {
     ///   - limit: at most this many jobs.
     /// - Returns: the jobs as stored after their attempt, in the order they ran.
     package func drain(queue: String, stage: Bool, limit: Int) async throws -> [Job] {
+        // The jobs' timeouts need the deadline loop, which `run()` keeps when it runs.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.jobDeadlines.run() }
+            defer { group.cancelAll() }
+            return try await drainBatches(queue: queue, stage: stage, limit: limit)
+        }
+    }
+
+    private func drainBatches(queue: String, stage: Bool, limit: Int) async throws -> [Job] {
         var finished: [Job] = []
         while finished.count < limit {
             if stage { _ = try await store.stage(now: clock.now(), limit: 10_000) }

@@ -29,7 +29,7 @@ extension Conveyor {
         let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { report in
             try await progress.report(report)
         }
-        let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: timers) { try await worker.perform(job.args, context) }
+        let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: jobDeadlines) { try await worker.perform(job.args, context) }
         let ranOut: Bool
         var outcome: JobAck.Outcome
         if let thrown {

@@ -43,6 +43,8 @@ public final class Conveyor: Service, Sendable {
     let longTransactions: Mutex<LongTransactionWatch?>
     /// The configured ``ConveyorConfiguration/timerClock``.
     let timers: TimerClock
+    /// The timeouts of the jobs running here; its loop runs while jobs may run.
+    let jobDeadlines: DeadlineWatch
     let tracing: JobTracing
 
     /// Creates a runtime on `store`, migrating its schema unless configured otherwise. The
@@ -62,6 +64,7 @@ public final class Conveyor: Service, Sendable {
         self.rescueWatch = Mutex(RescueWatch(startedAt: configuration.clock.now()))
         self.longTransactions = Mutex(configuration.longTransactionWarning.map(LongTransactionWatch.init(warnAfter:)))
         self.timers = TimerClock(configuration.timerClock)
+        self.jobDeadlines = DeadlineWatch(timers: timers)
         self.tracing = JobTracing(configuration.tracer)
         if configuration.migrateOnStart { try await store.migrate() }
     }
@@ -142,6 +145,7 @@ public final class Conveyor: Service, Sendable {
         let startedAt = clock.now()
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.heartbeatLoop(startedAt: startedAt) }
+            background.addTask { await self.jobDeadlines.run() }
             if configuration.runsMaintenance { background.addTask { await self.maintenanceLoop() } }
             if configuration.runsScheduler { background.addTask { await self.schedulerLoop() } }
             background.addTask { await self.listen(to: self.store) }

@@ -11,7 +11,9 @@ enum StopReason: Sendable {
 /// Ends one running job early from outside its task, through structured concurrency: the
 /// job's task runs the work as a child of a task group it owns, and waits until the work ends,
 /// a stop arrives or the worker's timeout passes; then it cancels that group, so the worker
-/// sees ordinary task cancellation.
+/// sees ordinary task cancellation. The timeout is a deadline on the node's ``DeadlineWatch``,
+/// taken off when the work ends: a sleep per job would be held until its deadline even after
+/// the job ended.
 final class JobStop: Sendable {
     private struct State {
         var reason: StopReason?
@@ -23,49 +25,39 @@ final class JobStop: Sendable {
         var isOver: Bool { workEnded || timedOut || reason != nil }
     }
 
-    /// What a child of the job's group reports.
-    private enum Ended: Sendable {
-        case work((any Error)?)
-        case timer
-    }
-
     private let state = Mutex(State())
 
     /// Why the job was stopped, if it was.
     var reason: StopReason? { state.withLock { $0.reason } }
 
-    /// Runs `work` until it ends, ``stop(_:)`` cancels it, or `timeout` (on `timers`) passes.
-    /// Returns what it threw; ``AttemptTimeout`` when the timeout ended it.
-    func run(timeout: Duration?, on timers: TimerClock, _ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
-        await withTaskGroup(of: Ended.self) { group in
+    /// Runs `work` until it ends, ``stop(_:)`` cancels it, or `timeout` passes on `deadlines`
+    /// (whose loop must be running). Returns what it threw; ``AttemptTimeout`` when the timeout
+    /// ended it.
+    func run(timeout: Duration?, on deadlines: DeadlineWatch, _ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
+        await withTaskGroup(of: (any Error)?.self) { group in
             // Started on this thread: work that does not suspend (most short jobs) ends before
             // the wait below, which then costs neither a suspension nor a thread wake-up.
             group.addImmediateTask {
                 defer { self.wake { $0.workEnded = true } }
                 do {
                     try await work()
-                    return .work(nil)
+                    return nil
                 } catch {
-                    return .work(error)
-                }
-            }
-            if let timeout {
-                group.addTask {
-                    // Cancelled once the work ends first: nothing to do then.
-                    guard (try? await timers.sleep(for: timeout)) != nil else { return .timer }
-                    self.wake { if !$0.workEnded { $0.timedOut = true } }
-                    return .timer
+                    return error
                 }
             }
             // Waiting here rather than in another child task keeps a job at two tasks; work
-            // that has already ended needs no wait at all.
-            if !state.withLock({ $0.isOver }) { await waitForEnd() }
-            if timeout != nil || reason != nil { group.cancelAll() }
-            var thrown: (any Error)?
-            while let ended = await group.next() {
-                if case .work(let error) = ended { thrown = error }
+            // that has already ended needs no wait and no deadline.
+            if !state.withLock({ $0.isOver }) {
+                let deadline = timeout.map { deadlines.watch(for: $0) { self.wake { if !$0.workEnded { $0.timedOut = true } } } }
+                await waitForEnd()
+                if let deadline { deadlines.forget(deadline) }
             }
-            if let timeout, state.withLock({ $0.timedOut }) { return AttemptTimeout(timeout: timeout) }
+            let (timedOut, stopped) = state.withLock { ($0.timedOut, $0.reason != nil) }
+            if timedOut || stopped { group.cancelAll() }
+            var thrown: (any Error)?
+            while let ended = await group.next() { thrown = ended }
+            if let timeout, timedOut { return AttemptTimeout(timeout: timeout) }
             return thrown
         }
     }

@@ -1,3 +1,4 @@
+package import Conveyor
 import Synchronization
 
 /// Thrown by ``withAnswerDeadline(_:on:_:)`` when the operation has not answered in time.
@@ -16,7 +17,7 @@ package struct AnswerDeadlineExceeded: Error {}
 /// The limit runs from the last answer: an operation of many statements calls
 /// ``answerArrived()`` after each one, and only a statement left unanswered for `limit` ends it.
 package func withAnswerDeadline<T: Sendable>(
-    _ limit: Duration, on watchdog: AnswerWatchdog, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    _ limit: Duration, on watchdog: DeadlineWatch, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = AnswerRace<T>(watchdog: watchdog, limit: limit)
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
@@ -59,10 +60,10 @@ private final class AnswerRace<T: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
-    private let watchdog: AnswerWatchdog
+    private let watchdog: DeadlineWatch
     private let limit: Duration
 
-    init(watchdog: AnswerWatchdog, limit: Duration) {
+    init(watchdog: DeadlineWatch, limit: Duration) {
         self.watchdog = watchdog
         self.limit = limit
     }

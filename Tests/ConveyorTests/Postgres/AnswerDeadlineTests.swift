@@ -9,8 +9,8 @@ import Testing
 /// clock moved by hand.
 struct AnswerDeadlineTests {
     /// Runs `body` beside the watchdog's loop, as a store's `run()` does.
-    func withWatchdog(_ clock: ManualClock, _ body: @escaping @Sendable (AnswerWatchdog) async throws -> Void) async throws {
-        let watchdog = AnswerWatchdog(timers: TimerClock(clock.timers))
+    func withWatchdog(_ clock: ManualClock, _ body: @escaping @Sendable (DeadlineWatch) async throws -> Void) async throws {
+        let watchdog = DeadlineWatch(timers: TimerClock(clock.timers))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await watchdog.run() }
             defer { group.cancelAll() }

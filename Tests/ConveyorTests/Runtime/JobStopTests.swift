@@ -7,13 +7,26 @@ import Testing
 struct JobStopTests {
     struct Boom: Error {}
     let clock = ManualClock()
-    var timers: TimerClock { TimerClock(clock.timers) }
+    let deadlines: DeadlineWatch
+
+    init() {
+        deadlines = DeadlineWatch(timers: TimerClock(clock.timers))
+    }
+
+    /// Runs `body` beside the deadline loop, as a running node does.
+    func withDeadlines<T: Sendable>(_ body: () async -> T) async -> T {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [deadlines] in await deadlines.run() }
+            defer { group.cancelAll() }
+            return await body()
+        }
+    }
 
     @Test func workThatEndsReturnsWhatItThrew() async {
         let stop = JobStop()
-        #expect(await stop.run(timeout: nil, on: timers) {} == nil)
-        #expect(await JobStop().run(timeout: nil, on: timers) { throw Boom() } is Boom)
-        #expect(await JobStop().run(timeout: .seconds(60), on: timers) { throw Boom() } is Boom, "work that ends first is not timed out")
+        #expect(await stop.run(timeout: nil, on: deadlines) {} == nil)
+        #expect(await JobStop().run(timeout: nil, on: deadlines) { throw Boom() } is Boom)
+        #expect(await JobStop().run(timeout: .seconds(60), on: deadlines) { throw Boom() } is Boom, "work that ends first is not timed out")
         #expect(stop.reason == nil)
     }
 
@@ -21,7 +34,7 @@ struct JobStopTests {
         let stop = JobStop()
         let timers = clock.timers
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
-        async let thrown = stop.run(timeout: nil, on: self.timers) {
+        async let thrown = stop.run(timeout: nil, on: deadlines) {
             signal.yield()
             try await timers.sleep(for: .seconds(3_600))
         }
@@ -36,7 +49,7 @@ struct JobStopTests {
         let stop = JobStop()
         let timers = clock.timers
         stop.stop(.shutdown)
-        let thrown = await stop.run(timeout: nil, on: self.timers) { try await timers.sleep(for: .seconds(3_600)) }
+        let thrown = await stop.run(timeout: nil, on: deadlines) { try await timers.sleep(for: .seconds(3_600)) }
         #expect(thrown is CancellationError)
         #expect(stop.reason == .shutdown)
     }
@@ -44,11 +57,27 @@ struct JobStopTests {
     @Test func theTimeoutCancelsTheWorkAndSaysSo() async {
         let stop = JobStop()
         let timers = clock.timers
-        async let thrown = stop.run(timeout: .seconds(30), on: self.timers) { try await timers.sleep(for: .seconds(3_600)) }
-        await clock.waitForSleepers(2)  // the work and the timeout
-        clock.advance(by: .seconds(30))
-        #expect(await thrown is AttemptTimeout)
+        await withDeadlines {
+            async let thrown = stop.run(timeout: .seconds(30), on: deadlines) { try await timers.sleep(for: .seconds(3_600)) }
+            await clock.waitForSleepers(2)  // the work and the deadline loop
+            clock.advance(by: .seconds(29))
+            await clock.waitForSleepers(2)
+            clock.advance(by: .seconds(1))
+            #expect(await thrown is AttemptTimeout)
+        }
         #expect(stop.reason == nil)
+        #expect(deadlines.pending == 0)
+    }
+
+    /// Work that ends before its timeout takes the deadline off at once: nothing of the job
+    /// stays behind for the rest of the timeout.
+    @Test func workThatEndsTakesItsDeadlineOff() async {
+        let (resume, go) = AsyncStream.makeStream(of: Void.self)
+        async let thrown = JobStop().run(timeout: .seconds(3_600), on: deadlines) { for await _ in resume { break } }
+        while deadlines.pending == 0 { await Task.yield() }
+        go.yield()
+        #expect(await thrown == nil)
+        #expect(deadlines.pending == 0)
     }
 
     @Test func cancellingTheJobsOwnTaskReachesTheWork() async {
@@ -56,7 +85,7 @@ struct JobStopTests {
         let timers = clock.timers
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                let thrown = await stop.run(timeout: nil, on: TimerClock(timers)) { try await timers.sleep(for: .seconds(3_600)) }
+                let thrown = await stop.run(timeout: nil, on: deadlines) { try await timers.sleep(for: .seconds(3_600)) }
                 #expect(thrown is CancellationError)
             }
             group.cancelAll()

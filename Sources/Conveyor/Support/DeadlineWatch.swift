@@ -1,13 +1,14 @@
-package import Conveyor
 import Synchronization
 
-/// One timer for every statement of a store awaiting an answer, instead of one per statement.
+/// One timer for many deadlines that are almost never reached: a store's answer deadlines,
+/// the runtime's job timeouts.
 ///
-/// A deadline is almost never reached, yet a timer per statement cost a hot-path statement a
-/// task and two wake-ups of the timer thread: on two cores that took a tenth of a node's CPU
-/// while it processed jobs. Here one loop, part of the store's `run()`, sleeps until the
-/// earliest deadline and is woken early only when an earlier one arrives.
-package final class AnswerWatchdog: Sendable {
+/// A timer per deadline costs a task and two wake-ups of the timer thread, and a cancelled
+/// sleep is released only when its deadline passes: a job with an hour's timeout that ends in
+/// ten milliseconds would hold its sleep for the hour, so memory would grow with the rate times
+/// the timeout. Here one loop (``run()``) sleeps until the earliest deadline and is woken early
+/// only when an earlier one arrives; ``forget(_:)`` takes a deadline off at once.
+package final class DeadlineWatch: Sendable {
     private struct Watch {
         let deadline: Duration
         let expire: @Sendable () -> Void
@@ -22,14 +23,19 @@ package final class AnswerWatchdog: Sendable {
 
     private let state = Mutex(State())
     private let rearm = WakeSignal()
-    let timers: TimerClock
+    /// Whether a ``run()`` loop is on: a second one returns at once (one waiter per signal).
+    private let looping = Atomic<Bool>(false)
+    package let timers: TimerClock
 
     package init(timers: TimerClock) {
         self.timers = timers
     }
 
+    /// How many deadlines are being watched.
+    package var pending: Int { state.withLock { $0.watches.count } }
+
     /// Calls `expire` once `limit` has passed, unless `forget` is called first.
-    func watch(for limit: Duration, expire: @escaping @Sendable () -> Void) -> UInt64 {
+    package func watch(for limit: Duration, expire: @escaping @Sendable () -> Void) -> UInt64 {
         let deadline = timers.now + limit
         let (id, earlier) = state.withLock { state in
             let id = state.nextID
@@ -41,12 +47,15 @@ package final class AnswerWatchdog: Sendable {
         return id
     }
 
-    func forget(_ id: UInt64) {
+    package func forget(_ id: UInt64) {
         _ = state.withLock { $0.watches.removeValue(forKey: id) }
     }
 
-    /// Expires deadlines as they pass, until cancelled.
+    /// Expires deadlines as they pass, until cancelled. Returns at once if another call
+    /// already does.
     package func run() async {
+        guard looping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        defer { looping.store(false, ordering: .releasing) }
         while !Task.isCancelled {
             let next = state.withLock { state in
                 state.armedFor = state.watches.values.map(\.deadline).min()
