@@ -15,21 +15,13 @@ struct EventsAPITests {
             try await conveyor.pause(queue: "default")
             let job = try await conveyor.enqueue(StepsWorker.self, args: .init()).job
             let other = try await conveyor.enqueue(kind: "noop").job
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).txt")
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sN", "--max-time", "20", "-H", "Authorization: Bearer \(readKey)",
-                              "http://127.0.0.1:\(port)/api/v1/events?job=\(job.id)"]
-            curl.standardOutput = try FileHandle(forWritingTo: file)
-            try curl.run()
-            defer { if curl.isRunning { curl.terminate() } }
+            let stream = try CurlStream(port: port, path: "/api/v1/events?job=\(job.id)")
+            defer { stream.stop() }
             var text = ""
             // The stream is open once its first comment arrives; then the job may start.
-            try await waitFor { text = try String(contentsOf: file, encoding: .utf8); return text.contains(": conveyor events") }
+            try await waitFor { text = try stream.text(); return text.contains(": conveyor events") }
             try await conveyor.resume(queue: "default")
-            try await waitFor { text = try String(contentsOf: file, encoding: .utf8); return text.contains("event: completed") }
+            try await waitFor { text = try stream.text(); return text.contains("event: completed") }
             #expect(text.contains("event: started"), "\(text)")
             #expect(text.contains("event: progress"))
             #expect(text.contains("\"progress_message\":\"step 2\"") || text.contains("\"message\":\"step 2\""), "\(text)")
@@ -43,17 +35,9 @@ struct EventsAPITests {
     func aQuietStreamIsKeptAlive() async throws {
         let clock = ManualClock()
         try await withAPI(timers: clock.timers) { client, _ in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).txt")
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sN", "--max-time", "20", "-H", "Authorization: Bearer \(readKey)",
-                              "http://127.0.0.1:\(try #require(client.port))/api/v1/events"]
-            curl.standardOutput = try FileHandle(forWritingTo: file)
-            try curl.run()
-            defer { if curl.isRunning { curl.terminate() } }
-            let text = { try String(contentsOf: file, encoding: .utf8) }
+            let stream = try CurlStream(port: try #require(client.port), path: "/api/v1/events")
+            defer { stream.stop() }
+            let text = { try stream.text() }
             try await waitFor { try text().contains(": conveyor events") }
             await clock.waitForSleepers(1)
             clock.advance(by: .seconds(14))
@@ -64,6 +48,28 @@ struct EventsAPITests {
             clock.advance(by: .seconds(15))
             try await waitFor { try text().components(separatedBy: ": keep-alive").count == 3 }
         }
+    }
+}
+
+/// `curl -N` on an event stream with a read key, writing what arrives to a file of its own.
+struct CurlStream {
+    let curl = Process()
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).txt")
+
+    init(port: Int, path: String) throws {
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-sN", "--max-time", "20", "-H", "Authorization: Bearer \(readKey)", "http://127.0.0.1:\(port)\(path)"]
+        curl.standardOutput = try FileHandle(forWritingTo: file)
+        try curl.run()
+    }
+
+    /// Everything the stream sent so far.
+    func text() throws -> String { try String(contentsOf: file, encoding: .utf8) }
+
+    func stop() {
+        if curl.isRunning { curl.terminate() }
+        try? FileManager.default.removeItem(at: file)
     }
 }
 
