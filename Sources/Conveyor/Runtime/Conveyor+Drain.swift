@@ -9,15 +9,16 @@ extension Conveyor {
     ///   - limit: at most this many jobs.
     /// - Returns: the jobs as stored after their attempt, in the order they ran.
     package func drain(queue: String, stage: Bool, limit: Int) async throws -> [Job] {
-        // The jobs' timeouts need the deadline loop, which `run()` keeps when it runs.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.jobDeadlines.run() }
+        // The jobs' timeouts, on a deadline loop of its own: `run()` may be running or not.
+        let deadlines = DeadlineWatch(timers: timers)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await deadlines.run() }
             defer { group.cancelAll() }
-            return try await drainBatches(queue: queue, stage: stage, limit: limit)
+            return try await drainBatches(queue: queue, stage: stage, limit: limit, deadlines: deadlines)
         }
     }
 
-    private func drainBatches(queue: String, stage: Bool, limit: Int) async throws -> [Job] {
+    private func drainBatches(queue: String, stage: Bool, limit: Int, deadlines: DeadlineWatch) async throws -> [Job] {
         var finished: [Job] = []
         while finished.count < limit {
             if stage { _ = try await store.stage(now: clock.now(), limit: 10_000) }
@@ -26,7 +27,7 @@ extension Conveyor {
             if jobs.isEmpty { break }
             var batch: [PendingAck] = []
             for job in jobs {
-                if let ack = await execute(job, claim: claim) { batch.append(ack) }
+                if let ack = await execute(job, claim: claim, deadlines: deadlines) { batch.append(ack) }
             }
             await storeOutcomes(batch)
             for job in jobs {

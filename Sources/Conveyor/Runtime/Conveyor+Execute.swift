@@ -5,12 +5,12 @@ import Synchronization
 extension Conveyor {
     /// Runs one claimed job and returns the outcome to store, or nil if the attempt was lost
     /// (cancelled or rescued elsewhere) and there is nothing to store. `claim` is the claim's
-    /// trace when tracing is on.
-    func execute(_ job: Job, claim: ClaimTrace?) async -> PendingAck? {
-        await JobTracing.run(job, claim: claim) { await attempt(job) }
+    /// trace when tracing is on; `deadlines`, whose loop must be running, times the attempt.
+    func execute(_ job: Job, claim: ClaimTrace?, deadlines: DeadlineWatch) async -> PendingAck? {
+        await JobTracing.run(job, claim: claim) { await attempt(job, deadlines: deadlines) }
     }
 
-    private func attempt(_ job: Job) async -> PendingAck? {
+    private func attempt(_ job: Job, deadlines: DeadlineWatch) async -> PendingAck? {
         let attempt = JobAttempt(jobID: job.id, attempt: job.attempt, node: node)
         let startedAt = clock.now()
         metrics.recordPickup(queue: job.queue, latency: startedAt.timeIntervalSince(job.scheduledAt))
@@ -29,7 +29,7 @@ extension Conveyor {
         let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { report in
             try await progress.report(report)
         }
-        let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: jobDeadlines) { try await worker.perform(job.args, context) }
+        let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: deadlines) { try await worker.perform(job.args, context) }
         let ranOut: Bool
         var outcome: JobAck.Outcome
         if let thrown {

@@ -43,7 +43,7 @@ public final class Conveyor: Service, Sendable {
     let longTransactions: Mutex<LongTransactionWatch?>
     /// The configured ``ConveyorConfiguration/timerClock``.
     let timers: TimerClock
-    /// The timeouts of the jobs running here; its loop runs while jobs may run.
+    /// The timeouts of the jobs the producers run; its loop is part of ``run()``.
     let jobDeadlines: DeadlineWatch
     let tracing: JobTracing
 

@@ -57,7 +57,7 @@ struct QueueProducer: Sendable {
                     for job in jobs {
                         active.add(1)
                         group.addTask {
-                            if let ack = await conveyor.execute(job, claim: claim) { conveyor.acks.add(ack) }
+                            if let ack = await conveyor.execute(job, claim: claim, deadlines: conveyor.jobDeadlines) { conveyor.acks.add(ack) }
                             active.add(-1)
                             wake.signal()
                         }

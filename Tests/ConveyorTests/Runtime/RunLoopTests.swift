@@ -171,6 +171,32 @@ struct RunLoopTests {
         }
     }
 
+    /// A running node times its jobs on its own clock: moved a second at a time here, the
+    /// worker's 30 s timeout ends an attempt that would wait a day.
+    @Test(.timeLimit(.minutes(1)))
+    func aRunningNodeTimesOutAJob() async throws {
+        struct SlowWorker: JobWorker {
+            struct Args: Codable, Sendable {}
+            static let kind = "test.slow"
+            static let options = JobOptions(maxAttempts: 1, timeout: .seconds(30))
+            let timers: ManualTimerClock
+            func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
+        }
+        let clock = ManualClock()
+        let conveyor = try await makeConveyor(clock: clock) { $0.timerClock = clock.timers }
+        conveyor.register(SlowWorker(timers: clock.timers))
+        let job = try await running([conveyor]) {
+            let job = try await conveyor.enqueue(SlowWorker.self, args: .init()).job
+            try await eventually { try await conveyor.job(id: job.id).state == .executing }
+            try await eventually {
+                clock.advance(by: .seconds(1))
+                return try await conveyor.job(id: job.id).state == .discarded
+            }
+            return try await conveyor.job(id: job.id)
+        }
+        #expect(job.errors.first?.message.contains("timed out after 30.0 seconds") == true, "\(job.errors)")
+    }
+
     @Test func aRuntimeRunsOnce() async throws {
         let conveyor = try await makeConveyor()
         conveyor.beginShutdown()
