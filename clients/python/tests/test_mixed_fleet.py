@@ -110,16 +110,26 @@ def test_a_mixed_fleet_completes_every_job_once_and_rescues_the_killed_workers_j
 
         # Killed at a moment when each holds jobs: a worker of 5 ms jobs can be between its
         # last report and its next fetch, holding none, and then there is nothing to rescue.
+        # Stopped first, so that none finishes what it holds between the look and the kill; the
+        # look is taken once two in a row agree (a report sent just before the stop has landed).
         deadline = time.monotonic() + 60
-        while not all(len(ids) >= 2 for ids in executing_by().values()):
-            assert time.monotonic() < deadline, f"the victims never all held jobs at once: {executing_by()}"
+        while True:
+            for victim in victims:
+                processes[victim].send_signal(signal.SIGSTOP)
+            held, settled = executing_by(), None
+            while settled != held:
+                settled, held = held, executing_by()
+            if all(len(ids) >= 2 for ids in held.values()):
+                break
+            for victim in victims:
+                processes[victim].send_signal(signal.SIGCONT)
+            assert time.monotonic() < deadline, f"the victims never all held jobs at once: {held}"
             time.sleep(0.02)
         for victim in victims:
             processes[victim].send_signal(signal.SIGKILL)
         for victim in victims:
             processes[victim].wait(timeout=10)
         # What they held stays `executing` under their names until it is rescued.
-        held = executing_by()
 
         deadline = time.monotonic() + 300
         while count("completed") < JOBS:
