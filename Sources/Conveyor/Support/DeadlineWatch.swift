@@ -23,9 +23,7 @@ package final class DeadlineWatch: Sendable {
 
     private let state = Mutex(State())
     private let rearm = WakeSignal()
-    /// Whether a ``run()`` loop is on: a second one returns at once (one waiter per signal).
-    private let looping = Atomic<Bool>(false)
-    package let timers: TimerClock
+    private let timers: TimerClock
 
     package init(timers: TimerClock) {
         self.timers = timers
@@ -51,11 +49,9 @@ package final class DeadlineWatch: Sendable {
         _ = state.withLock { $0.watches.removeValue(forKey: id) }
     }
 
-    /// Expires deadlines as they pass, until cancelled. Returns at once if another call
-    /// already does.
+    /// Expires deadlines as they pass, until cancelled. One loop per watch: its wake-up
+    /// signal has room for one waiter.
     package func run() async {
-        guard looping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
-        defer { looping.store(false, ordering: .releasing) }
         while !Task.isCancelled {
             let next = state.withLock { state in
                 state.armedFor = state.watches.values.map(\.deadline).min()

@@ -97,19 +97,12 @@ struct OutcomeTests {
     /// Clock-driven: the timeout is an hour, the worker would wait a day on the same clock, and
     /// the test moves the clock instead of waiting for either.
     @Test func timeoutCancelsTheAttemptAndRetries() async throws {
-        struct SlowWorker: JobWorker {
-            struct Args: Codable, Sendable {}
-            static let kind = "test.slow"
-            static let options = JobOptions(maxAttempts: 2, timeout: .seconds(3_600))
-            let timers: ManualTimerClock
-            func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
-        }
         let clock = ManualClock()
         let conveyor = try await makeConveyor(clock: clock) { $0.timerClock = clock.timers }
-        conveyor.register(SlowWorker(timers: clock.timers))
-        try await conveyor.enqueue(SlowWorker.self, args: .init())
+        conveyor.register(DayLongWorker(timers: clock.timers))
+        try await conveyor.enqueue(DayLongWorker.self, args: .init())
         async let drained = conveyor.drain()
-        await clock.waitForSleepers(2)  // the worker and its timeout
+        await clock.waitForSleepers(2)  // the worker and the deadline loop
         clock.advance(by: .seconds(3_599))
         await clock.waitForSleepers(2)
         clock.advance(by: .seconds(1))

@@ -171,22 +171,16 @@ struct RunLoopTests {
         }
     }
 
-    /// A running node times its jobs on its own clock: moved a second at a time here, the
-    /// worker's 30 s timeout ends an attempt that would wait a day.
+    /// A running node times its jobs on its own clock: moved a second at a time here, a 30 s
+    /// timeout ends an attempt that would wait a day.
     @Test(.timeLimit(.minutes(1)))
     func aRunningNodeTimesOutAJob() async throws {
-        struct SlowWorker: JobWorker {
-            struct Args: Codable, Sendable {}
-            static let kind = "test.slow"
-            static let options = JobOptions(maxAttempts: 1, timeout: .seconds(30))
-            let timers: ManualTimerClock
-            func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
-        }
         let clock = ManualClock()
         let conveyor = try await makeConveyor(clock: clock) { $0.timerClock = clock.timers }
-        conveyor.register(SlowWorker(timers: clock.timers))
+        conveyor.register(DayLongWorker(timers: clock.timers))
         let job = try await running([conveyor]) {
-            let job = try await conveyor.enqueue(SlowWorker.self, args: .init()).job
+            let options = EnqueueOptions(maxAttempts: 1, timeout: .seconds(30))
+            let job = try await conveyor.enqueue(DayLongWorker.self, args: .init(), options: options).job
             try await eventually { try await conveyor.job(id: job.id).state == .executing }
             try await eventually {
                 clock.advance(by: .seconds(1))

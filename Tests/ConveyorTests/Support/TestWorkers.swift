@@ -1,7 +1,17 @@
 import Conveyor
+import ConveyorTesting
 import Foundation
 import Synchronization
 import Testing
+
+/// Waits a day on a manual clock: only its timeout (an hour, or the enqueue's) ends it.
+struct DayLongWorker: JobWorker {
+    struct Args: Codable, Sendable {}
+    static let kind = "test.slow"
+    static let options = JobOptions(maxAttempts: 2, timeout: .seconds(3_600))
+    let timers: ManualTimerClock
+    func perform(_ args: Args, context: JobContext) async throws { try await timers.sleep(for: .seconds(86_400)) }
+}
 
 /// Counts how many times each job ran.
 final class RunLog: Sendable {
