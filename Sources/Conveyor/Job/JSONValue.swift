@@ -53,7 +53,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// - Throws: ``ConveyorError`` with code `invalidInput` naming `field` when the text is not JSON.
     public init(parsing text: String, field: String) throws(ConveyorError) {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            self = try RawJSON.decoding(JSONValue.self, from: text)
         } catch {
             throw .invalid(field, "is not valid JSON: \(JSONValue.describe(error))")
         }

@@ -13,7 +13,7 @@ struct AnyWorker: Sendable {
         options = W.options
         validateArgs = { args throws(ConveyorError) in
             do {
-                _ = try JSONDecoder().decode(W.Args.self, from: Data(args.text.utf8))
+                _ = try RawJSON.decoding(W.Args.self, from: args.text)
             } catch {
                 throw ConveyorError(.invalidArguments, field: "args", "does not match what kind '\(W.kind)' takes: \(JSONValue.describe(error))")
             }
