@@ -20,6 +20,9 @@ final class EventDemand: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether any other node has ever announced: until one has, every job's question is
+    /// answered without reading the clock or taking the lock.
+    private let everHeard = Atomic<Bool>(false)
     private let timers: TimerClock
     /// Signalled when an announcement is due at once, so the sender wakes for it.
     private let due: WakeSignal
@@ -31,6 +34,7 @@ final class EventDemand: Sendable {
 
     /// Whether another node has announced, within the lease, that it wants events.
     var othersWant: Bool {
+        guard everHeard.load(ordering: .acquiring) else { return false }
         let now = timers.now
         return state.withLock { state in state.heardFromOthers.map { now - $0 < Self.lease } ?? false }
     }
@@ -66,6 +70,7 @@ final class EventDemand: Sendable {
     func heardAnnouncement() {
         let now = timers.now
         state.withLock { $0.heardFromOthers = now }
+        everHeard.store(true, ordering: .releasing)
     }
 
     /// Another node asked which nodes want events: answer at once if this one does.
