@@ -13,7 +13,8 @@ extension Conveyor {
     private func attempt(_ job: Job, deadlines: DeadlineWatch) async -> PendingAck? {
         let attempt = JobAttempt(jobID: job.id, attempt: job.attempt, node: node)
         let startedAt = clock.now()
-        metrics.recordPickup(queue: job.queue, latency: startedAt.timeIntervalSince(job.scheduledAt))
+        let timers = metrics.runTimers(queue: job.queue, kind: job.kind)
+        timers.recordPickup(seconds: startedAt.timeIntervalSince(job.scheduledAt))
         guard let worker = workers.withLock({ $0[job.kind] }) else {
             let error = JobErrorEntry(
                 attempt: job.attempt, at: startedAt,
@@ -51,7 +52,7 @@ extension Conveyor {
             break
         }
         let duration = clock.now().timeIntervalSince(startedAt)
-        metrics.recordRun(queue: job.queue, kind: job.kind, seconds: duration)
+        timers.recordRun(seconds: duration)
         if case .completed = outcome {
             logger.debug("job completed", metadata: Self.metadata(job))
         } else {

@@ -16,8 +16,22 @@ final class JobMetrics: Sendable {
     private struct Handles: @unchecked Sendable {
         // Metric handles are thread-safe by swift-metrics' contract; they are not marked Sendable.
         var outcomes: [OutcomeKey: Counter] = [:]
-        var runTimes: [RunKey: Timer] = [:]
-        var pickups: [String: Timer] = [:]
+        var runs: [RunKey: RunTimers] = [:]
+    }
+
+    /// The two timers of an attempt, looked up once for both.
+    struct RunTimers: @unchecked Sendable {
+        // Thread-safe by swift-metrics' contract, as above.
+        private let pickup: Timer
+        private let run: Timer
+
+        fileprivate init(queue: String, kind: String) {
+            pickup = Timer(label: "conveyor_job_queue_latency_seconds", dimensions: [("queue", queue)])
+            run = Timer(label: "conveyor_job_run_seconds", dimensions: [("queue", queue), ("kind", kind)])
+        }
+
+        func recordPickup(seconds: Double) { pickup.recordSeconds(max(seconds, 0)) }
+        func recordRun(seconds: Double) { run.recordSeconds(max(seconds, 0)) }
     }
 
     private let handles = Mutex(Handles())
@@ -33,24 +47,14 @@ final class JobMetrics: Sendable {
         counter.increment()
     }
 
-    func recordRun(queue: String, kind: String, seconds: Double) {
+    /// The pickup and run timers of jobs of `kind` in `queue`.
+    func runTimers(queue: String, kind: String) -> RunTimers {
         let key = RunKey(queue: queue, kind: kind)
-        let timer = handles.withLock { handles in
-            if let timer = handles.runTimes[key] { return timer }
-            let timer = Timer(label: "conveyor_job_run_seconds", dimensions: [("queue", queue), ("kind", kind)])
-            handles.runTimes[key] = timer
-            return timer
+        return handles.withLock { handles in
+            if let timers = handles.runs[key] { return timers }
+            let timers = RunTimers(queue: queue, kind: kind)
+            handles.runs[key] = timers
+            return timers
         }
-        timer.recordSeconds(max(seconds, 0))
-    }
-
-    func recordPickup(queue: String, latency seconds: Double) {
-        let timer = handles.withLock { handles in
-            if let timer = handles.pickups[queue] { return timer }
-            let timer = Timer(label: "conveyor_job_queue_latency_seconds", dimensions: [("queue", queue)])
-            handles.pickups[queue] = timer
-            return timer
-        }
-        timer.recordSeconds(max(seconds, 0))
     }
 }
