@@ -27,9 +27,7 @@ extension Conveyor {
         let stop = running.register(attempt)
         if wantsEvents { emit(JobEvent(.started, job, at: startedAt)) }
         let progress = ProgressReporter(conveyor: self, job: job, attempt: attempt)
-        let context = JobContext(job: job, logger: logger, now: { [clock] in clock.now() }) { report in
-            try await progress.report(report)
-        }
+        let context = JobContext(job: job, logger: logger, clock: clock, progress: progress)
         let thrown = await stop.run(timeout: job.ownTimeout ?? worker.options.timeout, on: deadlines) { try await worker.perform(job.args, context) }
         let ranOut: Bool
         var outcome: JobAck.Outcome

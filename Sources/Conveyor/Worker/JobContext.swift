@@ -19,17 +19,18 @@ public final class JobContext: Sendable {
         return logger
     }
 
-    private let reportProgress: @Sendable (JobProgress) async throws -> Void
-    private let now: @Sendable () -> Date
+    // The reporter and the clock themselves, not closures over them: a context is made for
+    // every attempt, and each closure was one more allocation.
+    private let progressReporter: ProgressReporter
+    private let clock: any JobClock
     private let resultBox = Mutex<RawJSON?>(nil)
     private let followUpsBox = Mutex<[JobInsert]>([])
 
-    init(job: Job, logger: Logger, now: @escaping @Sendable () -> Date,
-         reportProgress: @escaping @Sendable (JobProgress) async throws -> Void) {
+    init(job: Job, logger: Logger, clock: any JobClock, progress: ProgressReporter) {
         self.job = job
         self.baseLogger = logger
-        self.now = now
-        self.reportProgress = reportProgress
+        self.clock = clock
+        self.progressReporter = progress
     }
 
     /// Records progress: `fraction` from 0 to 1 and an optional message.
@@ -62,7 +63,7 @@ public final class JobContext: Sendable {
 
     private func report(_ fraction: Double, _ message: String?, details: RawJSON?) async throws {
         guard fraction.isFinite else { throw ConveyorError.invalid("progress", "must be a number from 0 to 1") }
-        try await reportProgress(JobProgress(fraction: min(max(fraction, 0), 1), message: message.map(StoredText.repaired), details: details))
+        try await progressReporter.report(JobProgress(fraction: min(max(fraction, 0), 1), message: message.map(StoredText.repaired), details: details))
     }
 
     /// Records a result, stored in the job's meta under `result` when the job completes.
@@ -91,7 +92,7 @@ public final class JobContext: Sendable {
     ///
     /// - Throws: ``ConveyorError`` (`invalidInput`) naming the bad option or argument.
     public func followUp<W: JobWorker>(_ worker: W.Type, args: W.Args, options: EnqueueOptions = EnqueueOptions()) throws {
-        try followUp(options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: now()))
+        try followUp(options.resolve(kind: W.kind, args: RawJSON(encoding: args), defaults: W.options, now: clock.now()))
     }
 
     /// Enqueues `insert` when this job completes, as ``followUp(_:args:options:)`` does, for a
