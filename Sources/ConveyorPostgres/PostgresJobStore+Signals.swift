@@ -14,7 +14,7 @@ extension PostgresJobStore {
         var delay = reconnectDelay
         while !Task.isCancelled {
             do {
-                try await withConnection { connection in
+                try await withPoolConnection { connection in
                     try await connection.listen(on: sql.channel) { notifications in
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             let probe = NodeMessage.probe(UUID().uuidString)

@@ -44,6 +44,9 @@ public final class PostgresJobStore: JobStore, Service {
     let rowIDTypes = Mutex<[String: String]>([:])
     /// Open once ``run()`` runs the store's own pool; always open on a handed-in client.
     let poolStart = PoolStart()
+    /// Connections kept between operations, on the store's own pool of at least four; nil on a
+    /// handed-in client, whose connections the application shares.
+    let keptConnections: KeptConnections?
     /// Tells this store's own notifications apart from other nodes'.
     let instanceID = String(UInt64.random(in: 0 ... .max), radix: 36)
 
@@ -69,6 +72,8 @@ public final class PostgresJobStore: JobStore, Service {
         client.options.minimumConnections = min(client.options.minimumConnections, client.options.maximumConnections)
         self.client = PostgresClient(configuration: client, backgroundLogger: EarlyLeaseWarningFilter.wrapping(logger))
         self.ownsClient = true
+        let maximum = client.options.maximumConnections
+        self.keptConnections = maximum >= 4 ? KeptConnections(limit: maximum / 2, timers: timers) : nil
     }
 
     /// A store on a `PostgresClient` you already run (for example your application's own);
@@ -90,6 +95,7 @@ public final class PostgresJobStore: JobStore, Service {
         self.sql = PostgresSQL(schema: schema)
         self.client = client
         self.ownsClient = false
+        self.keptConnections = nil
         poolStart.open()
     }
 
@@ -119,6 +125,7 @@ public final class PostgresJobStore: JobStore, Service {
     package func runConnections() async {
         await withDiscardingTaskGroup { group in
             if ownsClient { group.addTask { await self.runPool() } }
+            if let keptConnections { group.addTask { await keptConnections.run(leasingFrom: self.client) } }
             group.addTask { await self.watchdog.run() }
         }
     }

@@ -3,9 +3,10 @@ import Logging
 import PostgresNIO
 
 extension PostgresJobStore {
-    /// A pooled connection that is still open: a query on one that closed would never answer
-    /// (see ``withAnswerDeadline(_:on:_:)``), so a closed one fails at once and the caller retries.
-    /// Before the store's pool runs, it waits for it (at most the answer timeout).
+    /// A connection that is still open: a query on one that closed would never answer (see
+    /// ``withAnswerDeadline(_:on:_:)``), so a closed one fails at once and the caller retries.
+    /// Before the store's pool runs, it waits for it (at most the answer timeout). A kept
+    /// connection (``KeptConnections``) when one is free, else one from the pool.
     ///
     /// A connection that failed with its session (the server ended it, or the socket broke) is
     /// closed before it goes back. Given back while it closes, the pool could lease it at once to
@@ -14,6 +15,31 @@ extension PostgresJobStore {
     /// let the connection go.
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await poolStart.wait(atMost: answerTimeout, on: timers)
+        while let kept = keptConnections?.take() {
+            let connection = kept.connection
+            // Closed while it was free (a server restart): let it go and look again.
+            guard !connection.isClosed else {
+                keptConnections?.giveBack(kept, broken: true)
+                continue
+            }
+            do {
+                let result = try await body(connection)
+                keptConnections?.giveBack(kept, broken: false)
+                return result
+            } catch {
+                let broken = endsSession(error) || connection.isClosed
+                if broken { await Self.closeCompletely(connection) }
+                keptConnections?.giveBack(kept, broken: broken)
+                throw error
+            }
+        }
+        return try await withPoolConnection(body)
+    }
+
+    /// ``withConnection(_:)`` on a connection leased from the pool for this call alone: for the
+    /// listener, which holds its connection for as long as it listens.
+    func withPoolConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await poolStart.wait(atMost: answerTimeout, on: timers)
         return try await client.withConnection { connection in
             guard !connection.isClosed else {
                 throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")
@@ -21,13 +47,17 @@ extension PostgresJobStore {
             do {
                 return try await body(connection)
             } catch where endsSession(error) {
-                try? await connection.close()
-                // `close()` returns at once for a connection already on its way out; the pool
-                // hears of it only when the close completes.
-                try? await connection.closeFuture.get()
+                await Self.closeCompletely(connection)
                 throw error
             }
         }
+    }
+
+    /// Closes `connection` and returns once the close has completed: `close()` returns at once
+    /// for a connection already on its way out, and the pool hears of it only at completion.
+    private static func closeCompletely(_ connection: PostgresConnection) async {
+        try? await connection.close()
+        try? await connection.closeFuture.get()
     }
 
     func withTransaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
