@@ -11,6 +11,7 @@ struct BenchCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect((result["enqueue_single_per_s"] as? Double ?? 0) > 0)
+        #expect((result["enqueue_single_cpu_us_per_job"] as? Double ?? -1) >= 0)
         #expect((result["enqueue_bulk_per_s"] as? Double ?? 0) > 0)
         // CPU time comes in clock ticks, so a phase this short may honestly measure zero.
         #expect((result["enqueue_bulk_cpu_us_per_job"] as? Double ?? -1) >= 0)
@@ -21,6 +22,7 @@ struct BenchCommandTests {
         #expect(skipped.status == 0, "\(skipped.stderr)")
         let withoutSingles = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.utf8)) as? [String: Any])
         #expect(withoutSingles["enqueue_single_per_s"] == nil)
+        #expect(withoutSingles["enqueue_single_cpu_us_per_job"] == nil)
         #expect((withoutSingles["process_per_s"] as? Double ?? 0) > 0)
 
         let negative = try await CLIProcess.run(["bench", "--single-jobs", "-1"], in: folder)

@@ -86,7 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
         let latencies = measured.latencies
         let result = BenchResult(
             database: database == nil ? "sqlite (temporary file)" : url, jobs: jobs, concurrency: concurrency,
-            enqueueSinglePerS: measured.single, enqueueBulkPerS: measured.bulk, enqueueBulkCpuUsPerJob: measured.bulkCPUPerJob,
+            enqueueSinglePerS: measured.single, enqueueSingleCpuUsPerJob: measured.singleCPUPerJob, enqueueBulkPerS: measured.bulk, enqueueBulkCpuUsPerJob: measured.bulkCPUPerJob,
             bulkCallers: bulkCallers, bulkSize: bulkSize, bulkUnique: uniqueBulk,
             processPerS: Double(total) / measured.processSeconds, processCpuUsPerJob: measured.processCPUPerJob,
             pickupP50Ms: Self.percentile(latencies, 0.50), pickupP99Ms: Self.percentile(latencies, 0.99), watcherEvents: watcherEvents,
@@ -95,8 +95,8 @@ struct BenchCommand: AsyncParsableCommand {
         if json {
             try Output.json(result)
         } else {
-            if let single = result.enqueueSinglePerS {
-                print(String(format: "enqueue single   %10.0f jobs/s", single))
+            if let single = result.enqueueSinglePerS, let cpu = result.enqueueSingleCpuUsPerJob {
+                print(String(format: "enqueue single   %10.0f jobs/s  (one per call, %.0f µs CPU per job)", single, cpu))
             } else {
                 print("enqueue single      skipped")
             }
@@ -118,6 +118,8 @@ struct BenchCommand: AsyncParsableCommand {
     struct Measured {
         /// Jobs per second enqueued one by one; nil when `--single-jobs 0` skipped the phase.
         let single: Double?
+        /// The node's CPU time (all threads) per job enqueued one by one, in microseconds.
+        let singleCPUPerJob: Double?
         let bulk: Double
         /// The node's CPU time (all threads) per job while enqueueing in bulk, in microseconds.
         let bulkCPUPerJob: Double
@@ -147,6 +149,7 @@ struct BenchCommand: AsyncParsableCommand {
         let singles = singleCount
         var bar = ProgressBar(label: "enqueue (single)", total: singles)
         var started = ContinuousClock.now
+        let singleCPUBefore = ProcessUsage.cpuSeconds()
         for index in 0..<singles {
             try await conveyor.enqueue(kind: NoopWorker.kind, args: .object(["n": .number(Double(index))]), options: options)
             if index % 100 == 0 { bar.update(index) }
@@ -154,6 +157,7 @@ struct BenchCommand: AsyncParsableCommand {
         bar.update(singles)
         bar.finish()
         let single = singles == 0 ? nil : Double(singles) / (ContinuousClock.now - started).seconds
+        let singleCPUPerJob = singles == 0 ? nil : Self.cpuMicroseconds(since: singleCPUBefore, perJobOf: singles)
 
         bar = ProgressBar(label: "enqueue (bulk)", total: jobs)
         started = ContinuousClock.now
@@ -224,7 +228,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await group.waitForAll()
             return (processSeconds, cpuPerJob, latencies.sorted())
         }
-        var measured = Measured(single: single, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
+        var measured = Measured(single: single, singleCPUPerJob: singleCPUPerJob, bulk: bulk, bulkCPUPerJob: bulkCPUPerJob, processSeconds: processSeconds,
                                 processCPUPerJob: cpuPerJob, latencies: latencies)
         if rowLoopRows > 0 { measured.rowLoop = try await RowLoopBench(rows: rowLoopRows, batchSize: rowLoopBatch).measure(on: store, logger: logger) }
         return measured
@@ -247,6 +251,9 @@ struct BenchResult: Encodable {
     let concurrency: Int
     /// Nil when `--single-jobs 0` skipped the phase.
     let enqueueSinglePerS: Double?
+    /// CPU time of the whole process (all threads) per job enqueued one by one, in
+    /// microseconds; nil when the phase was skipped.
+    let enqueueSingleCpuUsPerJob: Double?
     let enqueueBulkPerS: Double
     /// CPU time of the whole process (all threads) per job enqueued in bulk, in microseconds:
     /// the node's share of the bulk phase; the database's is not counted.
