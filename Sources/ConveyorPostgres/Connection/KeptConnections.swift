@@ -91,13 +91,17 @@ final class KeptConnections: Sendable {
     /// Gives back a connection from ``take()``; a broken one (its session ended, or it closed)
     /// goes back to the pool, which lets it go.
     func giveBack(_ kept: Kept, broken: Bool) {
+        if broken || !putFree(kept) { kept.release() }
+    }
+
+    /// Puts `kept` on the free list, unless the store is stopping or its lease has ended.
+    private func putFree(_ kept: Kept) -> Bool {
         let now = timers.now
-        let keep = state.withLock { state in
-            guard !broken, !state.stopping, !kept.isReleased else { return false }
+        return state.withLock { state in
+            guard !state.stopping, !kept.isReleased else { return false }
             state.free.append((kept, now))
             return true
         }
-        if !keep { kept.release() }
     }
 
     /// Leases the connections asked for and gives back those unused for ``idleRelease``, until
@@ -146,12 +150,7 @@ final class KeptConnections: Sendable {
         try? await client.withConnection { connection in
             guard !connection.isClosed else { return }
             let kept = Kept(connection)
-            let added = state.withLock { state in
-                guard !state.stopping else { return false }
-                state.free.append((kept, timers.now))
-                return true
-            }
-            guard added else { return }
+            guard putFree(kept) else { return }
             // A connection that closes is let go at once, free or in use: an operation on it
             // fails (or, on postgres-nio's dropped promise, is left behind by its deadline), and
             // a holder waiting on it would keep the store's `run()` from ending.

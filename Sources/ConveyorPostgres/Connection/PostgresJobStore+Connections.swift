@@ -33,14 +33,20 @@ extension PostgresJobStore {
                 throw error
             }
         }
-        return try await withPoolConnection(body)
+        return try await leasedFromPool(body)
     }
 
     /// ``withConnection(_:)`` on a connection leased from the pool for this call alone: for the
     /// listener, which holds its connection for as long as it listens.
     func withPoolConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await poolStart.wait(atMost: answerTimeout, on: timers)
-        return try await client.withConnection { connection in
+        return try await leasedFromPool(body)
+    }
+
+    /// `body` on a connection leased from the running pool, closed before it goes back if its
+    /// session ended.
+    private func leasedFromPool<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
             guard !connection.isClosed else {
                 throw ConveyorError(.storage, "the pooled PostgreSQL connection had closed (the server restarted or dropped it)")
             }
